@@ -1,0 +1,93 @@
+"""Words for people: catalogue texts, question texts and answer values in the
+session's language, in plain language when the session asks for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from intake.flows.engine import Step
+from intake.flows.model import (
+    Content,
+    DateQuestion,
+    MultiChoice,
+    NumberQuestion,
+    ScaleQuestion,
+    ShortText,
+    SingleChoice,
+    YesNo,
+)
+from intake.flows.text import Language
+from intake.flows.validate import NOT_APPLICABLE, NOT_DISCUSSED, AnswerError
+
+
+class Texts:
+    def __init__(self, content: Content, language: Language = "fi", plain: bool = False):
+        self.content = content
+        self.language = language
+        self.plain = plain
+
+    def __call__(self, key: str, **params: Any) -> str:
+        text = self.content.texts.get(key)
+        if text is None:
+            # Visible rather than fatal; a test checks that every key used exists.
+            return f"[{key}]"
+        template = text.get(self.language, self.plain)
+        return template.format(**params) if params else template
+
+    def error(self, step: Step, error: AnswerError) -> str:
+        params = {k: self.date(v) if isinstance(v, dt.date) else v for k, v in error.params.items()}
+        message = self(error.key, **params)
+        q = step.question
+        if error.key == "error.pattern" and isinstance(q, ShortText) and q.pattern_hint:
+            message = f"{message} {q.pattern_hint.get(self.language, self.plain)}"
+        return message
+
+    def question(self, step: Step) -> str:
+        if step.is_add_another:
+            return step.group.add_another.get(self.language, self.plain)
+        return step.question.text.get(self.language, self.plain)
+
+    def section_title(self, step_or_section: Any) -> str:
+        section = getattr(step_or_section, "section", step_or_section)
+        return section.title.get(self.language, self.plain)
+
+    def view(self, role: str) -> str:
+        return self(f"role.{role}")
+
+    def date(self, value: dt.date | str) -> str:
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return f"{day.day}.{day.month}.{day.year}" if self.language != "en" else day.isoformat()
+
+    def value(self, step: Step, value: Any, skipped: bool = False) -> str:
+        """The answer as a person reads it."""
+        if skipped or value is None:
+            return self("answer.skipped")
+        q = step.question
+        if q is None or isinstance(q, YesNo):
+            return self("answer.yes" if value else "answer.no")
+        if isinstance(q, SingleChoice):
+            return self._choice(q, value)
+        if isinstance(q, MultiChoice):
+            return ", ".join(self._choice(q, v) for v in value)
+        if isinstance(q, ScaleQuestion):
+            return self.scale_point(q, value)
+        if isinstance(q, NumberQuestion):
+            number = str(value).replace(".", ",") if self.language != "en" else str(value)
+            unit = q.unit.get(self.language, self.plain) if q.unit else ""
+            return f"{number} {unit}".strip()
+        if isinstance(q, DateQuestion):
+            return self.date(value)
+        return str(value)
+
+    def scale_point(self, q: ScaleQuestion, value: Any) -> str:
+        if value == NOT_DISCUSSED:
+            return self("answer.not_discussed")
+        if value == NOT_APPLICABLE:
+            return self("answer.not_applicable")
+        point = next(p for p in self.content.scales[q.scale].points if p.value == value)
+        return f"{value} – {point.label.get(self.language, self.plain)}"
+
+    def _choice(self, q: SingleChoice | MultiChoice, value: str) -> str:
+        choice = next(c for c in q.choices if c.value == value)
+        return choice.text.get(self.language, self.plain)

@@ -1,0 +1,256 @@
+"""The interview engine: where we are, what has been answered, what comes next.
+
+The state is only the answers and a position. Which questions are relevant is
+always derived from the answers, in flow order, so an answer that a later edit
+makes irrelevant is kept (inactive) and comes back if its condition turns true
+again. Every front-end drives an `Interview`; none holds interview logic.
+
+Answer keys: `work_status` for a question with one view, `housing@client` and
+`housing@counsellor` for a question both parties answer, `goals[0].goal` inside
+a repeat group, and `goals[1]?` for "add another entry?" after the first ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from intake.flows import expr
+from intake.flows.model import Content, Question, RepeatGroup, Section
+from intake.flows.validate import AnswerError, validate
+
+Role = Literal["client", "counsellor"]
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: Any = None
+    by: Role
+    at: dt.datetime
+    skipped: bool = False
+
+
+class InterviewState(BaseModel):
+    """Everything needed to continue an interview exactly where it was left."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flow_id: str
+    flow_version: int
+    answers: dict[str, Answer] = {}
+    position: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing to ask: a question in one view, or the 'add another entry?' of a group."""
+
+    key: str
+    section: Section
+    question: Question | None
+    view: Role
+    group: RepeatGroup | None = None
+    entry: int | None = None
+
+    @property
+    def is_add_another(self) -> bool:
+        return self.question is None
+
+    @property
+    def question_id(self) -> str:
+        return self.question.id if self.question is not None else self.group.id
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    section: Section
+    answered: int
+    relevant: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    sections: list[SectionProgress]
+
+    @property
+    def answered(self) -> int:
+        return sum(s.answered for s in self.sections)
+
+    @property
+    def relevant(self) -> int:
+        return sum(s.relevant for s in self.sections)
+
+
+class NotAllowed(Exception):
+    """An operation that the interview's position does not allow (a front-end bug, not user input)."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Interview:
+    def __init__(self, content: Content, state: InterviewState | None = None):
+        self.content = content
+        self.state = state or InterviewState(flow_id=content.flow.id, flow_version=content.flow.version)
+        self._steps: list[Step] | None = None
+
+    # --- what is relevant -------------------------------------------------
+
+    def steps(self) -> list[Step]:
+        """The relevant steps for the current answers, in the order they are asked."""
+        if self._steps is None:
+            self._steps = self._derive_steps()
+        return self._steps
+
+    def _derive_steps(self) -> list[Step]:
+        steps: list[Step] = []
+        active: dict[str, Any] = {}  # answers of steps already found relevant, for conditions
+        groups: dict[str, list[dict[str, Any]]] = {}
+        answers = self.state.answers
+
+        def value(key: str) -> Any:
+            answer = answers.get(key)
+            return None if answer is None or answer.skipped else answer.value
+
+        def resolver(scope: str | None, group: RepeatGroup | None):
+            def resolve(ref: expr.Ref) -> Any:
+                if ref.name in groups:
+                    return groups[ref.name]
+                view = f"@{ref.view}" if ref.view else ""
+                if group is not None and any(q.id == ref.name for q in group.questions):
+                    return active.get(f"{scope}.{ref.name}{view}")
+                return active.get(f"{ref.name}{view}")
+            return resolve
+
+        def add_question(section: Section, q: Question, path: str, group=None, entry=None) -> None:
+            for view in q.views:
+                key = f"{path}@{view}" if q.who == "both" else path
+                steps.append(Step(key, section, q, view, group, entry))
+                active[key] = value(key)
+
+        for section in self.content.sections:
+            for q in section.questions:
+                if q.when is not None and not expr.evaluate(expr.parse(q.when), resolver(None, None)):
+                    continue
+                if not isinstance(q, RepeatGroup):
+                    add_question(section, q, q.id)
+                    continue
+                entries: list[dict[str, Any]] = []
+                for i in range(q.max_entries):
+                    if i >= q.min_entries:
+                        key = f"{q.id}[{i}]?"
+                        steps.append(Step(key, section, None, "counsellor", q, i))
+                        if value(key) is not True:
+                            break
+                    scope = f"{q.id}[{i}]"
+                    for sub in q.questions:
+                        if sub.when is None or expr.evaluate(expr.parse(sub.when), resolver(scope, q)):
+                            add_question(section, sub, f"{scope}.{sub.id}", q, i)
+                    entries.append({sub.id: active.get(f"{scope}.{sub.id}") for sub in q.questions})
+                groups[q.id] = entries
+        return steps
+
+    def is_active(self, key: str) -> bool:
+        return any(s.key == key for s in self.steps())
+
+    def answer_for(self, key: str) -> Answer | None:
+        return self.state.answers.get(key)
+
+    # --- where we are -----------------------------------------------------
+
+    def current(self) -> Step | None:
+        """The step to ask now, or None when every relevant step is answered."""
+        steps = self.steps()
+        if self.state.position is not None:
+            for step in steps:
+                if step.key == self.state.position:
+                    return step
+        return next((s for s in steps if s.key not in self.state.answers), None)
+
+    @property
+    def is_complete(self) -> bool:
+        return all(s.key in self.state.answers for s in self.steps())
+
+    def transcript(self) -> list[tuple[Step, Answer]]:
+        """The relevant answered steps in order: the conversation so far."""
+        answers = self.state.answers
+        return [(s, answers[s.key]) for s in self.steps() if s.key in answers]
+
+    def progress(self) -> Progress:
+        per_section: dict[str, list[int]] = {s.id: [0, 0] for s in self.content.sections}
+        for step in self.steps():
+            if step.is_add_another:
+                continue
+            counts = per_section[step.section.id]
+            counts[1] += 1
+            counts[0] += step.key in self.state.answers
+        return Progress([SectionProgress(s, *per_section[s.id]) for s in self.content.sections])
+
+    # --- what the users do ------------------------------------------------
+
+    def answer(self, value: Any, at: dt.datetime | None = None) -> AnswerError | None:
+        """Validate and record an answer to the current step; on error nothing changes."""
+        step = self._require_current()
+        error, clean = validate(step, value, self.content)
+        if error is not None:
+            return error
+        self._record(step, Answer(value=clean, by=step.view, at=at or _now()))
+        return None
+
+    def skip(self, at: dt.datetime | None = None) -> AnswerError | None:
+        """Pass over an optional question; a required one answers with an error."""
+        step = self._require_current()
+        if step.is_add_another or step.question.required:
+            return AnswerError("error.required_cannot_skip")
+        self._record(step, Answer(value=None, by=step.view, at=at or _now(), skipped=True))
+        return None
+
+    def back(self) -> None:
+        """Return to the step before the current one (from the end: the last step)."""
+        steps = self.steps()
+        current = self.current()
+        index = len(steps) if current is None else steps.index(current)
+        if index == 0:
+            raise NotAllowed("already at the first question")
+        self.state.position = steps[index - 1].key
+
+    def jump(self, key: str) -> None:
+        """Go to an earlier relevant step to change its answer."""
+        if not self.is_active(key):
+            raise NotAllowed(f"'{key}' is not a relevant step")
+        self.state.position = key
+
+    def can_go_back(self) -> bool:
+        current = self.current()
+        steps = self.steps()
+        return bool(steps) and (current is None or steps.index(current) > 0)
+
+    def _require_current(self) -> Step:
+        step = self.current()
+        if step is None:
+            raise NotAllowed("the interview is complete")
+        return step
+
+    def _record(self, step: Step, answer: Answer) -> None:
+        self.state.answers[step.key] = answer
+        self._steps = None
+        steps = self.steps()
+        index = next(i for i, s in enumerate(steps) if s.key == step.key)
+        following = (s for s in steps[index + 1:] if s.key not in self.state.answers)
+        nxt = next(following, None)
+        # With nothing unanswered after this step, fall back to the first gap anywhere.
+        self.state.position = nxt.key if nxt is not None else None
+
+    # --- persistence --------------------------------------------------------
+
+    def to_json(self) -> str:
+        return self.state.model_dump_json()
+
+    @classmethod
+    def from_json(cls, content: Content, data: str) -> Interview:
+        return cls(content, InterviewState.model_validate_json(data))

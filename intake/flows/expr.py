@@ -1,0 +1,189 @@
+"""The condition language of `when`: parsed into a tree by Lark, evaluated by walking it.
+
+    work_status == 'unemployed' and (months_unemployed >= 12 or not answered(education))
+    'it' in interests          housing.client >= 3          count(goals) > 1
+
+A name refers to an earlier answer; `name.client` / `name.counsellor` pick a view
+of a question both parties answer. Inside a repeat group a name first means a
+sibling in the same entry. An unanswered reference compares false.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Union
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import LarkError, UnexpectedInput
+
+GRAMMAR = r"""
+?start: or_expr
+?or_expr: and_expr ("or" and_expr)*      -> or_
+?and_expr: not_expr ("and" not_expr)*    -> and_
+?not_expr: "not" not_expr                -> not_
+         | comparison
+?comparison: value COMP value            -> compare
+           | value "in" value            -> in_
+           | value "not" "in" value      -> not_in
+           | value
+?value: NUMBER                           -> number
+      | STRING                           -> string
+      | "true"                           -> true
+      | "false"                          -> false
+      | "[" [value ("," value)*] "]"     -> list_
+      | FUNC "(" ref ")"                 -> call
+      | ref
+      | "(" or_expr ")"
+ref: NAME ("." NAME)?
+FUNC.2: "answered" | "count"
+COMP: "==" | "!=" | ">=" | "<=" | ">" | "<"
+NAME: /[a-z][a-z0-9_]*/
+STRING: /'[^']*'/ | /"[^"]*"/
+%import common.SIGNED_NUMBER -> NUMBER
+%import common.WS
+%ignore WS
+"""
+
+
+class ConditionError(ValueError):
+    """A condition that cannot be parsed; the message says where."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+    view: str | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    op: str
+    args: tuple[Any, ...]
+
+
+Tree = Union[Node, Ref, int, float, str, bool, tuple]
+
+
+class _Build(Transformer):
+    @v_args(inline=True)
+    def number(self, tok: Token) -> int | float:
+        text = str(tok)
+        return float(text) if any(c in text for c in ".eE") else int(text)
+
+    @v_args(inline=True)
+    def string(self, tok: Token) -> str:
+        return str(tok)[1:-1]
+
+    def true(self, _: list) -> bool:
+        return True
+
+    def false(self, _: list) -> bool:
+        return False
+
+    def list_(self, items: list) -> tuple:
+        return tuple(i for i in items if i is not None)
+
+    def ref(self, items: list) -> Ref:
+        return Ref(str(items[0]), str(items[1]) if len(items) > 1 else None)
+
+    @v_args(inline=True)
+    def call(self, func: Token, ref: Ref) -> Node:
+        return Node(str(func), (ref,))
+
+    # The grammar names every or/and level; a level with one operand is just that operand.
+    def or_(self, items: list) -> Any:
+        return items[0] if len(items) == 1 else Node("or", tuple(items))
+
+    def and_(self, items: list) -> Any:
+        return items[0] if len(items) == 1 else Node("and", tuple(items))
+
+    @v_args(inline=True)
+    def not_(self, item: Any) -> Node:
+        return Node("not", (item,))
+
+    @v_args(inline=True)
+    def compare(self, left: Any, op: Token, right: Any) -> Node:
+        return Node(str(op), (left, right))
+
+    @v_args(inline=True)
+    def in_(self, left: Any, right: Any) -> Node:
+        return Node("in", (left, right))
+
+    @v_args(inline=True)
+    def not_in(self, left: Any, right: Any) -> Node:
+        return Node("not", (Node("in", (left, right)),))
+
+
+_PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
+
+
+@lru_cache(maxsize=4096)
+def parse(source: str) -> Tree:
+    """Parse a condition into a tree, or raise ConditionError naming the column."""
+    try:
+        return _Build().transform(_PARSER.parse(source))
+    except UnexpectedInput as exc:
+        raise ConditionError(f"cannot read the condition at column {exc.column}: {source!r}") from None
+    except LarkError as exc:
+        raise ConditionError(f"cannot read the condition {source!r}: {exc}") from None
+
+
+def refs(tree: Tree) -> list[Ref]:
+    """Every answer the condition refers to, in order."""
+    if isinstance(tree, Ref):
+        return [tree]
+    if isinstance(tree, Node):
+        return [r for a in tree.args for r in refs(a)]
+    if isinstance(tree, tuple):
+        return [r for a in tree for r in refs(a)]
+    return []
+
+
+Resolve = Callable[[Ref], Any]
+
+
+def evaluate(tree: Tree, resolve: Resolve) -> bool:
+    """True when the condition holds; `resolve` gives an answer's value, or None if unanswered."""
+    return bool(_value(tree, resolve))
+
+
+def _value(tree: Tree, resolve: Resolve) -> Any:
+    if isinstance(tree, Ref):
+        return resolve(tree)
+    if isinstance(tree, tuple):
+        return [_value(a, resolve) for a in tree]
+    if not isinstance(tree, Node):
+        return tree
+    op, args = tree.op, tree.args
+    if op == "or":
+        return any(_value(a, resolve) for a in args)
+    if op == "and":
+        return all(_value(a, resolve) for a in args)
+    if op == "not":
+        return not _value(args[0], resolve)
+    if op == "answered":
+        value = resolve(args[0])
+        return value is not None and value != [] and value != ""
+    if op == "count":
+        value = resolve(args[0])
+        return len(value) if isinstance(value, list) else 0
+    left, right = _value(args[0], resolve), _value(args[1], resolve)
+    if op == "in":
+        return isinstance(right, list) and left is not None and (
+            left in right if not isinstance(left, list) else any(x in right for x in left)
+        )
+    return _compare(op, left, right)
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    if left is None or right is None:
+        return False
+    if op == "==":
+        return left == right
+    if op == "!=":
+        return left != right
+    numeric = (int, float)
+    if not (isinstance(left, numeric) and isinstance(right, numeric)) or isinstance(left, bool) or isinstance(right, bool):
+        return False
+    return {">": left > right, "<": left < right, ">=": left >= right, "<=": left <= right}[op]

@@ -1,0 +1,245 @@
+"""Load and check a content directory.
+
+Every problem is reported as `file:line: location: message`, all of them at
+once: YAML syntax, model errors (unknown keys, wrong types) and the checks
+across files (unique ids, scale names, conditions on earlier questions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from intake.flows import expr
+from intake.flows.model import (
+    CatalogFile,
+    Content,
+    Flow,
+    FlowFile,
+    Question,
+    RepeatGroup,
+    ScaleQuestion,
+    ScalesFile,
+    Section,
+    SectionFile,
+    SingleChoice,
+    MultiChoice,
+)
+
+FLOW_FILE = "flow.yaml"
+SCALES_FILE = "scales.yaml"
+TEXTS_FILE = "texts.yaml"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{self.file}:{self.line}: {where}{self.message}"
+
+
+class ContentError(Exception):
+    """The content directory has problems; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class _Doc:
+    """A parsed YAML file with the line of every node kept for messages."""
+
+    path: Path
+    label: str
+    data: Any
+
+    def line(self, loc: tuple[Any, ...]) -> int:
+        """The 1-based line of the deepest node that `loc` reaches."""
+        node, line = self.data, 1
+        for part in loc:
+            if isinstance(node, dict) and part in node:
+                line = node.lc.key(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                line = node.lc.item(part)[0] + 1
+                node = node[part]
+            # Anything else is a union tag pydantic adds, or a missing key: stay on the parent.
+        return line
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _read(path: Path, root: Path, problems: list[Problem]) -> _Doc | None:
+    label = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(label, 0, "", "file not found"))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(label, 0, "", f"cannot read the file: {exc}"))
+        return None
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problems.append(Problem(label, line, "yaml", f"{exc.problem or exc.context}"))
+        return None
+    except YAMLError as exc:
+        problems.append(Problem(label, 0, "yaml", str(exc)))
+        return None
+    return _Doc(path, label, data)
+
+
+def _location(loc: tuple[Any, ...], data: Any) -> str:
+    """`section.questions[2].max_length`, leaving out pydantic's union tags."""
+    out, node = "", data
+    for part in loc:
+        if isinstance(node, list) and isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if 0 <= part < len(node) else None
+        elif isinstance(node, dict) and part in node:
+            out += f".{part}" if out else str(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part not in _union_tags(node):
+            out += f".{part}" if out else str(part)
+            node = None
+    return out
+
+
+def _union_tags(node: dict) -> set[str]:
+    kind = node.get("type")
+    return {kind} if isinstance(kind, str) else set()
+
+
+def _validate(doc: _Doc, model: type[BaseModel], problems: list[Problem]) -> BaseModel | None:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            message = err["msg"]
+            if err["type"] == "extra_forbidden":
+                message = "unknown key (check the spelling; see schemas/content.schema.json)"
+            elif err["type"] == "missing":
+                message = f"missing key '{loc[-1]}'" if loc else "missing key"
+            problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data), message))
+        return None
+
+
+def load_content(root: Path) -> Content:
+    """Load a content directory, or raise ContentError listing every problem."""
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise ContentError([Problem(str(root), 0, "", "content directory not found")])
+
+    flow_doc = _read(root / FLOW_FILE, root, problems)
+    flow_file = _validate(flow_doc, FlowFile, problems) if flow_doc else None
+
+    section_docs: list[tuple[_Doc, Section]] = []
+    if isinstance(flow_file, FlowFile):
+        for i, name in enumerate(flow_file.flow.sections):
+            if not (root / name).is_file():
+                problems.append(Problem(flow_doc.label, flow_doc.line(("flow", "sections", i)),
+                                        f"flow.sections[{i}]", f"section file not found: {name}"))
+                continue
+            doc = _read(root / name, root, problems)
+            parsed = _validate(doc, SectionFile, problems) if doc else None
+            if isinstance(parsed, SectionFile):
+                section_docs.append((doc, parsed.section))
+
+    scales_doc = _read(root / SCALES_FILE, root, problems)
+    scales = _validate(scales_doc, ScalesFile, problems) if scales_doc else None
+    texts_doc = _read(root / TEXTS_FILE, root, problems)
+    texts = _validate(texts_doc, CatalogFile, problems) if texts_doc else None
+
+    if flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
+        problems.extend(_cross_check(section_docs, scales))
+    if problems:
+        raise ContentError(problems)
+    return Content(
+        flow=flow_file.flow,
+        sections=[s for _, s in section_docs],
+        scales=scales.scales,
+        texts=texts.texts,
+    )
+
+
+def _walk(section_docs: list[tuple[_Doc, Section]]) -> Iterator[tuple[_Doc, tuple, Question, RepeatGroup | None]]:
+    """Every question in flow order with its file, YAML location and enclosing group."""
+    for doc, section in section_docs:
+        for i, q in enumerate(section.questions):
+            loc = ("section", "questions", i)
+            yield doc, loc, q, None
+            if isinstance(q, RepeatGroup):
+                for j, sub in enumerate(q.questions):
+                    yield doc, loc + ("questions", j), sub, q
+
+
+def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, tuple[Question, RepeatGroup | None]] = {}
+    section_ids: set[str] = set()
+
+    def add(doc: _Doc, loc: tuple, key: str, message: str) -> None:
+        problems.append(Problem(doc.label, doc.line(loc + (key,)), _location(loc + (key,), doc.data), message))
+
+    for doc, section in section_docs:
+        if section.id in section_ids:
+            add(doc, ("section",), "id", f"duplicate section id '{section.id}'")
+        section_ids.add(section.id)
+
+    for doc, loc, q, group in _walk(section_docs):
+        if q.id in seen:
+            add(doc, loc, "id", f"duplicate question id '{q.id}'")
+        if isinstance(q, ScaleQuestion) and q.scale not in scales.scales:
+            known = ", ".join(sorted(scales.scales)) or "none"
+            add(doc, loc, "scale", f"unknown scale '{q.scale}' (defined in scales.yaml: {known})")
+        if isinstance(q, (SingleChoice, MultiChoice)):
+            values = [c.value for c in q.choices]
+            for dup in sorted({v for v in values if values.count(v) > 1}):
+                add(doc, loc, "choices", f"duplicate choice value '{dup}'")
+        if q.when is not None:
+            for message in _check_condition(q.when, seen, group):
+                add(doc, loc, "when", message)
+        seen[q.id] = (q, group)
+    return problems
+
+
+def _check_condition(source: str, earlier: dict[str, tuple[Question, RepeatGroup | None]],
+                     group: RepeatGroup | None) -> list[str]:
+    try:
+        tree = expr.parse(source)
+    except expr.ConditionError as exc:
+        return [str(exc)]
+    messages = []
+    for ref in expr.refs(tree):
+        if ref.name not in earlier:
+            messages.append(f"the condition refers to '{ref.name}', which is not an earlier question")
+            continue
+        target, target_group = earlier[ref.name]
+        if target_group is not None and target_group is not group:
+            messages.append(f"'{ref.name}' is inside the repeat group '{target_group.id}'; "
+                            f"refer to the group with count({target_group.id}) or answered({target_group.id})")
+        if ref.view is not None and (target.who != "both" or ref.view not in ("client", "counsellor")):
+            messages.append(f"'{ref.name}.{ref.view}': only a question with who: both has .client and .counsellor")
+        if ref.view is None and target.who == "both":
+            messages.append(f"'{ref.name}' is answered by both; write {ref.name}.client or {ref.name}.counsellor")
+    return messages

@@ -1,0 +1,196 @@
+"""Content models: flows, sections, questions, scales and the UI text catalogue.
+
+Every model forbids unknown keys; the question kind is a discriminated union on
+`type`, so a typo in a content file is an error that names the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from intake.flows.text import CounsellorText, Strict, Text
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Who = Literal["client", "counsellor", "both"]
+
+
+class Choice(Strict):
+    value: Id
+    text: Text
+
+
+class QuestionBase(Strict):
+    id: Id
+    text: Text
+    help: Text | None = None
+    guidance: CounsellorText | None = None
+    who: Who = "client"
+    required: bool = True
+    when: str | None = None
+
+    @property
+    def views(self) -> tuple[str, ...]:
+        """Whose answers this question stores: one view, or the client's and the counsellor's."""
+        return ("client", "counsellor") if self.who == "both" else (self.who,)
+
+
+class ShortText(QuestionBase):
+    type: Literal["short_text"]
+    min_length: int = Field(0, ge=0)
+    max_length: int = Field(200, ge=1, le=500)
+    pattern: str | None = None
+    pattern_hint: Text | None = None
+
+
+class LongText(QuestionBase):
+    type: Literal["long_text"]
+    min_length: int = Field(0, ge=0)
+    max_length: int = Field(4000, ge=1, le=20000)
+
+
+class SingleChoice(QuestionBase):
+    type: Literal["single_choice"]
+    choices: list[Choice] = Field(min_length=2)
+
+
+class MultiChoice(QuestionBase):
+    type: Literal["multi_choice"]
+    choices: list[Choice] = Field(min_length=2)
+    min_selected: int = Field(0, ge=0)
+    max_selected: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _limits(self) -> MultiChoice:
+        top = self.max_selected if self.max_selected is not None else len(self.choices)
+        if self.min_selected > top or top > len(self.choices):
+            raise ValueError("min_selected and max_selected must fit the number of choices")
+        return self
+
+
+class ScaleQuestion(QuestionBase):
+    type: Literal["scale"]
+    scale: Id
+    allow_not_discussed: bool = True
+    allow_not_applicable: bool = True
+
+
+class NumberQuestion(QuestionBase):
+    type: Literal["number"]
+    min: float | None = None
+    max: float | None = None
+    integer: bool = True
+    unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> NumberQuestion:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min must not be greater than max")
+        return self
+
+
+class DateQuestion(QuestionBase):
+    type: Literal["date"]
+    min: dt.date | None = None
+    max: dt.date | None = None
+
+
+class YesNo(QuestionBase):
+    type: Literal["yes_no"]
+
+
+SimpleQuestion = Annotated[
+    Union[ShortText, LongText, SingleChoice, MultiChoice, ScaleQuestion, NumberQuestion, DateQuestion, YesNo],
+    Field(discriminator="type"),
+]
+
+
+class RepeatGroup(QuestionBase):
+    """A group asked once per entry (goals, jobs); each entry holds its own answers."""
+
+    type: Literal["repeat"]
+    questions: list[SimpleQuestion] = Field(min_length=1)
+    min_entries: int = Field(0, ge=0)
+    max_entries: int = Field(10, ge=1, le=50)
+    add_another: Text
+    entry_label: Text
+
+    @model_validator(mode="after")
+    def _entries(self) -> RepeatGroup:
+        if self.min_entries > self.max_entries:
+            raise ValueError("min_entries must not be greater than max_entries")
+        if self.who == "both":
+            raise ValueError("a repeat group cannot be 'both'; set who on its questions")
+        return self
+
+
+Question = Annotated[
+    Union[ShortText, LongText, SingleChoice, MultiChoice, ScaleQuestion, NumberQuestion, DateQuestion, YesNo, RepeatGroup],
+    Field(discriminator="type"),
+]
+
+
+class Section(Strict):
+    id: Id
+    title: Text
+    intro: Text | None = None
+    questions: list[Question] = Field(min_length=1)
+
+
+class Flow(Strict):
+    """The interview: an ordered list of sections, each kept in its own file."""
+
+    id: Id
+    version: int = Field(ge=1)
+    title: Text
+    sections: list[str] = Field(min_length=1, description="Section files, relative to the flow file")
+
+
+class FlowFile(Strict):
+    flow: Flow
+
+
+class SectionFile(Strict):
+    section: Section
+
+
+class ScalePoint(Strict):
+    value: int
+    label: Text
+    description: Text | None = None
+
+
+class Scale(Strict):
+    title: Text
+    points: list[ScalePoint] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Scale:
+        values = [p.value for p in self.points]
+        if len(set(values)) != len(values):
+            raise ValueError("scale point values must be distinct")
+        return self
+
+
+class ScalesFile(Strict):
+    scales: dict[Id, Scale]
+
+
+class CatalogFile(Strict):
+    """The UI text catalogue: every text a screen shows that is not a question."""
+
+    texts: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.]*$")], Text]
+
+
+class Content(Strict):
+    """Everything loaded from a content directory, checked across files."""
+
+    flow: Flow
+    sections: list[Section]
+    scales: dict[str, Scale]
+    texts: dict[str, Text]
+
+    def question_index(self) -> dict[str, Question]:
+        return {q.id: q for s in self.sections for q in s.questions}

@@ -1,0 +1,51 @@
+"""Translated texts: every text a person reads has Finnish, Swedish and English."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Language = Literal["fi", "sv", "en"]
+LANGUAGES: tuple[Language, ...] = ("fi", "sv", "en")
+
+
+class Strict(BaseModel):
+    """Base for content models: unknown keys are errors, models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Plain(Strict):
+    """Plain-language (selkokieli) variants; Finnish first, the others where written."""
+
+    fi: str
+    sv: str | None = None
+    en: str | None = None
+
+
+class Text(Strict):
+    """A client-facing text: all three languages, and optionally a plain-language variant."""
+
+    fi: str
+    sv: str
+    en: str
+    plain: Plain | None = None
+
+    def get(self, language: Language, plain: bool = False) -> str:
+        if plain and self.plain is not None:
+            variant = getattr(self.plain, language)
+            if variant:
+                return variant
+        return getattr(self, language)
+
+
+class CounsellorText(Strict):
+    """A text for the counsellor only: Finnish and English required, Swedish optional."""
+
+    fi: str
+    en: str
+    sv: str | None = None
+
+    def get(self, language: Language, plain: bool = False) -> str:
+        return getattr(self, language) or self.en
