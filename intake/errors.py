@@ -1,0 +1,24 @@
+"""One error hierarchy for problems a user must act on: a title and a message.
+
+The command line prints them and exits with code 2; the app shows them in a dialog
+(or exits with code 2 at start-up)."""
+
+
+class IntakeError(Exception):
+    title = "Error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ContentProblem(IntakeError):
+    title = "The interview content has problems"
+
+
+class StoreProblem(IntakeError):
+    title = "The store cannot be used"
+
+
+class SessionNotFound(IntakeError):
+    title = "No such session"

@@ -1,0 +1,102 @@
+"""The plan as JSON: session metadata and the relevant answers by section.
+
+Only answers that are relevant to the finished interview are exported; answers
+made irrelevant by later edits stay in the store, not in the export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from intake.flows.display import Texts
+from intake.flows.engine import Interview, Role
+from intake.flows.model import Content
+from intake.flows.text import Language
+from intake.store import SessionRecord, Status
+
+FORMAT_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExportedAnswer(_Model):
+    key: str
+    question_id: str
+    entry: int | None = None
+    text: str
+    view: Role
+    value: Any
+    value_text: str
+    answered_by: Role
+    answered_at: dt.datetime
+    skipped: bool
+
+
+class ExportedSection(_Model):
+    id: str
+    title: str
+    answered: int
+    relevant: int
+    answers: list[ExportedAnswer]
+
+
+class ExportedSession(_Model):
+    id: str
+    client_label: str
+    counsellor: str
+    language: Language
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    status: Status
+    flow_id: str
+    flow_version: int
+
+
+class PlanExport(_Model):
+    format: Literal["intake-plan"] = "intake-plan"
+    format_version: Literal[1] = FORMAT_VERSION
+    exported_at: dt.datetime
+    session: ExportedSession
+    sections: list[ExportedSection]
+
+
+def build_export(content: Content, record: SessionRecord, now: dt.datetime | None = None) -> PlanExport:
+    interview = Interview(content, record.state)
+    texts = Texts(content, record.language)
+    by_section: dict[str, list[ExportedAnswer]] = {s.id: [] for s in content.sections}
+    for step, answer in interview.transcript():
+        by_section[step.section.id].append(ExportedAnswer(
+            key=step.key,
+            question_id=step.question_id,
+            entry=step.entry,
+            text=texts.question(step),
+            view=step.view,
+            value=answer.value,
+            value_text=texts.value(step, answer.value, answer.skipped),
+            answered_by=answer.by,
+            answered_at=answer.at,
+            skipped=answer.skipped,
+        ))
+    progress = {p.section.id: p for p in interview.progress().sections}
+    return PlanExport(
+        exported_at=now or dt.datetime.now(dt.timezone.utc),
+        session=ExportedSession(
+            id=record.id, client_label=record.client_label, counsellor=record.counsellor,
+            language=record.language, created_at=record.created_at, updated_at=record.updated_at,
+            status=record.status, flow_id=record.state.flow_id, flow_version=record.state.flow_version,
+        ),
+        sections=[
+            ExportedSection(id=s.id, title=s.title.get(record.language), answered=progress[s.id].answered,
+                            relevant=progress[s.id].relevant, answers=by_section[s.id])
+            for s in content.sections
+        ],
+    )
+
+
+def export_json(content: Content, record: SessionRecord) -> str:
+    return build_export(content, record).model_dump_json(indent=2) + "\n"
