@@ -137,6 +137,10 @@ def _validate(doc: _Doc, model: type[BaseModel], problems: list[Problem]) -> Bas
             message = err["msg"]
             if err["type"] == "extra_forbidden":
                 message = "unknown key (check the spelling; see schemas/content.schema.json)"
+            elif err["type"] == "union_tag_invalid":
+                loc += ("type",)
+                message = (f"unknown question type '{err['ctx']['tag']}' "
+                           f"(one of: {err['ctx']['expected_tags']})")
             elif err["type"] == "missing":
                 message = f"missing key '{loc[-1]}'" if loc else "missing key"
             problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data), message))

@@ -1,0 +1,157 @@
+"""Every kind of content mistake is reported with its file and line, all at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from intake.flows.loader import ContentError, load_content
+
+
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace one exact text in a file; return the 1-based line where the new text starts."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"test setup: {old!r} must occur once in {path.name}"
+    start = text.index(old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[:start].count("\n") + 1
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_content(root)
+    return [str(p) for p in info.value.problems]
+
+
+def test_default_content_loads(content):
+    assert content.flow.id == "intake"
+    assert [s.id for s in content.sections] == ["background", "life_situation", "interests", "goals"]
+    kinds = {q.type for s in content.sections for q in s.questions}
+    kinds |= {sub.type for s in content.sections for q in s.questions if q.type == "repeat" for sub in q.questions}
+    assert kinds == {"short_text", "long_text", "single_choice", "multi_choice", "scale", "number", "date",
+                     "yes_no", "repeat"}
+
+
+def test_unknown_key(content_copy):
+    f = content_copy / "sections" / "background.yaml"
+    line = edit(f, "      max_length: 2000\n", "      max_lenght: 2000\n")
+    found = problems(content_copy)
+    assert len(found) == 1
+    assert found[0].startswith(f"sections/background.yaml:{line}: section.questions[0].max_lenght: unknown key")
+
+
+def test_wrong_type(content_copy):
+    f = content_copy / "sections" / "background.yaml"
+    line = edit(f, "      min: 0\n      max: 600\n", "      min: zero\n      max: 600\n")
+    found = problems(content_copy)
+    assert any(p.startswith(f"sections/background.yaml:{line}: section.questions[2].min:") for p in found), found
+
+
+def test_unknown_question_type(content_copy):
+    f = content_copy / "sections" / "interests.yaml"
+    line = edit(f, "      type: single_choice\n", "      type: dropdown\n")
+    found = problems(content_copy)
+    assert any(p.startswith(f"sections/interests.yaml:{line}: section.questions[2].type:") for p in found), found
+
+
+def test_bad_scale_reference(content_copy):
+    f = content_copy / "sections" / "life_situation.yaml"
+    line = edit(f, "    - id: finances\n      type: scale\n      scale: difficulty_0_4\n",
+                "    - id: finances\n      type: scale\n      scale: difficulty_1_5\n") + 2
+    found = problems(content_copy)
+    assert found == [f"sections/life_situation.yaml:{line}: section.questions[1].scale: "
+                     "unknown scale 'difficulty_1_5' (defined in scales.yaml: difficulty_0_4)"]
+
+
+def test_condition_on_unknown_question(content_copy):
+    f = content_copy / "sections" / "background.yaml"
+    line = edit(f, "      when: has_worked == true\n", "      when: has_wroked == true\n")
+    found = problems(content_copy)
+    assert found == [f"sections/background.yaml:{line}: section.questions[4].when: "
+                     "the condition refers to 'has_wroked', which is not an earlier question"]
+
+
+def test_condition_on_later_question(content_copy):
+    f = content_copy / "sections" / "background.yaml"
+    line = edit(f, "      when: has_worked == true\n", "      when: contact_person == 'x'\n")
+    found = problems(content_copy)
+    assert len(found) == 1 and found[0].startswith(f"sections/background.yaml:{line}: ")
+    assert "'contact_person', which is not an earlier question" in found[0]
+
+
+def test_condition_into_another_repeat_group_and_views(content_copy):
+    f = content_copy / "sections" / "life_situation.yaml"
+    line = edit(f, "      when: finances.client >= 2 or finances.counsellor >= 2\n",
+                "      when: finances >= 2 or housing.someone == 1\n")
+    found = problems(content_copy)
+    assert all(p.startswith(f"sections/life_situation.yaml:{line}: section.questions[2].when: ") for p in found)
+    assert any("write finances.client or finances.counsellor" in p for p in found)
+    assert any("only a question with who: both" in p for p in found)
+
+
+def test_condition_syntax_error(content_copy):
+    f = content_copy / "sections" / "background.yaml"
+    line = edit(f, "      when: has_worked == true\n", "      when: has_worked ==\n")
+    found = problems(content_copy)
+    assert len(found) == 1 and found[0].startswith(f"sections/background.yaml:{line}: section.questions[4].when: ")
+    assert "cannot read the condition" in found[0]
+
+
+def test_duplicate_id(content_copy):
+    f = content_copy / "sections" / "interests.yaml"
+    line = edit(f, "    - id: preferred_form\n", "    - id: reason\n")
+    found = problems(content_copy)
+    assert found == [f"sections/interests.yaml:{line}: section.questions[2].id: duplicate question id 'reason'"]
+
+
+def test_yaml_syntax_error(content_copy):
+    f = content_copy / "sections" / "goals.yaml"
+    line = edit(f, "      min_entries: 1\n", "      min_entries: [1\n")
+    found = problems(content_copy)
+    assert len(found) == 1
+    file_, at, rest = found[0].split(":", 2)
+    assert file_ == "sections/goals.yaml"
+    assert int(at) >= line  # the parser notices the open bracket on this line or soon after
+    assert rest.startswith(" yaml: ")
+
+
+def test_duplicate_yaml_key(content_copy):
+    f = content_copy / "sections" / "goals.yaml"
+    line = edit(f, "      min_entries: 1\n", "      min_entries: 1\n      min_entries: 2\n")
+    found = problems(content_copy)
+    assert len(found) == 1 and found[0].startswith("sections/goals.yaml:")
+    assert int(found[0].split(":")[1]) in (line, line + 1)
+
+
+def test_all_problems_at_once_across_files(content_copy):
+    edit(content_copy / "sections" / "background.yaml", "      max_length: 2000\n", "      max_lenght: 2000\n")
+    edit(content_copy / "sections" / "goals.yaml", "      min_entries: 1\n", "      min_entries: many\n")
+    edit(content_copy / "texts.yaml", "  answer.yes: {fi: Kyllä, sv: Ja, en: \"Yes\"}\n",
+         "  answer.yes: {fi: Kyllä, sv: Ja}\n")
+    found = problems(content_copy)
+    files = {p.split(":")[0] for p in found}
+    assert files == {"sections/background.yaml", "sections/goals.yaml", "texts.yaml"}
+
+
+def test_missing_section_file_names_the_flow_line(content_copy):
+    line = edit(content_copy / "flow.yaml", "    - sections/goals.yaml\n", "    - sections/goal.yaml\n")
+    found = problems(content_copy)
+    assert found == [f"flow.yaml:{line}: flow.sections[3]: section file not found: sections/goal.yaml"]
+
+
+def test_missing_language_is_an_error(content_copy):
+    f = content_copy / "sections" / "interests.yaml"
+    line = edit(f, "        sv: Vad annat intresserar dig?\n", "")
+    found = problems(content_copy)
+    assert len(found) == 1
+    assert found[0].startswith("sections/interests.yaml:")
+    assert "section.questions[1].text.sv: missing key 'sv'" in found[0]
+    assert int(found[0].split(":")[1]) == line - 2  # the line of `text:` that lacks it
+
+
+def test_multi_choice_limits_checked(content_copy):
+    f = content_copy / "sections" / "interests.yaml"
+    edit(f, "      max_selected: 4\n", "      max_selected: 12\n")
+    found = problems(content_copy)
+    assert len(found) == 1 and "min_selected and max_selected must fit" in found[0]
