@@ -36,7 +36,7 @@ GRAMMAR = r"""
       | ref
       | "(" or_expr ")"
 ref: NAME ("." NAME)?
-FUNC.2: "answered" | "count"
+FUNC.2: /(answered|count)(?![a-z0-9_])/
 COMP: "==" | "!=" | ">=" | "<=" | ">" | "<"
 NAME: /[a-z][a-z0-9_]*/
 STRING: /'[^']*'/ | /"[^"]*"/
