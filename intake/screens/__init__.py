@@ -1,0 +1,1 @@
+"""The Textual front-end: screens that drive the interview engine and the store."""

@@ -1,0 +1,185 @@
+"""The input for the current step, shaped by the kind of question.
+
+Each field reads what the person entered as `(error, value)`; the interview
+screen hands the value to the session, which validates and saves it. A field
+never clears what was typed: after an error the text stays where it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, OptionList, SelectionList, TextArea
+from textual.widgets.option_list import Option
+
+from intake.flows.display import Texts
+from intake.flows.engine import Answer, Step
+from intake.flows.model import DateQuestion, LongText, MultiChoice, NumberQuestion, ScaleQuestion, SingleChoice
+from intake.flows.parse import parse_typed
+from intake.flows.validate import NOT_APPLICABLE, NOT_DISCUSSED, AnswerError
+
+
+class AnswerField(Vertical):
+    """Base class: one step's input. `Submit` asks the screen to take the answer now."""
+
+    class Submit(Message):
+        pass
+
+    def __init__(self, step: Step, texts: Texts, previous: Answer | None):
+        super().__init__(id="answer-field")
+        self.step = step
+        self.t = texts
+        # A skipped answer has no value to show again.
+        self.previous = None if previous is None or previous.skipped else previous.value
+
+    def read(self) -> tuple[AnswerError | None, Any]:
+        raise NotImplementedError
+
+    def focus_input(self) -> None:
+        self.query_one(".answer-input").focus()
+
+
+class TypedField(AnswerField):
+    """Short text, a number or a date, typed on one line; Enter answers."""
+
+    def compose(self) -> ComposeResult:
+        q = self.step.question
+        placeholder = ""
+        if isinstance(q, NumberQuestion):
+            placeholder = self.t("field.number_placeholder")
+        elif isinstance(q, DateQuestion):
+            placeholder = self.t("field.date_placeholder")
+        yield Input(self._prefill(), id="answer-input", classes="answer-input", placeholder=placeholder,
+                    select_on_focus=False)
+
+    def _prefill(self) -> str:
+        value, q = self.previous, self.step.question
+        if value is None:
+            return ""
+        if isinstance(q, DateQuestion):
+            return self.t.date(value)
+        if isinstance(q, NumberQuestion):
+            return str(value).replace(".", ",") if self.t.language != "en" else str(value)
+        return str(value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submit())
+
+    def read(self) -> tuple[AnswerError | None, Any]:
+        return parse_typed(self.step.question, self.query_one(Input).value)
+
+
+class LongTextField(AnswerField):
+    """Free text over several lines; Enter starts a new line, ctrl+s or the button answers."""
+
+    def compose(self) -> ComposeResult:
+        yield TextArea(self.previous or "", id="answer-input", classes="answer-input",
+                       soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield Button(self.t("field.save_answer"), id="answer-save", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Submit())
+
+    def read(self) -> tuple[AnswerError | None, Any]:
+        return None, self.query_one(TextArea).text
+
+
+class ChoiceField(AnswerField):
+    """One choice from a list: single choice, a scale, yes/no, 'add another?'. Enter or a click answers."""
+
+    def __init__(self, step: Step, texts: Texts, previous: Answer | None):
+        super().__init__(step, texts, previous)
+        self.values: list[Any] = []
+        self.prompts: list[Any] = []
+        self.separator_after: int | None = None
+        self._build()
+
+    def _build(self) -> None:
+        q, t = self.step.question, self.t
+
+        def add(value: Any, prompt: Any) -> None:
+            self.values.append(value)
+            self.prompts.append(prompt)
+
+        if isinstance(q, SingleChoice):
+            for c in q.choices:
+                add(c.value, c.text.get(t.language, t.plain))
+        elif isinstance(q, ScaleQuestion):
+            for point in t.content.scales[q.scale].points:
+                prompt = Text(f"{point.value} – {point.label.get(t.language, t.plain)}", style="bold")
+                if point.description is not None:
+                    prompt.append(f"\n    {point.description.get(t.language, t.plain)}", style="not bold")
+                add(point.value, prompt)
+            self.separator_after = len(self.values)
+            if q.allow_not_discussed:
+                add(NOT_DISCUSSED, t("answer.not_discussed"))
+            if q.allow_not_applicable:
+                add(NOT_APPLICABLE, t("answer.not_applicable"))
+        else:  # yes/no, and 'add another entry?'
+            add(True, t("answer.yes"))
+            add(False, t("answer.no"))
+
+    def compose(self) -> ComposeResult:
+        options: list[Option | None] = []
+        for i, prompt in enumerate(self.prompts):
+            if i == self.separator_after and i < len(self.prompts):
+                options.append(None)
+            options.append(Option(prompt, id=f"choice-{i}"))
+        yield OptionList(*options, id="answer-input", classes="answer-input")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        if self.previous is not None and self.previous in self.values:
+            option_list.highlighted = option_list.get_option_index(f"choice-{self.values.index(self.previous)}")
+        else:
+            option_list.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Submit())
+
+    def read(self) -> tuple[AnswerError | None, Any]:
+        option_list = self.query_one(OptionList)
+        index = option_list.highlighted
+        if index is None:
+            return AnswerError("error.choose_one"), None
+        option_id = option_list.get_option_at_index(index).id
+        return None, self.values[int(option_id.removeprefix("choice-"))]
+
+
+class MultiChoiceField(AnswerField):
+    """Several choices: space or a click ticks one; ctrl+s or the button answers."""
+
+    def compose(self) -> ComposeResult:
+        q: MultiChoice = self.step.question
+        chosen = set(self.previous or [])
+        yield SelectionList[str](
+            *((c.text.get(self.t.language, self.t.plain), c.value, c.value in chosen) for c in q.choices),
+            id="answer-input", classes="answer-input",
+        )
+        yield Button(self.t("field.save_answer"), id="answer-save", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Submit())
+
+    def read(self) -> tuple[AnswerError | None, Any]:
+        return None, list(self.query_one(SelectionList).selected)
+
+
+def field_for(step: Step, texts: Texts, previous: Answer | None) -> AnswerField:
+    q = step.question
+    if isinstance(q, LongText):
+        return LongTextField(step, texts, previous)
+    if isinstance(q, MultiChoice):
+        return MultiChoiceField(step, texts, previous)
+    if q is None or isinstance(q, (SingleChoice, ScaleQuestion)) or q.type == "yes_no":
+        return ChoiceField(step, texts, previous)
+    return TypedField(step, texts, previous)
+

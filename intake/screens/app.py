@@ -1,0 +1,76 @@
+"""The Textual app: a start screen, the interview and a summary, on one store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from intake.errors import IntakeError
+from intake.flows.display import Texts
+from intake.flows.model import Content
+from intake.flows.text import Language
+from intake.screens.dialogs import ErrorDialog
+from intake.screens.texts_util import translate_bindings
+from intake.session import IntakeSession
+from intake.store import Store
+
+
+class IntakeApp(App[None]):
+    CSS_PATH = "intake.tcss"
+    # Every answer is saved as it is given, so quitting is always safe.
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
+    ]
+
+    def __init__(self, store: Store, content: Content, language: Language = "fi",
+                 export_dir: Path | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.store = store
+        self.content = content
+        self.language: Language = language
+        self.export_dir = Path(export_dir) if export_dir is not None else Path.home() / "intake-exports"
+        self.texts = Texts(content, language)
+        translate_bindings(self, self.texts)
+        self.title = content.flow.title.get(language)
+
+    def on_mount(self) -> None:
+        from intake.screens.start import StartScreen
+
+        self.push_screen(StartScreen(self.texts))
+
+    # --- opening sessions ---------------------------------------------------
+
+    def open_session(self, session: IntakeSession) -> None:
+        """Show a session where it stands: the interview, or the summary when it is complete."""
+        from intake.screens.interview import InterviewScreen
+        from intake.screens.summary import SummaryScreen
+
+        texts = self.session_texts(session)
+        if session.interview.current() is None:
+            self.push_screen(SummaryScreen(texts, session))
+        else:
+            self.push_screen(InterviewScreen(texts, session))
+
+    def session_texts(self, session: IntakeSession) -> Texts:
+        return Texts(self.content, session.record.language, session.record.plain)
+
+    # --- failures -------------------------------------------------------------
+
+    def show_error(self, error: BaseException | None) -> None:
+        """Open the error dialog; an IntakeError brings its own title and message."""
+        if isinstance(error, IntakeError):
+            title, message = error.title, error.message
+        else:
+            title = self.texts("error.unexpected.title")
+            message = self.texts("error.unexpected.message", detail=type(error).__name__)
+        self.push_screen(ErrorDialog(title, message, self.texts("button.close")))
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.show_error(event.worker.error)

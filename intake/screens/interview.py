@@ -1,0 +1,197 @@
+"""The interview as a chat: the transcript above, the current question and its input below."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Static
+
+from intake.errors import IntakeError
+from intake.flows.display import Texts
+from intake.flows.engine import NotAllowed, Step
+from intake.flows.validate import AnswerError
+from intake.screens.answer_fields import AnswerField, field_for
+from intake.screens.base import IntakeScreen
+from intake.screens.dialogs import MessageDialog
+from intake.screens.progress_panel import ProgressPanel
+from intake.screens.transcript import Transcript, TranscriptAnswer
+from intake.session import IntakeSession
+
+
+class InterviewScreen(IntakeScreen):
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="interview.help"),
+        Binding("f2", "guidance", "Guidance", id="interview.guidance"),
+        Binding("f3", "back", "Back", id="interview.back"),
+        Binding("f4", "skip", "Skip", id="interview.skip"),
+        Binding("f5", "edit_earlier", "Edit earlier", id="interview.edit_earlier"),
+        Binding("ctrl+s", "submit", "Answer", id="interview.submit"),
+        Binding("escape", "leave", "Start screen", id="interview.leave"),
+    ]
+
+    def __init__(self, texts: Texts, session: IntakeSession):
+        super().__init__(texts)
+        self.session = session
+        self.step: Step | None = None
+
+    @property
+    def interview(self):
+        return self.session.interview
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="interview-header", markup=False)
+        with Horizontal(id="interview-body"):
+            with Vertical(id="chat"):
+                yield Transcript(self.t, id="transcript")
+                with Vertical(id="ask"):
+                    yield Static("", id="turn", markup=False)
+                    yield Static("", id="question-text", markup=False)
+                    yield Static("", id="question-hint", markup=False)
+                    yield Vertical(id="field-slot")
+                    yield Static("", id="answer-error", markup=False)
+            yield ProgressPanel(self.t, id="progress")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.show_current()
+
+    # --- showing the current step ---------------------------------------------
+
+    async def show_current(self) -> None:
+        """Bring every part of the screen up to date with the interview."""
+        step = self.interview.current()
+        if step is None:
+            from intake.screens.summary import SummaryScreen
+
+            self.app.switch_screen(SummaryScreen(self.t, self.session))
+            return
+        self.step = step
+        record = self.session.record
+        progress = self.interview.progress()
+        self.query_one("#interview-header", Static).update(self.t(
+            "interview.header", flow=self.app.title, client=record.client_label,
+            answered=progress.answered, relevant=progress.relevant))
+        await self.query_one(Transcript).show(self.interview)
+        self.query_one(ProgressPanel).show(self.interview)
+        self.query_one("#turn", Static).update(self.t(f"interview.turn.{step.view}"))
+        self.query_one("#question-text", Static).update(self._question_text(step))
+        self.query_one("#question-hint", Static).update(self._hint(step))
+        self.set_error(None)
+        slot = self.query_one("#field-slot", Vertical)
+        await slot.remove_children()
+        field = field_for(step, self.t, self.interview.answer_for(step.key))
+        await slot.mount(field)
+        field.focus_input()
+        self.refresh_bindings()
+
+    def _question_text(self, step: Step) -> str:
+        text = self.t.question(step)
+        if step.group is not None and not step.is_add_another:
+            label = step.group.entry_label.get(self.t.language, self.t.plain)
+            text = f"{label} {step.entry + 1}: {text}"
+        return text
+
+    def _hint(self, step: Step) -> str:
+        hints = []
+        q = step.question
+        if q is not None and q.help is not None:
+            hints.append(self.t("interview.hint.help"))
+        if q is not None and q.guidance is not None:
+            hints.append(self.t("interview.hint.guidance"))
+        if q is not None and not q.required:
+            hints.append(self.t("interview.hint.optional"))
+        hints.append(self.t(f"interview.hint.kind.{self._kind(step)}"))
+        return "  ·  ".join(hints)
+
+    @staticmethod
+    def _kind(step: Step) -> str:
+        return "yes_no" if step.question is None else step.question.type
+
+    def set_error(self, message: str | None) -> None:
+        error = self.query_one("#answer-error", Static)
+        error.update(message or "")
+        error.set_class(bool(message), "visible")
+
+    def show_answer_error(self, error: AnswerError) -> None:
+        self.set_error(self.t.error(self.step, error))
+
+    # --- answering ------------------------------------------------------------
+
+    @on(AnswerField.Submit)
+    async def action_submit(self) -> None:
+        field = self.query_one(AnswerField)
+        error, value = field.read()
+        if error is None:
+            error = self._guarded(lambda: self.session.answer(value))
+            if error is False:
+                return
+        if error is not None:
+            self.show_answer_error(error)
+            field.focus_input()
+            return
+        await self.show_current()
+
+    async def action_skip(self) -> None:
+        error = self._guarded(self.session.skip)
+        if error is False:
+            return
+        if error is not None:
+            self.show_answer_error(error)
+            return
+        await self.show_current()
+
+    async def action_back(self) -> None:
+        if self._guarded(self.session.back) is not False:
+            await self.show_current()
+
+    @on(TranscriptAnswer.Edit)
+    async def edit(self, event: TranscriptAnswer.Edit) -> None:
+        if self._guarded(lambda: self.session.jump(event.key)) is not False:
+            await self.show_current()
+
+    def action_edit_earlier(self) -> None:
+        self.query_one(Transcript).focus_last_answer()
+
+    def _guarded(self, call):
+        """Run a session call; a store failure opens the error dialog and returns False."""
+        try:
+            return call()
+        except (IntakeError, NotAllowed) as exc:
+            self.app.show_error(exc)
+            return False
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()  # every answer is already saved
+
+    # --- help for the client, guidance for the counsellor ---------------------
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_help(self) -> None:
+        q = self.step.question if self.step else None
+        if q is None or q.help is None:
+            return
+        await self.app.push_screen_wait(MessageDialog(
+            self.t("dialog.help_title"), q.help.get(self.t.language, self.t.plain), self.t("button.close")))
+        self.query_one(AnswerField).focus_input()
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_guidance(self) -> None:
+        q = self.step.question if self.step else None
+        if q is None or q.guidance is None:
+            return
+        await self.app.push_screen_wait(MessageDialog(
+            self.t("dialog.guidance_title"), q.guidance.get(self.t.language), self.t("button.close")))
+        self.query_one(AnswerField).focus_input()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        step = self.step
+        q = step.question if step is not None else None
+        if action == "help":
+            return q is not None and q.help is not None
+        if action == "guidance":
+            return q is not None and q.guidance is not None
+        if action == "back":
+            return self.interview.can_go_back()
+        return True

@@ -1,0 +1,164 @@
+"""The start screen: begin a new intake, or continue a saved one."""
+
+from __future__ import annotations
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Footer, Input, Label, RadioButton, RadioSet, Static, Switch
+
+from intake.errors import IntakeError
+from intake.flows.text import LANGUAGES
+from intake.screens.base import IntakeScreen
+from intake.session import IntakeSession
+from intake.store import SessionSummary
+
+
+class SessionTable(DataTable):
+    """Saved sessions; Enter or a single click opens one."""
+
+    async def _on_click(self, event: events.Click) -> None:
+        before = self.cursor_coordinate
+        await super()._on_click(event)
+        row = event.style.meta.get("row", -1)
+        # DataTable selects only on a click on the row already highlighted; here one click opens.
+        if isinstance(row, int) and row >= 0 and self.cursor_coordinate != before:
+            self.action_select_cursor()
+
+
+class StartScreen(IntakeScreen):
+    BINDINGS = [
+        Binding("ctrl+n", "new", "New", id="start.new"),
+        Binding("ctrl+f", "filter", "Filter", id="start.filter"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Static(self.app.title, id="app-title")
+        with Horizontal(id="start-body"):
+            with Vertical(id="new-intake"):
+                yield Static(t("start.new_title"), classes="panel-title")
+                yield Label(t("start.client_label"), classes="field-label")
+                yield Input(id="client-label", placeholder=t("start.client_label_placeholder"))
+                yield Static("", id="client-label-error", classes="field-error")
+                yield Label(t("start.counsellor"), classes="field-label")
+                yield Input(id="counsellor", placeholder=t("start.counsellor_placeholder"))
+                yield Static("", id="counsellor-error", classes="field-error")
+                yield Label(t("start.language"), classes="field-label")
+                with RadioSet(id="language"):
+                    for lang in LANGUAGES:
+                        yield RadioButton(t(f"language.{lang}"), value=lang == self.app.language,
+                                          id=f"language-{lang}")
+                with Horizontal(id="plain-row"):
+                    yield Switch(id="plain")
+                    yield Label(t("start.plain"), id="plain-label")
+                yield Button(t("start.start"), id="start", variant="primary")
+            with Vertical(id="saved-sessions"):
+                yield Static(t("start.sessions_title"), classes="panel-title")
+                yield Input(id="filter", placeholder=t("start.filter_placeholder"))
+                yield Static("", id="sessions-empty")
+                yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.t
+        table = self.query_one(SessionTable)
+        table.add_column(t("start.column.client"), key="client")
+        table.add_column(t("start.column.counsellor"), key="counsellor")
+        table.add_column(t("start.column.status"), key="status")
+        table.add_column(t("start.column.progress"), key="progress")
+        table.add_column(t("start.column.changed"), key="changed")
+        self.refresh_sessions()
+        self.query_one("#client-label", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_sessions()
+
+    # --- saved sessions -------------------------------------------------------
+
+    def refresh_sessions(self) -> None:
+        try:
+            sessions = self.app.store.list()
+        except IntakeError as exc:
+            self.app.show_error(exc)
+            sessions = []
+        self._sessions = sessions
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        table = self.query_one(SessionTable)
+        words = self.query_one("#filter", Input).value.casefold().split()
+        shown = [s for s in self._sessions if all(w in self._haystack(s) for w in words)]
+        table.clear()
+        for s in shown:
+            table.add_row(s.client_label, s.counsellor, self.t(f"status.{s.status}"),
+                          f"{s.answered}/{s.relevant}", self._when(s), key=s.id)
+        empty = self.query_one("#sessions-empty", Static)
+        if shown:
+            empty.update("")
+        elif self._sessions:
+            empty.update(self.t("start.no_matches"))
+        else:
+            empty.update(self.t("start.no_sessions"))
+
+    @staticmethod
+    def _haystack(s: SessionSummary) -> str:
+        return f"{s.client_label} {s.counsellor} {s.id}".casefold()
+
+    def _when(self, s: SessionSummary) -> str:
+        local = s.updated_at.astimezone()
+        return local.strftime("%Y-%m-%d %H:%M" if self.t.language == "en" else "%d.%m.%Y %H:%M")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._fill_table()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        table = self.query_one(SessionTable)
+        if table.row_count:
+            table.focus()
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _resume(self, event: DataTable.RowSelected) -> None:
+        try:
+            session = IntakeSession.resume(self.app.store, self.app.content, event.row_key.value)
+        except IntakeError as exc:
+            self.app.show_error(exc)
+            return
+        self.app.open_session(session)
+
+    # --- a new intake ---------------------------------------------------------
+
+    @on(Input.Submitted, "#client-label")
+    def _label_submitted(self) -> None:
+        self.query_one("#counsellor", Input).focus()
+
+    @on(Input.Submitted, "#counsellor")
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        label_input = self.query_one("#client-label", Input)
+        name_input = self.query_one("#counsellor", Input)
+        label, name = label_input.value.strip(), name_input.value.strip()
+        self.query_one("#client-label-error", Static).update("" if label else self.t("start.client_label_missing"))
+        self.query_one("#counsellor-error", Static).update("" if name else self.t("start.counsellor_missing"))
+        if not label or not name:
+            (label_input if not label else name_input).focus()
+            return
+        pressed = self.query_one("#language", RadioSet).pressed_button
+        language = pressed.id.removeprefix("language-") if pressed is not None else self.app.language
+        plain = self.query_one("#plain", Switch).value
+        try:
+            session = IntakeSession.start(self.app.store, self.app.content, label, name, language, plain)
+        except IntakeError as exc:
+            self.app.show_error(exc)
+            return
+        label_input.value = ""  # the next intake is for another client; the counsellor stays
+        self.app.open_session(session)
+
+    def action_new(self) -> None:
+        self.query_one("#client-label", Input).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()

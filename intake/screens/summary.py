@@ -1,0 +1,106 @@
+"""The summary: every answer by section, a way back to change one, and the JSON export."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Static
+
+from intake.errors import IntakeError
+from intake.flows.display import Texts
+from intake.flows.engine import NotAllowed
+from intake.screens.base import IntakeScreen
+from intake.screens.dialogs import ConfirmDialog
+from intake.screens.export_file import export_path, write_export
+from intake.screens.transcript import TranscriptAnswer
+from intake.session import IntakeSession
+
+
+class SummaryScreen(IntakeScreen):
+    BINDINGS = [
+        Binding("ctrl+e", "export", "Export", id="summary.export"),
+        Binding("f3", "back", "Back", id="summary.back"),
+        Binding("escape", "leave", "Start screen", id="summary.leave"),
+    ]
+
+    def __init__(self, texts: Texts, session: IntakeSession):
+        super().__init__(texts)
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        record = self.session.record
+        yield Static(self.t("summary.title", client=record.client_label), id="summary-header", markup=False)
+        with VerticalScroll(id="summary-body"):
+            yield from self._answers()
+        yield Static("", id="export-result", markup=False)
+        with Horizontal(id="summary-buttons"):
+            yield Button(self.t("summary.export_button"), id="export", variant="primary")
+            yield Button(self.t("summary.back_button"), id="back")
+            yield Button(self.t("summary.leave_button"), id="leave")
+        yield Footer()
+
+    def _answers(self):
+        t, interview = self.t, self.session.interview
+        transcript = interview.transcript()
+        progress = {p.section.id: p for p in interview.progress().sections}
+        for section in self.session.content.sections:
+            p = progress[section.id]
+            yield Static(f"{t.section_title(section)}  {p.answered}/{p.relevant}",
+                         classes="transcript-section", markup=False)
+            for step, answer in transcript:
+                if step.section.id != section.id:
+                    continue
+                question = t.question(step)
+                if step.group is not None and not step.is_add_another:
+                    question = f"{step.group.entry_label.get(t.language, t.plain)} {step.entry + 1}: {question}"
+                yield Static(question, classes="transcript-question", markup=False)
+                yield TranscriptAnswer(step, f"{t.view(answer.by)}: {t.value(step, answer.value, answer.skipped)}", t)
+
+    def on_mount(self) -> None:
+        self.query_one("#export", Button).focus()
+
+    # --- changing an answer -----------------------------------------------------
+
+    @on(TranscriptAnswer.Edit)
+    def edit(self, event: TranscriptAnswer.Edit) -> None:
+        self._to_interview(lambda: self.session.jump(event.key))
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self._to_interview(self.session.back)
+
+    def _to_interview(self, move) -> None:
+        from intake.screens.interview import InterviewScreen
+
+        try:
+            move()
+        except (IntakeError, NotAllowed) as exc:
+            self.app.show_error(exc)
+            return
+        self.app.switch_screen(InterviewScreen(self.t, self.session))
+
+    @on(Button.Pressed, "#leave")
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+
+    # --- export -------------------------------------------------------------------
+
+    @on(Button.Pressed, "#export")
+    def _export_pressed(self) -> None:
+        self.action_export()
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def action_export(self) -> None:
+        path = export_path(self.app.export_dir, self.session.record)
+        if path.exists():
+            replace = await self.app.push_screen_wait(ConfirmDialog(
+                self.t("export.exists_title"), self.t("export.exists_message", path=str(path)),
+                self.t("button.replace"), self.t("button.cancel")))
+            if not replace:
+                return
+        # A failure here ends the worker with an error, which the error dialog shows.
+        write_export(self.session.content, self.session.record, path)
+        self.query_one("#export-result", Static).update(self.t("export.done", path=str(path)))
+        self.notify(self.t("export.done", path=str(path)))
