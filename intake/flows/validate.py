@@ -4,6 +4,7 @@ parameters; the front-end translates them from the text catalogue."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,7 @@ def validate(step: Step, value: Any, content: Content) -> tuple[AnswerError | No
     if isinstance(q, (ShortText, LongText)):
         return _text(q, value)
     if isinstance(q, SingleChoice):
-        if value in {c.value for c in q.choices}:
+        if isinstance(value, str) and value in {c.value for c in q.choices}:
             return None, value
         return AnswerError("error.choose_one"), None
     if isinstance(q, MultiChoice):
@@ -89,7 +90,7 @@ def _scale(q: ScaleQuestion, value: Any, content: Content) -> tuple[AnswerError 
     allowed_special = {NOT_DISCUSSED} if q.allow_not_discussed else set()
     if q.allow_not_applicable:
         allowed_special.add(NOT_APPLICABLE)
-    if value in allowed_special:
+    if isinstance(value, str) and value in allowed_special:
         return None, value
     points = [p.value for p in content.scales[q.scale].points]
     if isinstance(value, int) and not isinstance(value, bool) and value in points:
@@ -99,6 +100,8 @@ def _scale(q: ScaleQuestion, value: Any, content: Content) -> tuple[AnswerError 
 
 def _number(q: NumberQuestion, value: Any) -> tuple[AnswerError | None, Any]:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return AnswerError("error.number_expected"), None
+    if isinstance(value, float) and not math.isfinite(value):  # NaN and infinity are not answers
         return AnswerError("error.number_expected"), None
     if q.integer and value != int(value):
         return AnswerError("error.whole_number_expected"), None
