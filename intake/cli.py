@@ -6,6 +6,7 @@ Default paths are worked out here, once, and passed on; nothing else chooses a p
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -20,14 +21,23 @@ from intake.flows.model import Content
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
+def data_dir() -> Path:
+    return user_data_path("intake", appauthor=False)
+
+
 def default_store() -> Path:
-    return user_data_path("intake", appauthor=False) / "store.json"
+    return data_dir() / "store"
+
+
+def legacy_store() -> Path:
+    """Where the first version kept its one-file store; migrated into default_store() on first open."""
+    return data_dir() / "store.json"
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="intake", description="Joint intake interview for rehabilitative "
                                 "work activity and supported employment.")
-    p.add_argument("--store", type=Path, help=f"the session store file (default: {default_store()})")
+    p.add_argument("--store", type=Path, help=f"the session store folder (default: {default_store()})")
     p.add_argument("--content", type=Path, help="the interview content directory (default: the built-in content)")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="open the app (the default)")
@@ -38,7 +48,25 @@ def parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export a session's plan as JSON")
     exp.add_argument("session_id")
     exp.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    log = sub.add_parser("log", help="who opened, changed, exported or deleted sessions, and when")
+    log.add_argument("session_id", nargs="?")
+    log.add_argument("--json", action="store_true", help="print JSON lines for machines")
+    dele = sub.add_parser("delete", help="delete a session for good")
+    dele.add_argument("session_id")
+    dele.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    purge = sub.add_parser("purge", help="delete for good every completed session last changed before a day")
+    purge.add_argument("--completed-before", required=True, type=_date, metavar="YYYY-MM-DD")
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore = sub.add_parser("restore", help="put back the last good version of a damaged session")
+    restore.add_argument("session_id")
     return p
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
 def load(content_dir: Path) -> Content:
@@ -51,7 +79,9 @@ def load(content_dir: Path) -> Content:
 def open_store(args: argparse.Namespace):
     from intake.store import Store  # the store (and TinyDB) only for commands that need it
 
-    return Store(args.store or default_store())
+    if args.store is not None:
+        return Store(args.store)
+    return Store(default_store(), legacy=legacy_store())
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
@@ -88,11 +118,72 @@ def cmd_export(args: argparse.Namespace) -> int:
     content = load(args.content or DEFAULT_CONTENT)
     store = open_store(args)
     text = export_json(content, store.get(args.session_id))
+    store.log_access("export", args.session_id)
     if args.output is None:
         sys.stdout.write(text)
         return 0
     write_private(args.output, text)
     print(f"Exported session {args.session_id} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def confirm(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise IntakeError(f"{question} Not asked: standard input is not a terminal. Add --yes to confirm.")
+    return input(f"{question} Type 'yes' to confirm: ").strip().lower() in ("yes", "y", "kyllä", "k", "ja")
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    entries = store.access_log(args.session_id)
+    if args.json:
+        for e in entries:
+            print(json.dumps(e, ensure_ascii=False))
+        return 0
+    if not entries:
+        print("The access log is empty." if args.session_id is None else f"No entries for session {args.session_id}.")
+        return 0
+    for e in entries:
+        when = dt.datetime.fromisoformat(e["at"]).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{when}  {e.get('action', '?'):<15} {e.get('session') or '-':<13} {e.get('who', '?')}"
+              f" ({e.get('host', '?')}, process {e.get('pid', '?')})")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    s = store.get(args.session_id)
+    if not confirm(f"Delete session {s.id} ({s.client_label}, {s.counsellor}) for good?", args.yes):
+        print("Nothing deleted.")
+        return 1
+    store.delete(s.id)
+    print(f"Deleted session {s.id}.")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    day = args.completed_before
+    due = [s for s in store.list(status="completed") if s.updated_at.astimezone().date() < day]
+    if not due:
+        print(f"No completed sessions last changed before {day}.")
+        return 0
+    if not confirm(f"Delete {len(due)} completed session(s) last changed before {day} for good?", args.yes):
+        print("Nothing deleted.")
+        return 1
+    gone = store.purge(day)
+    print(f"Deleted {len(gone)} session(s): {' '.join(gone)}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    record = store.restore(args.session_id)
+    print(f"Restored session {record.id} to its version of "
+          f"{record.updated_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')} ({record.answered}/{record.relevant} "
+          "answered). The damaged file was kept next to it with the suffix .damaged.")
     return 0
 
 
@@ -117,7 +208,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": cmd_run, None: cmd_run, "check-content": cmd_check_content,
-            "list": cmd_list, "export": cmd_export}
+            "list": cmd_list, "export": cmd_export, "log": cmd_log, "delete": cmd_delete,
+            "purge": cmd_purge, "restore": cmd_restore}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,3 +22,11 @@ class StoreProblem(IntakeError):
 
 class SessionNotFound(IntakeError):
     title = "No such session"
+
+
+class SessionLocked(IntakeError):
+    title = "The session is open elsewhere"
+
+
+class ReadOnlySession(IntakeError):
+    title = "The session is open read-only"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from intake.errors import ReadOnlySession
 from intake.flows.engine import Interview
 from intake.flows.model import Content
 from intake.flows.validate import AnswerError
@@ -12,47 +13,91 @@ from intake.store import SessionRecord, Store
 
 
 class IntakeSession:
-    def __init__(self, store: Store, content: Content, record: SessionRecord):
+    """One open session. Unless read-only, it holds the session's edit lock until `close()`.
+
+    `holder` is the person editing (the counsellor's name); it is named to anyone else who
+    tries to open the session, and written in the access log.
+    """
+
+    def __init__(self, store: Store, content: Content, record: SessionRecord, *,
+                 holder: str | None = None, read_only: bool = False):
         self.store = store
         self.content = content
         self.record = record
+        self.holder = holder or record.counsellor
+        self.read_only = read_only
         self.interview = Interview(content, record.state)
 
     @classmethod
     def start(cls, store: Store, content: Content, client_label: str, counsellor: str,
               language: str = "fi", plain: bool = False) -> IntakeSession:
-        record = store.create(client_label, counsellor, Interview(content).state, language, plain)
-        return cls(store, content, record)
+        record = store.create(client_label, counsellor, Interview(content).state, language, plain, lock=True)
+        return cls(store, content, record, holder=counsellor)
 
     @classmethod
-    def resume(cls, store: Store, content: Content, session_id: str) -> IntakeSession:
-        return cls(store, content, store.get(session_id))
+    def resume(cls, store: Store, content: Content, session_id: str, *, holder: str | None = None,
+               read_only: bool = False) -> IntakeSession:
+        """Open a saved session. SessionLocked (naming who has it) when it is being edited elsewhere;
+        `read_only=True` opens it anyway, for reading."""
+        if read_only:
+            record = store.get(session_id)
+            store.log_access("open-read-only", session_id, holder)
+            return cls(store, content, record, holder=holder, read_only=True)
+        store.lock_session(session_id, holder)
+        try:
+            record = store.get(session_id)
+        except BaseException:
+            store.unlock_session(session_id)
+            raise
+        store.log_access("open", session_id, holder or record.counsellor)
+        return cls(store, content, record, holder=holder)
+
+    def close(self) -> None:
+        """Release the edit lock (everything is already saved)."""
+        if not self.read_only:
+            self.store.unlock_session(self.record.id)
+
+    def __enter__(self) -> IntakeSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def answer(self, value: Any, at: dt.datetime | None = None) -> AnswerError | None:
+        self._writable()
         error = self.interview.answer(value, at)
         if error is None:
             self.save()
         return error
 
     def skip(self) -> AnswerError | None:
+        self._writable()
         error = self.interview.skip()
         if error is None:
             self.save()
         return error
 
     def back(self) -> None:
+        self._writable()
         self.interview.back()
         self.save()
 
     def jump(self, key: str) -> None:
+        self._writable()
         self.interview.jump(key)
         self.save()
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlySession(f"Session {self.record.id} is open read-only: nothing can be changed. "
+                                  "Close it and open it again for editing when nobody else has it open.")
+
     def save(self) -> None:
+        self._writable()
         progress = self.interview.progress()
         self.record = self.store.save(self.record.model_copy(update={
             "state": self.interview.state,
             "status": "completed" if self.interview.is_complete else "in_progress",
             "answered": progress.answered,
             "relevant": progress.relevant,
-        }))
+        }), who=self.holder)

@@ -38,4 +38,4 @@ def content_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "store.json"
+    return tmp_path / "store"

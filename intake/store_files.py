@@ -1,0 +1,158 @@
+"""Small file helpers for the store: private folders and files, atomic and durable writes.
+
+No TinyDB here (intake/store.py is the only module that imports it). Every file the store
+creates is readable by its owner only (0600) and every folder 0700: the data is sensitive.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from intake.errors import StoreProblem
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def private_dir(path: Path) -> Path:
+    """Create a folder (and parents) readable by the owner only."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    except OSError as exc:
+        raise StoreProblem(f"Cannot create the folder {path}: {exc.strerror}. "
+                           "Check its permissions, or use --store with another folder.") from None
+    return path
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes, *, backup: Path | None = None, durable: bool = True) -> os.stat_result:
+    """Replace `path` with `data` so that a crash leaves either the old or the new file.
+
+    Temporary file in the same folder, write, fsync, (hard-link the old file as `backup`),
+    `os.replace`, fsync the folder. When this returns with durable=True, the data is on disk.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if durable:
+            os.fsync(fd)
+        st = os.fstat(fd)
+    except BaseException:
+        os.close(fd)
+        _unlink_quietly(tmp)
+        raise
+    os.close(fd)
+    if backup is not None:
+        keep_backup(path, backup)
+    os.replace(tmp, path)
+    if durable:
+        fsync_dir(path.parent)
+    return st
+
+
+class ShortLock:
+    """A short exclusive lock between processes (the index journal): one flock on an open file.
+
+    Not for edit locks (store_locks.py uses the filelock library and names the holder); this
+    one is held for microseconds around an append, so it is kept open and taken with one call.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fd: int | None = None
+        self._depth = 0
+
+    def __enter__(self) -> ShortLock:
+        if self._depth == 0:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd, self._depth = None, 0
+
+
+def keep_backup(path: Path, backup: Path) -> None:
+    """Make `backup` the current version of `path` (a hard link: no copy, atomic)."""
+    link_tmp = backup.with_name(f".{backup.name}.{os.getpid()}.tmp")
+    try:
+        _unlink_quietly(link_tmp)
+        os.link(path, link_tmp)
+    except FileNotFoundError:
+        return  # nothing to keep yet: a new file
+    os.replace(link_tmp, backup)
+
+
+def read_bytes(path: Path, what: str = "file") -> bytes | None:
+    """The file's bytes, None when it does not exist, StoreProblem when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+    except PermissionError:
+        raise StoreProblem(f"Cannot read the {what} {path}: permission denied. It must be readable by the "
+                           f"user running intake: check its owner, then run: chmod 600 {path}") from None
+    except IsADirectoryError:
+        raise StoreProblem(f"The {what} {path} is a folder, not a file. Move it away.") from None
+    except OSError as exc:
+        raise StoreProblem(f"Cannot read the {what} {path}: {exc.strerror}.") from None
+
+
+def read_json(path: Path, what: str = "file", hint: str = "") -> Any:
+    """Parsed JSON, None when missing; StoreProblem naming the file when truncated or garbage."""
+    data = read_bytes(path, what)
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        problem = "empty" if not data.strip() else f"damaged ({exc})"
+        raise StoreProblem(f"The {what} {path} is {problem}. {hint}".rstrip()) from None
+
+
+def append_line(path: Path, line: str, *, durable: bool = False) -> None:
+    """Append one line with a single write on an O_APPEND file (never rewrites what is there)."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        if durable:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        if exc.errno != errno.ENOENT:
+            raise
