@@ -84,6 +84,8 @@ class InterviewScreen(IntakeScreen):
         field = field_for(step, self.t, self.interview.answer_for(step.key))
         await slot.mount(field)
         field.focus_input()
+        # After the layout settles, since the question area below changes its height.
+        self.call_after_refresh(self.query_one(Transcript).scroll_to_current)
         self.refresh_bindings()
 
     def _question_text(self, step: Step) -> str:

@@ -104,7 +104,14 @@ class Transcript(VerticalScroll):
                 current.key not in interview.state.answers:
             begin_section(current.section)
         await self.mount_all(widgets)
-        self.scroll_end(animate=False, immediate=False)
+
+    def scroll_to_current(self) -> None:
+        """Show the answer being changed, or else the latest part of the conversation."""
+        editing = self.query(".editing")
+        if editing:
+            self.scroll_to_widget(editing.first(), animate=False, center=True)
+        else:
+            self.scroll_end(animate=False)
 
     def answer_text(self, step: Step, answer: Answer) -> str:
         return f"{self.t.view(answer.by)}: {self.t.value(step, answer.value, answer.skipped)}"
