@@ -290,3 +290,29 @@ def test_every_text_key_used_by_the_screens_exists(content):
                                                   "scale", "number", "date", "yes_no")}
     assert len(keys) > 60
     assert sorted(k for k in keys if k not in content.texts) == []
+
+
+# --- snapshots (pytest --snapshot-update regenerates them; look at the SVGs before committing) ---
+
+def _no_blink(app) -> None:
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
+def test_snapshot_start_screen(snap_compare, content, store_path, tmp_path):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        _no_blink(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(new_app(store_path, content, tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_interview_screen(snap_compare, content, store_path, tmp_path):
+    async def run_before(pilot) -> None:
+        await start_intake(pilot)
+        await answer_until(pilot, on_step("housing@client"))
+        _no_blink(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(new_app(store_path, content, tmp_path), terminal_size=SIZE, run_before=run_before)
