@@ -14,12 +14,15 @@ from pydantic import BaseModel, TypeAdapter
 
 from intake.export.plan_json import PlanExport
 from intake.flows.model import CatalogFile, FlowFile, ScalesFile, SectionFile
+from intake.flows.placements import PlacementsFile
+from intake.flows.rules import RulesFile
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 REGENERATE = "python -m intake.schemas"
 
 _CONTENT_FILES: dict[str, type[BaseModel]] = {
     "flow": FlowFile, "section": SectionFile, "scales": ScalesFile, "texts": CatalogFile,
+    "rules": RulesFile, "placements": PlacementsFile,
 }
 
 

@@ -30,10 +30,14 @@ from intake.flows.model import (
     SingleChoice,
     MultiChoice,
 )
+from intake.flows.placements import Placement, PlacementsFile
+from intake.flows.rules import RulesFile
 
 FLOW_FILE = "flow.yaml"
 SCALES_FILE = "scales.yaml"
 TEXTS_FILE = "texts.yaml"
+RULES_FILE = "rules.yaml"
+PLACEMENTS_DIR = "placements"
 
 
 @dataclass(frozen=True)
@@ -173,9 +177,14 @@ def load_content(root: Path) -> Content:
     scales = _validate(scales_doc, ScalesFile, problems) if scales_doc else None
     texts_doc = _read(root / TEXTS_FILE, root, problems)
     texts = _validate(texts_doc, CatalogFile, problems) if texts_doc else None
+    rules_doc = _read(root / RULES_FILE, root, problems)
+    rules = _validate(rules_doc, RulesFile, problems) if rules_doc else None
+    placements = _load_placements(root, problems)
 
     if flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
         problems.extend(_cross_check(section_docs, scales))
+    if rules:
+        problems.extend(_check_rules(rules_doc, rules))
     if problems:
         raise ContentError(problems)
     return Content(
@@ -183,7 +192,42 @@ def load_content(root: Path) -> Content:
         sections=[s for _, s in section_docs],
         scales=scales.scales,
         texts=texts.texts,
+        rules=rules,
+        placements=[p for _, _, p in placements],
     )
+
+
+def _load_placements(root: Path, problems: list[Problem]) -> list[tuple[_Doc, int, Placement]]:
+    """Every placement in content/placements/*.yaml, with ids unique across the files."""
+    found: list[tuple[_Doc, int, Placement]] = []
+    seen: set[str] = set()
+    for path in sorted((root / PLACEMENTS_DIR).glob("*.yaml")):
+        doc = _read(path, root, problems)
+        parsed = _validate(doc, PlacementsFile, problems) if doc else None
+        if not isinstance(parsed, PlacementsFile):
+            continue
+        for i, placement in enumerate(parsed.placements):
+            if placement.id in seen:
+                loc = ("placements", i, "id")
+                problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data),
+                                        f"duplicate placement id '{placement.id}'"))
+            seen.add(placement.id)
+            found.append((doc, i, placement))
+    return found
+
+
+def _check_rules(doc: _Doc, rules: RulesFile) -> list[Problem]:
+    """Every service type named by a rule or plan type is defined."""
+    known = {s.id for s in rules.service_types}
+    problems = []
+    for list_name in ("plan_types", "rules"):
+        for i, item in enumerate(getattr(rules, list_name)):
+            for j, service in enumerate(item.services):
+                if service not in known:
+                    loc = (list_name, i, "services", j)
+                    problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data),
+                                            f"unknown service type '{service}' (defined: {', '.join(sorted(known))})"))
+    return problems
 
 
 def _walk(section_docs: list[tuple[_Doc, Section]]) -> Iterator[tuple[_Doc, tuple, Question, RepeatGroup | None]]:

@@ -11,9 +11,11 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
-from intake.flows.text import CounsellorText, Strict, Text
+from intake.flows.base import Id, Strict
+from intake.flows.placements import Placement
+from intake.flows.rules import RulesFile
+from intake.flows.text import CounsellorText, Text
 
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Who = Literal["client", "counsellor", "both"]
 
 
@@ -185,12 +187,17 @@ class CatalogFile(Strict):
 
 
 class Content(Strict):
-    """Everything loaded from a content directory, checked across files."""
+    """Everything loaded from a content directory, checked across files.
+
+    Rules and placements are optional so that tests can build small flows by hand.
+    """
 
     flow: Flow
     sections: list[Section]
     scales: dict[str, Scale]
     texts: dict[str, Text]
+    rules: RulesFile | None = None
+    placements: list[Placement] = []
 
     def question_index(self) -> dict[str, Question]:
         return {q.id: q for s in self.sections for q in s.questions}

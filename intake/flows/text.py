@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from intake.flows.base import Strict
 
 Language = Literal["fi", "sv", "en"]
 LANGUAGES: tuple[Language, ...] = ("fi", "sv", "en")
-
-
-class Strict(BaseModel):
-    """Base for content models: unknown keys are errors, models are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Plain(Strict):

@@ -1,0 +1,89 @@
+"""The placement catalogue (työtoimintapaikat): where rehabilitative work activity
+can take place, described so that matching can respect a client's restrictions
+and explain its suggestions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from intake.flows.base import Id, Strict
+from intake.flows.rules import HostType
+from intake.flows.text import Text
+
+Level = Literal["low", "medium", "high"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri"]
+TimeOfDay = Literal["morning", "daytime", "afternoon", "evening"]
+
+
+def _distinct_letters(code: str) -> str:
+    if len(set(code)) != len(code):
+        raise ValueError("each RIASEC letter at most once")
+    return code
+
+
+InterestCode = Annotated[str, Field(pattern=r"^[RIASEC]{1,3}$",
+                                    description="Holland (RIASEC) code, strongest area first, e.g. 'SC'"),
+                         AfterValidator(_distinct_letters)]
+
+
+class Demands(Strict):
+    """What the tasks ask of the body and the senses."""
+
+    lifting: Literal["none", "light", "heavy"]
+    standing: Level
+    sitting: Level
+    noise: Literal["quiet", "moderate", "loud"]
+    crowds: Level
+    social: Level = Field(description="How much the tasks involve dealing with people")
+
+
+class Schedule(Strict):
+    days_per_week: list[Annotated[int, Field(ge=1, le=5)]] = Field(min_length=1)
+    hours_per_day: list[Annotated[float, Field(ge=1, le=8)]] = Field(min_length=1)
+    times: list[TimeOfDay] = Field(min_length=1)
+
+
+class Support(Strict):
+    work_coach: bool
+    guidance_languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)
+    adapted_tasks: bool = True
+
+
+class Accessibility(Strict):
+    step_free: bool
+    accessible_toilet: bool = False
+
+
+class Contact(Strict):
+    name: str = Field(min_length=2, max_length=100)
+    phone: str | None = Field(None, pattern=r"^[+0-9][0-9 ()-]{4,19}$")
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+
+
+class Placement(Strict):
+    id: Id
+    name: str = Field(min_length=2, max_length=120)
+    host: str = Field(min_length=2, max_length=120, description="The organisation that hosts the placement")
+    host_type: HostType
+    legal_form: str = Field(min_length=2, max_length=80, description="e.g. hyvinvointialue, ry, sr, seurakunta")
+    municipality: str = Field(min_length=2, max_length=60)
+    form: Literal["individual", "workshop", "group", "club"]
+    tasks: Text
+    interest_code: InterestCode
+    skills: list[Id] = Field(default_factory=list, description="Skill ids from the interview's skill list")
+    works_with: list[Literal["people", "things", "information"]] = Field(min_length=1)
+    setting: Literal["indoors", "outdoors", "both"]
+    demands: Demands
+    support: Support
+    orientation: list[Literal["maintaining", "forward"]] = Field(min_length=1)
+    accessibility: Accessibility
+    public_transport: bool = Field(description="Reachable by public transport on the placement's hours")
+    schedule: Schedule
+    open_places: int = Field(ge=0)
+    contact: Contact
+
+
+class PlacementsFile(Strict):
+    placements: list[Placement] = Field(min_length=1)
