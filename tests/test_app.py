@@ -12,10 +12,11 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, TextArea
 
 from intake.screens.app import IntakeApp
-from intake.screens.dialogs import ErrorDialog, MessageDialog
+from intake.screens.dialogs import ConfirmDialog, ErrorDialog, MessageDialog
 from intake.screens.interview import InterviewScreen
 from intake.screens.start import StartScreen
 from intake.screens.summary import SummaryScreen
+from intake.session import IntakeSession
 from intake.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -112,6 +113,7 @@ async def test_whole_interview_quit_resume_finish_export(content, store_path, tm
         await pilot.press(*"t-1")
         assert app.screen.query_one(DataTable).row_count == 1
         assert await pilot.click("#sessions", offset=(4, 1))   # one click on the first row opens it
+        await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
@@ -290,6 +292,38 @@ def test_every_text_key_used_by_the_screens_exists(content):
                                                   "scale", "number", "date", "yes_no")}
     assert len(keys) > 60
     assert sorted(k for k in keys if k not in content.texts) == []
+
+
+async def test_session_open_elsewhere_opens_read_only_and_leaving_releases_the_lock(content, store_path, tmp_path):
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_intake(pilot)
+        await answer_until(pilot, on_step("months_unemployed"))
+        session_id = app.screen.session.record.id
+        await pilot.press("escape")              # leaving releases the edit lock
+        await pilot.pause()
+        other = Store(store_path)
+        elsewhere = IntakeSession.resume(other, content, session_id, holder="Toinen Ohjaaja")
+        try:
+            assert await pilot.click("#sessions", offset=(4, 1))
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            assert "Toinen Ohjaaja" in str(app.screen.query_one("#dialog-message").content)
+            assert await pilot.click("#dialog-yes")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+            assert app.session.read_only
+            await pilot.press("f3")               # changing is refused with a dialog
+            await pilot.pause()
+            assert isinstance(app.screen, ErrorDialog)
+            await pilot.press("escape")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, StartScreen)
+        finally:
+            elsewhere.close()
+            other.close()
 
 
 # --- snapshots (pytest --snapshot-update regenerates them; look at the SVGs before committing) ---

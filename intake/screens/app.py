@@ -35,6 +35,7 @@ class IntakeApp(App[None]):
         self.language: Language = language
         self.export_dir = Path(export_dir) if export_dir is not None else Path.home() / "intake-exports"
         self.texts = Texts(content, language)
+        self.session: IntakeSession | None = None  # the open session; it holds its edit lock
         translate_bindings(self, self.texts)
         self.title = content.flow.title.get(language)
 
@@ -50,11 +51,35 @@ class IntakeApp(App[None]):
         from intake.screens.interview import InterviewScreen
         from intake.screens.summary import SummaryScreen
 
+        if self.session is not None and self.session is not session:
+            self.close_session()
+        self.session = session
         texts = self.session_texts(session)
-        if session.interview.current() is None:
+        if session.read_only or session.interview.current() is None:
             self.push_screen(SummaryScreen(texts, session))
         else:
             self.push_screen(InterviewScreen(texts, session))
+
+    def close_session(self) -> None:
+        """Release the open session's edit lock; its answers are already saved."""
+        session, self.session = self.session, None
+        if session is not None:
+            try:
+                session.close()
+            except IntakeError as exc:
+                self.show_error(exc)
+
+    def leave_session(self) -> None:
+        """Back to the start screen from the interview or the summary."""
+        self.close_session()
+        self.pop_screen()
+
+    async def action_quit(self) -> None:
+        self.close_session()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.close_session()
 
     def session_texts(self, session: IntakeSession) -> Texts:
         return Texts(self.content, session.record.language, session.record.plain)

@@ -71,7 +71,8 @@ class InterviewScreen(IntakeScreen):
         record = self.session.record
         progress = self.interview.progress()
         self.query_one("#interview-header", Static).update(self.t(
-            "interview.header", flow=self.app.title, client=record.client_label,
+            "interview.header", flow=self.session.content.flow.title.get(self.t.language, self.t.plain),
+            client=record.client_label,
             answered=progress.answered, relevant=progress.relevant))
         await self.query_one(Transcript).show(self.interview)
         self.query_one(ProgressPanel).show(self.interview)
@@ -165,7 +166,7 @@ class InterviewScreen(IntakeScreen):
             return False
 
     def action_leave(self) -> None:
-        self.app.pop_screen()  # every answer is already saved
+        self.app.leave_session()  # every answer is already saved
 
     # --- help for the client, guidance for the counsellor ---------------------
 

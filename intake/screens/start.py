@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Input, Label, RadioButton, RadioSet, Static, Switch
 
-from intake.errors import IntakeError
+from intake.errors import IntakeError, SessionLocked
 from intake.flows.text import LANGUAGES
 from intake.screens.base import IntakeScreen
+from intake.screens.dialogs import ConfirmDialog
 from intake.session import IntakeSession
 from intake.store import SessionSummary
 
@@ -37,7 +38,7 @@ class StartScreen(IntakeScreen):
         t = self.t
         yield Static(self.app.title, id="app-title")
         with Horizontal(id="start-body"):
-            with Vertical(id="new-intake"):
+            with VerticalScroll(id="new-intake"):
                 yield Static(t("start.new_title"), classes="panel-title")
                 yield Label(t("start.client_label"), classes="field-label")
                 yield Input(id="client-label", placeholder=t("start.client_label_placeholder"))
@@ -121,12 +122,22 @@ class StartScreen(IntakeScreen):
             table.focus()
 
     @on(DataTable.RowSelected, "#sessions")
-    def _resume(self, event: DataTable.RowSelected) -> None:
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.resume(event.row_key.value)
+
+    @work(exclusive=True, group="resume", exit_on_error=False)
+    async def resume(self, session_id: str) -> None:
+        """Open a saved session; when it is open elsewhere, offer to read it without changing it."""
+        store, content = self.app.store, self.app.content
         try:
-            session = IntakeSession.resume(self.app.store, self.app.content, event.row_key.value)
-        except IntakeError as exc:
-            self.app.show_error(exc)
-            return
+            session = IntakeSession.resume(store, content, session_id)
+        except SessionLocked as exc:
+            read = await self.app.push_screen_wait(ConfirmDialog(
+                exc.title, f"{exc.message}\n\n{self.t('start.open_read_only_question')}",
+                self.t("button.open_read_only"), self.t("button.cancel")))
+            if not read:
+                return
+            session = IntakeSession.resume(store, content, session_id, read_only=True)
         self.app.open_session(session)
 
     # --- a new intake ---------------------------------------------------------

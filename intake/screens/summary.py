@@ -83,7 +83,7 @@ class SummaryScreen(IntakeScreen):
 
     @on(Button.Pressed, "#leave")
     def action_leave(self) -> None:
-        self.app.pop_screen()
+        self.app.leave_session()
 
     # --- export -------------------------------------------------------------------
 
