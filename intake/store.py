@@ -15,6 +15,7 @@ sessions the store holds. Files are 0600 and folders 0700.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import uuid
@@ -118,6 +119,7 @@ class Store:
         self.user = user or os_user()
         self._locks: dict[str, SessionLock] = {}
         self._changed: set[str] = set()
+        self._good: dict[str, list[int]] = {}  # session id -> signature of the file last read or written
         try:
             self._migrate_if_needed(legacy)
             self._open()
@@ -214,10 +216,13 @@ class Store:
                 raise StoreProblem(f"The session file {path} holds no session. {_restore_hint(session_id)}")
             return None
         try:
-            return SessionRecord.model_validate(dict(doc))
+            record = SessionRecord.model_validate(dict(doc))
         except ValidationError as exc:
             raise StoreProblem(f"The session file {path} is damaged ({exc.error_count()} problems). "
                                f"{_restore_hint(session_id)}") from None
+        if path == self.session_file(session_id):
+            self._good[session_id] = file_sig(os.stat(path))
+        return record
 
     def _summary_from_file(self, session_id: str) -> dict | None:
         try:
@@ -237,6 +242,7 @@ class Store:
             else:
                 table.upsert(Document(doc, doc_id=1))
             sig = file_sig(db.storage.written)
+            self._good[record.id] = sig
             self.index.put(record.id, {k: doc[k] for k in SUMMARY_FIELDS}, sig)
         except OSError as exc:
             raise StoreProblem(f"Cannot save session {record.id} to {path}: {exc.strerror or exc}. "
@@ -262,6 +268,21 @@ class Store:
         lock = self._locks.get(session_id)
         return lock if lock is not None and lock.held else None
 
+    @contextlib.contextmanager
+    def _editing(self, session_id: str, who: str | None):
+        """The edit lock for one write: the one this store holds, or taken just for the write."""
+        if self._held(session_id) is not None:
+            yield
+        else:
+            with SessionLock(self.locks_dir, session_id, who or self.user):
+                yield
+
+    def _check_good(self, session_id: str) -> None:
+        """Before overwriting: the file must be the one we last read or wrote, or must read cleanly."""
+        path = self.session_file(session_id)
+        if self._good.get(session_id) != file_sig(os.stat(path)):
+            self._read_record(session_id)  # StoreProblem when damaged: it is then never overwritten
+
     # -- the API -------------------------------------------------------------------------
     def create(self, client_label: str, counsellor: str, state: InterviewState,
                language: Language = "fi", plain: bool = False, *, lock: bool = False) -> SessionRecord:
@@ -270,10 +291,9 @@ class Store:
                                language=language, plain=plain, created_at=now, updated_at=now, state=state)
         if lock:
             self.lock_session(record.id, counsellor)
-        with (self._held(record.id) or SessionLock(self.locks_dir, record.id, counsellor)):
+        with self._editing(record.id, counsellor):
             self._write(record, new=True)
         self.log.write("create", record.id, counsellor)
-        self._changed.add(record.id)
         return record
 
     def get(self, session_id: str) -> SessionRecord:
@@ -288,7 +308,8 @@ class Store:
         if not self.session_file(record.id).exists():
             raise SessionNotFound(f"The session '{record.id}' is no longer in the store.")
         record = record.model_copy(update={"updated_at": _now()})
-        with (self._held(record.id) or SessionLock(self.locks_dir, record.id, who or self.user)):
+        with self._editing(record.id, who or self.user):
+            self._check_good(record.id)
             self._write(record)
         if record.id not in self._changed:
             self._changed.add(record.id)
@@ -314,7 +335,7 @@ class Store:
         if not path.exists():
             raise SessionNotFound(f"No session with id '{session_id}'. "
                                   "'intake list' shows the sessions in this store.")
-        with (self._held(session_id) or SessionLock(self.locks_dir, session_id, who or self.user)):
+        with self._editing(session_id, who or self.user):
             for p in (path, self.backup_file(session_id)):
                 p.unlink(missing_ok=True)
             fsync_dir(self.sessions_dir)
@@ -340,7 +361,7 @@ class Store:
         good = self._read_record(session_id, bak)  # raises when the backup is damaged too
         if good is None:
             raise StoreProblem(f"The previous version {bak} holds no session. Restore the store folder from a backup.")
-        with (self._held(session_id) or SessionLock(self.locks_dir, session_id, who or self.user)):
+        with self._editing(session_id, who or self.user):
             if path.exists():
                 os.replace(path, path.with_name(path.name + ".damaged"))
             write_atomic(path, bak.read_bytes())
