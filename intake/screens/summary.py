@@ -32,6 +32,8 @@ class SummaryScreen(IntakeScreen):
     def compose(self) -> ComposeResult:
         record = self.session.record
         yield Static(self.t("summary.title", client=record.client_label), id="summary-header", markup=False)
+        hint = self.t("summary.read_only_hint" if self.session.read_only else "summary.hint")
+        yield Static(hint, id="summary-hint", markup=False)
         with VerticalScroll(id="summary-body"):
             yield from self._answers()
         yield Static("", id="export-result", markup=False)
