@@ -370,3 +370,17 @@ def test_the_module_source_has_no_eval() -> None:
         node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     }
     assert not called & {"eval", "exec", "compile", "__import__", "getattr"}
+
+
+# --- unanswered and yes/no edge cases -----------------------------------------
+
+def test_not_in_is_false_when_unanswered():
+    assert ev("x not in ['a', 'b']", x=None) is False
+    assert ev("x in ['a', 'b']", x=None) is False
+
+
+def test_yes_no_never_equals_a_number():
+    assert ev("x == true", x=1) is False
+    assert ev("x == 1", x=True) is False
+    assert ev("x != 1", x=True) is True
+    assert ev("x == true", x=True) is True

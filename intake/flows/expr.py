@@ -112,7 +112,7 @@ class _Build(Transformer):
 
     @v_args(inline=True)
     def not_in(self, left: Any, right: Any) -> Node:
-        return Node("not", (Node("in", (left, right)),))
+        return Node("not_in", (left, right))
 
 
 _PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
@@ -169,16 +169,19 @@ def _value(tree: Tree, resolve: Resolve) -> Any:
         value = resolve(args[0])
         return len(value) if isinstance(value, list) else 0
     left, right = _value(args[0], resolve), _value(args[1], resolve)
-    if op == "in":
-        return isinstance(right, list) and left is not None and (
-            left in right if not isinstance(left, list) else any(x in right for x in left)
-        )
+    if op in ("in", "not_in"):
+        if left is None or not isinstance(right, list):
+            return False  # unanswered compares false, both ways
+        found = any(x in right for x in left) if isinstance(left, list) else left in right
+        return found if op == "in" else not found
     return _compare(op, left, right)
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:
     if left is None or right is None:
         return False
+    if isinstance(left, bool) != isinstance(right, bool):
+        return op == "!="  # yes/no answers never equal numbers, though Python says True == 1
     if op == "==":
         return left == right
     if op == "!=":
