@@ -308,6 +308,8 @@ class Store:
         if not self.session_file(record.id).exists():
             raise SessionNotFound(f"The session '{record.id}' is no longer in the store.")
         record = record.model_copy(update={"updated_at": _now()})
+        held = self._held(record.id)
+        who = who or (held.holder if held is not None else None)
         with self._editing(record.id, who or self.user):
             self._check_good(record.id)
             self._write(record)

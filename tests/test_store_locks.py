@@ -1,0 +1,105 @@
+"""Two real processes on one store: interleaved writes lose nothing; edit locks name their holder
+and come free when the holder dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from intake.errors import SessionLocked
+from intake.flows.engine import Interview
+from intake.session import IntakeSession
+from intake.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+
+WORKER = r"""
+import datetime as dt, os, sys, time
+from pathlib import Path
+from intake.flows.engine import Answer
+from intake.store import Store
+store_path, mode, session_id = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+store = Store(store_path)
+if mode == "hold":
+    store.lock_session(session_id, "Liisa Ohjaaja")
+    print("locked", flush=True)
+    time.sleep(600)
+go = store_path.parent / "go"
+while not go.exists():
+    time.sleep(0.001)
+store.lock_session(session_id, mode)
+record = store.get(session_id)
+for i in range(int(sys.argv[4])):
+    answers = dict(record.state.answers)
+    answers[f"{mode}{i}"] = Answer(value=i, by="client", at=dt.datetime.now(dt.timezone.utc))
+    record = store.save(record.model_copy(update={"state": record.state.model_copy(update={"answers": answers}),
+                                                  "answered": i + 1}))
+    others = [s for s in store.list() if s.id != session_id]  # reads what the other process writes
+    print(i, others[0].answered, flush=True)
+store.close()
+"""
+
+
+def spawn(*args: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.Popen([sys.executable, "-c", WORKER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, cwd=REPO)
+
+
+def test_two_processes_interleaved_writes_lose_nothing(tmp_path, content):
+    store_path = tmp_path / "store"
+    store = Store(store_path)
+    a = store.create("Asiakas A", "Liisa", Interview(content).state).id
+    b = store.create("Asiakas B", "Pekka", Interview(content).state).id
+    store.close()
+    n = 60
+    procs = [spawn(str(store_path), "pa", a, str(n)), spawn(str(store_path), "pb", b, str(n))]
+    time.sleep(0.3)
+    (tmp_path / "go").touch()
+    outs = [p.communicate(timeout=60) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+    seen_by_a = [int(line.split()[1]) for line in outs[0][0].splitlines()]
+    assert len(seen_by_a) == n and 0 < max(seen_by_a)  # a saw b's progress while both were writing
+    store = Store(store_path)
+    for sid, prefix in ((a, "pa"), (b, "pb")):
+        record = store.get(sid)
+        assert {k for k in record.state.answers} == {f"{prefix}{i}" for i in range(n)}
+    assert {s.id: s.answered for s in store.list()} == {a: n, b: n}
+    changes = [e for e in store.access_log() if e["action"] == "change"]
+    assert {e["who"] for e in changes} == {"pa", "pb"}
+
+
+def test_lock_names_its_holder_allows_read_only_and_is_recovered_when_the_holder_dies(tmp_path, content):
+    store_path = tmp_path / "store"
+    store = Store(store_path)
+    sid = store.create("Asiakas A", "Liisa Ohjaaja", Interview(content).state).id
+    holder = spawn(str(store_path), "hold", sid)
+    try:
+        assert holder.stdout.readline().strip() == "locked", holder.stderr.read()
+        with pytest.raises(SessionLocked) as err:
+            IntakeSession.resume(store, content, sid, holder="Pekka")
+        message = err.value.message
+        assert "Liisa Ohjaaja" in message and socket.gethostname() in message
+        assert f"process {holder.pid}" in message and "since" in message and "read-only" in message
+        with pytest.raises(SessionLocked):
+            store.save(store.get(sid))  # a plain save is refused too: no lost update
+        viewer = IntakeSession.resume(store, content, sid, holder="Pekka", read_only=True)
+        assert viewer.record.id == sid
+        viewer.close()
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.communicate(timeout=30)
+    with IntakeSession.resume(store, content, sid, holder="Pekka") as session:  # the dead holder's lock is free
+        assert session.answer("Haluan rytmiä päivään.") is None
+        with pytest.raises(SessionLocked, match="Pekka"):
+            IntakeSession.resume(Store(store_path), content, sid, holder="Maija")
+    with IntakeSession.resume(Store(store_path), content, sid, holder="Maija") as again:  # close() released it
+        assert again.record.answered == 1
