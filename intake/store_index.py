@@ -13,6 +13,7 @@ its own, and a damaged or missing index is rebuilt from the session files.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Callable
@@ -55,6 +56,15 @@ class SummaryIndex:
         return self.folder / f"journal-{self.generation if generation is None else generation}.jsonl"
 
     def _load(self) -> None:
+        enabled = gc.isenabled()
+        gc.disable()  # tens of thousands of small dicts: the cyclic GC would rescan them again and again
+        try:
+            self._load_snapshot()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _load_snapshot(self) -> None:
         self.entries, self.objects, self._offset = {}, {}, 0
         try:
             st = os.stat(self.snapshot_path)
