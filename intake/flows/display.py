@@ -4,15 +4,19 @@ session's language, in plain language when the session asks for it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from intake.flows.engine import Step
+from intake.flows.engine import Interview, Step
 from intake.flows.model import (
     Content,
     DateQuestion,
     MultiChoice,
+    PLACEHOLDER,
     NumberQuestion,
+    RepeatGroup,
     ScaleQuestion,
+    Section,
     ShortText,
     SingleChoice,
     YesNo,
@@ -46,7 +50,48 @@ class Texts:
     def question(self, step: Step) -> str:
         if step.is_add_another:
             return step.group.add_another.get(self.language, self.plain)
+        if step.is_confirm:
+            return self("summary.is_this_right")
         return step.question.text.get(self.language, self.plain)
+
+    def summary(self, interview: Interview, section: Section) -> list[str]:
+        """The section said back in words: each line whose answers are all there, filled in."""
+        active = interview.active()
+        steps = {s.key: s for s in interview.steps()}
+        lines = []
+        for line in section.summary:
+            group = None
+            entries: list[int | None] = [None]
+            if line.each is not None:
+                group = next(s.group for s in steps.values() if s.group is not None and s.group.id == line.each)
+                entries = list(range(len(active.groups.get(line.each, []))))
+            for entry in entries:
+                if not active.holds(line.when, group, entry):
+                    continue
+                filled = self._fill(line.text.get(self.language, self.plain), interview, steps, group, entry)
+                if filled is not None:
+                    lines.append(filled)
+        return lines
+
+    def _fill(self, template: str, interview: Interview, steps: dict[str, Step],
+              group: RepeatGroup | None, entry: int | None) -> str | None:
+        missing = False
+
+        def put(match: re.Match[str]) -> str:
+            nonlocal missing
+            name, view = match.groups()
+            path = f"{group.id}[{entry}].{name}" if group is not None and any(
+                q.id == name for q in group.questions) else name
+            key = f"{path}@{view}" if view else path
+            step = steps.get(key)
+            answer = interview.answer_for(key)
+            if step is None or answer is None or answer.skipped:
+                missing = True
+                return ""
+            return self.value(step, answer.value)
+
+        text = PLACEHOLDER.sub(put, template)
+        return None if missing else text
 
     def section_title(self, step_or_section: Any) -> str:
         section = getattr(step_or_section, "section", step_or_section)
@@ -64,6 +109,8 @@ class Texts:
         if skipped or value is None:
             return self("answer.skipped")
         q = step.question
+        if step.is_confirm:
+            return self("summary.confirmed")
         if q is None or isinstance(q, YesNo):
             return self("answer.yes" if value else "answer.no")
         if isinstance(q, SingleChoice):

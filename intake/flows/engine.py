@@ -7,12 +7,17 @@ again. Every front-end drives an `Interview`; none holds interview logic.
 
 Answer keys: `work_status` for a question with one view, `housing@client` and
 `housing@counsellor` for a question both parties answer, `goals[0].goal` inside
-a repeat group, and `goals[1]?` for "add another entry?" after the first ones.
+a repeat group, `goals[1]?` for "add another entry?" after the first ones, and
+`background#confirm:1a2b3c4d` for the client's confirmation of a section's
+summary. The confirmation key carries a digest of the section's answers, so a
+later change to them asks for the confirmation again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -23,6 +28,7 @@ from intake.flows.model import Content, Question, RepeatGroup, Section
 from intake.flows.validate import AnswerError, validate
 
 Role = Literal["client", "counsellor"]
+StepKind = Literal["question", "add_another", "confirm"]
 
 
 class Answer(BaseModel):
@@ -47,7 +53,8 @@ class InterviewState(BaseModel):
 
 @dataclass(frozen=True)
 class Step:
-    """One thing to ask: a question in one view, or the 'add another entry?' of a group."""
+    """One thing to ask: a question in one view, the 'add another entry?' of a
+    group, or the client's confirmation of a section's summary."""
 
     key: str
     section: Section
@@ -55,14 +62,21 @@ class Step:
     view: Role
     group: RepeatGroup | None = None
     entry: int | None = None
+    kind: StepKind = "question"
 
     @property
     def is_add_another(self) -> bool:
-        return self.question is None
+        return self.kind == "add_another"
+
+    @property
+    def is_confirm(self) -> bool:
+        return self.kind == "confirm"
 
     @property
     def question_id(self) -> str:
-        return self.question.id if self.question is not None else self.group.id
+        if self.question is not None:
+            return self.question.id
+        return self.group.id if self.group is not None else f"{self.section.id}#confirm"
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,33 @@ class Progress:
         return sum(s.relevant for s in self.sections)
 
 
+class ActiveAnswers:
+    """Values of relevant answers by key (None when unanswered or skipped) and the
+    entries of repeat groups: what conditions, summaries and scoring read."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.groups: dict[str, list[dict[str, Any]]] = {}
+
+    def get(self, name: str, view: str | None = None, group: RepeatGroup | None = None,
+            entry: int | None = None) -> Any:
+        """An answer by question id; inside a group entry a sibling's id comes first."""
+        if name in self.groups:
+            return self.groups[name]
+        suffix = f"@{view}" if view else ""
+        if group is not None and any(q.id == name for q in group.questions):
+            return self.values.get(f"{group.id}[{entry}].{name}{suffix}")
+        return self.values.get(f"{name}{suffix}")
+
+    def entry(self, group: RepeatGroup, entry: int) -> dict[str, Any]:
+        return {q.id: self.get(q.id, None, group, entry) for q in group.questions}
+
+    def holds(self, condition: str | None, group: RepeatGroup | None = None, entry: int | None = None) -> bool:
+        if condition is None:
+            return True
+        return expr.evaluate(expr.parse(condition), lambda ref: self.get(ref.name, ref.view, group, entry))
+
+
 class NotAllowed(Exception):
     """An operation that the interview's position does not allow (a front-end bug, not user input)."""
 
@@ -98,62 +139,59 @@ class Interview:
         self.content = content
         self.state = state or InterviewState(flow_id=content.flow.id, flow_version=content.flow.version)
         self._steps: list[Step] | None = None
+        self._active: ActiveAnswers | None = None
 
     # --- what is relevant -------------------------------------------------
 
     def steps(self) -> list[Step]:
         """The relevant steps for the current answers, in the order they are asked."""
         if self._steps is None:
-            self._steps = self._derive_steps()
+            self._steps, self._active = self._derive_steps()
         return self._steps
 
-    def _derive_steps(self) -> list[Step]:
+    def active(self) -> ActiveAnswers:
+        """The values of the relevant answers, for conditions, summaries and scoring."""
+        self.steps()
+        return self._active
+
+    def _derive_steps(self) -> tuple[list[Step], ActiveAnswers]:
         steps: list[Step] = []
-        active: dict[str, Any] = {}  # answers of steps already found relevant, for conditions
-        groups: dict[str, list[dict[str, Any]]] = {}
+        active = ActiveAnswers()  # grows in flow order: a condition sees only earlier relevant answers
         answers = self.state.answers
 
         def value(key: str) -> Any:
             answer = answers.get(key)
             return None if answer is None or answer.skipped else answer.value
 
-        def resolver(scope: str | None, group: RepeatGroup | None):
-            def resolve(ref: expr.Ref) -> Any:
-                if ref.name in groups:
-                    return groups[ref.name]
-                view = f"@{ref.view}" if ref.view else ""
-                if group is not None and any(q.id == ref.name for q in group.questions):
-                    return active.get(f"{scope}.{ref.name}{view}")
-                return active.get(f"{ref.name}{view}")
-            return resolve
-
         def add_question(section: Section, q: Question, path: str, group=None, entry=None) -> None:
             for view in q.views:
                 key = f"{path}@{view}" if q.who == "both" else path
                 steps.append(Step(key, section, q, view, group, entry))
-                active[key] = value(key)
+                active.values[key] = value(key)
 
         for section in self.content.sections:
             for q in section.questions:
-                if q.when is not None and not expr.evaluate(expr.parse(q.when), resolver(None, None)):
+                if not active.holds(q.when):
                     continue
                 if not isinstance(q, RepeatGroup):
                     add_question(section, q, q.id)
                     continue
-                entries: list[dict[str, Any]] = []
+                active.groups[q.id] = []
                 for i in range(q.max_entries):
                     if i >= q.min_entries:
                         key = f"{q.id}[{i}]?"
-                        steps.append(Step(key, section, None, "counsellor", q, i))
+                        steps.append(Step(key, section, None, "counsellor", q, i, kind="add_another"))
                         if value(key) is not True:
                             break
-                    scope = f"{q.id}[{i}]"
                     for sub in q.questions:
-                        if sub.when is None or expr.evaluate(expr.parse(sub.when), resolver(scope, q)):
-                            add_question(section, sub, f"{scope}.{sub.id}", q, i)
-                    entries.append({sub.id: active.get(f"{scope}.{sub.id}") for sub in q.questions})
-                groups[q.id] = entries
-        return steps
+                        if active.holds(sub.when, q, i):
+                            add_question(section, sub, f"{q.id}[{i}].{sub.id}", q, i)
+                    active.groups[q.id].append(active.entry(q, i))
+            if section.summary:
+                said = [(s.key, active.values.get(s.key)) for s in steps if s.section is section and s.kind == "question"]
+                digest = hashlib.sha256(json.dumps(said, sort_keys=True, default=str).encode()).hexdigest()[:8]
+                steps.append(Step(f"{section.id}#confirm:{digest}", section, None, "client", kind="confirm"))
+        return steps, active
 
     def is_active(self, key: str) -> bool:
         return any(s.key == key for s in self.steps())
@@ -184,7 +222,7 @@ class Interview:
     def progress(self) -> Progress:
         per_section: dict[str, list[int]] = {s.id: [0, 0] for s in self.content.sections}
         for step in self.steps():
-            if step.is_add_another:
+            if step.kind != "question":
                 continue
             counts = per_section[step.section.id]
             counts[1] += 1
@@ -205,7 +243,7 @@ class Interview:
     def skip(self, at: dt.datetime | None = None) -> AnswerError | None:
         """Pass over an optional question; a required one answers with an error."""
         step = self._require_current()
-        if step.is_add_another or step.question.required:
+        if step.kind != "question" or step.question.required:
             return AnswerError("error.required_cannot_skip")
         self._record(step, Answer(value=None, by=step.view, at=at or _now(), skipped=True))
         return None

@@ -29,6 +29,8 @@ from intake.flows.model import (
     SectionFile,
     SingleChoice,
     MultiChoice,
+    PLACEHOLDER,
+    SummaryLine,
 )
 from intake.flows.placements import Placement, PlacementsFile
 from intake.flows.rules import RulesFile
@@ -254,6 +256,7 @@ def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile) -
             add(doc, ("section",), "id", f"duplicate section id '{section.id}'")
         section_ids.add(section.id)
 
+    last_of_section = {doc.label: _last(section) for doc, section in section_docs}
     for doc, loc, q, group in _walk(section_docs):
         if q.id in seen:
             add(doc, loc, "id", f"duplicate question id '{q.id}'")
@@ -268,6 +271,39 @@ def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile) -
             for message in _check_condition(q.when, seen, group):
                 add(doc, loc, "when", message)
         seen[q.id] = (q, group)
+        if q is last_of_section.get(doc.label):
+            problems.extend(_check_summary(doc, seen))
+    return problems
+
+
+def _last(section: Section) -> Question:
+    """The last question walked in a section (inside a final repeat group, its last question)."""
+    last = section.questions[-1]
+    return last.questions[-1] if isinstance(last, RepeatGroup) else last
+
+
+def _check_summary(doc: _Doc, earlier: dict[str, tuple[Question, RepeatGroup | None]]) -> list[Problem]:
+    """Summary lines may name only questions asked up to the end of their section."""
+    problems = []
+    for i, line in enumerate(doc.data["section"].get("summary") or []):
+        loc = ("section", "summary", i)
+        parsed = SummaryLine.model_validate(line)
+        group = None
+        if parsed.each is not None:
+            target = earlier.get(parsed.each, (None, None))[0]
+            if not isinstance(target, RepeatGroup):
+                problems.append(Problem(doc.label, doc.line(loc + ("each",)), _location(loc + ("each",), doc.data),
+                                        f"'{parsed.each}' is not an earlier repeat group"))
+                continue
+            group = target
+        for lang in ("fi", "sv", "en"):
+            for name, view in PLACEHOLDER.findall(getattr(parsed.text, lang)):
+                for message in _check_condition(f"answered({name}{'.' + view if view else ''})", earlier, group):
+                    problems.append(Problem(doc.label, doc.line(loc + ("text",)), _location(loc + ("text",), doc.data),
+                                            f"{lang}: {{{name}{'.' + view if view else ''}}}: {message}"))
+        if parsed.when is not None:
+            for message in _check_condition(parsed.when, earlier, group):
+                problems.append(Problem(doc.label, doc.line(loc + ("when",)), _location(loc + ("when",), doc.data), message))
     return problems
 
 

@@ -7,6 +7,7 @@ Every model forbids unknown keys; the question kind is a discriminated union on
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
@@ -134,11 +135,28 @@ Question = Annotated[
 ]
 
 
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.(client|counsellor))?\}")
+
+
+class SummaryLine(Strict):
+    """One sentence of a section's closing summary ("Kuulin, että…").
+
+    `{question_id}` (or `{question_id.client}` for a question both answer) is
+    filled with the answer in words; a line whose answers are missing is left
+    out. With `each: group_id` the line is said once per entry of that repeat
+    group, and its placeholders name the group's questions."""
+
+    text: Text
+    when: str | None = None
+    each: Id | None = None
+
+
 class Section(Strict):
     id: Id
     title: Text
     intro: Text | None = None
     questions: list[Question] = Field(min_length=1)
+    summary: list[SummaryLine] = Field(default_factory=list, description="Said back to the client to confirm")
 
 
 class Flow(Strict):

@@ -37,6 +37,10 @@ class AnswerError:
 def validate(step: Step, value: Any, content: Content) -> tuple[AnswerError | None, Any]:
     """(None, the value as stored) when the answer fits the question, else (error, None)."""
     q = step.question
+    if step.is_confirm:
+        if value is True:
+            return None, value
+        return AnswerError("error.confirm_or_correct"), None
     if q is None or isinstance(q, YesNo):
         if isinstance(value, bool):
             return None, value
