@@ -16,13 +16,14 @@ from intake.export.plan_json import PlanExport
 from intake.flows.model import CatalogFile, FlowFile, ScalesFile, SectionFile
 from intake.flows.placements import PlacementsFile
 from intake.flows.rules import RulesFile
+from intake.flows.scoring import ScoringFile, SuggestionsFile
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 REGENERATE = "python -m intake.schemas"
 
 _CONTENT_FILES: dict[str, type[BaseModel]] = {
     "flow": FlowFile, "section": SectionFile, "scales": ScalesFile, "texts": CatalogFile,
-    "rules": RulesFile, "placements": PlacementsFile,
+    "rules": RulesFile, "placements": PlacementsFile, "scoring": ScoringFile, "suggestions": SuggestionsFile,
 }
 
 

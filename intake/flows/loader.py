@@ -34,11 +34,14 @@ from intake.flows.model import (
 )
 from intake.flows.placements import Placement, PlacementsFile
 from intake.flows.rules import RulesFile
+from intake.flows.scoring import AREAS, ScoringFile, SuggestionsFile
 
 FLOW_FILE = "flow.yaml"
 SCALES_FILE = "scales.yaml"
 TEXTS_FILE = "texts.yaml"
 RULES_FILE = "rules.yaml"
+SCORING_FILE = "scoring.yaml"
+SUGGESTIONS_FILE = "suggestions.yaml"
 PLACEMENTS_DIR = "placements"
 
 
@@ -182,9 +185,21 @@ def load_content(root: Path) -> Content:
     rules_doc = _read(root / RULES_FILE, root, problems)
     rules = _validate(rules_doc, RulesFile, problems) if rules_doc else None
     placements = _load_placements(root, problems)
+    scoring_doc = _read(root / SCORING_FILE, root, problems) if (root / SCORING_FILE).exists() else None
+    scoring = _validate(scoring_doc, ScoringFile, problems) if scoring_doc else None
+    suggestions_doc = _read(root / SUGGESTIONS_FILE, root, problems) if (root / SUGGESTIONS_FILE).exists() else None
+    suggestions = _validate(suggestions_doc, SuggestionsFile, problems) if suggestions_doc else None
 
     if flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
-        problems.extend(_cross_check(section_docs, scales))
+        questions = _cross_check(section_docs, scales, problems)
+        if scoring:
+            problems.extend(_check_scoring(scoring_doc, scoring, questions))
+        if suggestions:
+            for i, suggestion in enumerate(suggestions.suggestions):
+                loc = ("suggestions", i, "when")
+                for message in _check_condition(suggestion.when, questions, None):
+                    problems.append(Problem(suggestions_doc.label, suggestions_doc.line(loc),
+                                            _location(loc, suggestions_doc.data), message))
     if rules:
         problems.extend(_check_rules(rules_doc, rules))
     if problems:
@@ -196,7 +211,29 @@ def load_content(root: Path) -> Content:
         texts=texts.texts,
         rules=rules,
         placements=[p for _, _, p in placements],
+        scoring=scoring,
+        suggestions=suggestions.suggestions if suggestions else [],
     )
+
+
+def _check_scoring(doc: _Doc, scoring: ScoringFile, questions: dict[str, tuple[Question, RepeatGroup | None]]
+                   ) -> list[Problem]:
+    """Every inventory item is a client's scale question on the inventory's scale, outside repeat groups."""
+    spec = scoring.interest_profile
+    problems = []
+    missing_areas = [a for a in AREAS if a not in spec.areas]
+    if missing_areas:
+        loc = ("interest_profile", "areas")
+        problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data),
+                                f"missing areas: {', '.join(missing_areas)}"))
+    for area, spec_area in spec.areas.items():
+        for j, item in enumerate(spec_area.items):
+            q, group = questions.get(item, (None, None))
+            if not (isinstance(q, ScaleQuestion) and q.scale == spec.scale and q.who == "client" and group is None):
+                loc = ("interest_profile", "areas", area, "items", j)
+                problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data),
+                                        f"'{item}' must be a client's scale question on '{spec.scale}'"))
+    return problems
 
 
 def _load_placements(root: Path, problems: list[Problem]) -> list[tuple[_Doc, int, Placement]]:
@@ -243,8 +280,9 @@ def _walk(section_docs: list[tuple[_Doc, Section]]) -> Iterator[tuple[_Doc, tupl
                     yield doc, loc + ("questions", j), sub, q
 
 
-def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile) -> list[Problem]:
-    problems: list[Problem] = []
+def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile,
+                 problems: list[Problem]) -> dict[str, tuple[Question, RepeatGroup | None]]:
+    """Checks across the section files; returns every question by id with its repeat group."""
     seen: dict[str, tuple[Question, RepeatGroup | None]] = {}
     section_ids: set[str] = set()
 
@@ -273,7 +311,7 @@ def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile) -
         seen[q.id] = (q, group)
         if q is last_of_section.get(doc.label):
             problems.extend(_check_summary(doc, seen))
-    return problems
+    return seen
 
 
 def _last(section: Section) -> Question:

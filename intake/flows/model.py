@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from intake.flows.base import Id, Strict
 from intake.flows.placements import Placement
+from intake.flows.scoring import ScoringFile, Suggestion
 from intake.flows.rules import RulesFile
 from intake.flows.text import CounsellorText, Text
 
@@ -216,6 +217,8 @@ class Content(Strict):
     texts: dict[str, Text]
     rules: RulesFile | None = None
     placements: list[Placement] = []
+    scoring: ScoringFile | None = None
+    suggestions: list[Suggestion] = []
 
     def question_index(self) -> dict[str, Question]:
         return {q.id: q for s in self.sections for q in s.questions}

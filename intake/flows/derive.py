@@ -1,0 +1,33 @@
+"""What the interview computes from the answers: the interest profile and the
+other services to suggest. Both are defined in content and never stored, so
+they always follow the current answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intake.flows.engine import Interview
+from intake.flows.scoring import AREAS, Area, InterestProfileSpec, Suggestion
+
+
+@dataclass(frozen=True)
+class InterestProfile:
+    scores: dict[Area, float | None]  # mean of the answered items; None when none was answered
+    code: str  # up to three strongest areas, strongest first, e.g. "SCR"
+
+
+def interest_profile(spec: InterestProfileSpec, interview: Interview, top: int = 3) -> InterestProfile:
+    """Each area's mean score; ties are broken by the RIASEC order so the code is stable."""
+    active = interview.active()
+    scores: dict[Area, float | None] = {}
+    for area in AREAS:
+        values = [v for item in spec.areas[area].items
+                  if isinstance(v := active.get(item), int) and not isinstance(v, bool)]
+        scores[area] = round(sum(values) / len(values), 2) if values else None
+    ranked = sorted((a for a in AREAS if scores[a] is not None), key=lambda a: (-scores[a], AREAS.index(a)))
+    return InterestProfile(scores, "".join(ranked[:top]))
+
+
+def suggested_services(suggestions: list[Suggestion], interview: Interview) -> list[Suggestion]:
+    active = interview.active()
+    return [s for s in suggestions if active.holds(s.when)]

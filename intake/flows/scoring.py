@@ -1,0 +1,41 @@
+"""Content models for what is computed from the answers: the interest
+inventory's scoring (RIASEC areas) and the rules that suggest other services."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from intake.flows.base import Id, Strict
+from intake.flows.text import CounsellorText, Text
+
+Area = Literal["R", "I", "A", "S", "E", "C"]
+AREAS: tuple[Area, ...] = ("R", "I", "A", "S", "E", "C")
+
+
+class InterestArea(Strict):
+    name: Text
+    items: list[Id] = Field(min_length=4, description="Scale questions whose answers score this area")
+
+
+class InterestProfileSpec(Strict):
+    scale: Id
+    areas: dict[Area, InterestArea]
+
+
+class Suggestion(Strict):
+    """Another service to suggest when `when` holds, with the reason shown to the counsellor."""
+
+    id: Id
+    service: Text
+    when: str
+    reason: CounsellorText
+
+
+class ScoringFile(Strict):
+    interest_profile: InterestProfileSpec
+
+
+class SuggestionsFile(Strict):
+    suggestions: list[Suggestion] = Field(min_length=1)
