@@ -69,7 +69,8 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path, conten
             try:
                 os.close(read_fd)
                 writer(store_path, session_id, write_fd)
-            except BaseException:
+            except BaseException as exc:
+                os.write(write_fd, f"ERROR {exc!r}\n".encode())
                 code = 1
             finally:
                 os._exit(code)
@@ -77,9 +78,9 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(tmp_path, conten
         time.sleep(rng.uniform(0.0, 0.03))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
-        assert os.WIFSIGNALED(status), "the writer stopped by itself (it failed)"
         with os.fdopen(read_fd, "rb") as pipe:
             lines = pipe.read().split(b"\n")[:-1]  # only complete acknowledgements count
+        assert os.WIFSIGNALED(status), f"the writer stopped by itself: {lines[-1:]}"
         if lines:
             acked = int(lines[-1])
             killed_mid_run += 1
