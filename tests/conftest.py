@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,25 @@ from intake.flows.loader import load_content
 from intake.flows.model import Content
 
 REPO = Path(__file__).resolve().parent.parent
-CONTENT_DIR = REPO / "content"
+REAL_CONTENT = REPO / "content"
+FIRST_FLOW = Path(__file__).resolve().parent / "fixtures" / "first_flow"
+
+
+@cache
+def first_flow_dir() -> Path:
+    """The real content with the small first flow in place of the real interview.
+
+    Tests of the machinery (engine, app, CLI) run on this fixed flow, so the real
+    interview can grow without rewriting them; texts, rules and placements stay real.
+    """
+    target = Path(tempfile.mkdtemp(prefix="intake-first-flow-")) / "content"
+    shutil.copytree(REAL_CONTENT, target, ignore=shutil.ignore_patterns("sections", "scoring.yaml",
+                                                                        "suggestions.yaml"))
+    shutil.copytree(FIRST_FLOW, target, dirs_exist_ok=True)
+    return target
+
+
+CONTENT_DIR = first_flow_dir()
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +50,7 @@ def content() -> Content:
 
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
-    """A writable copy of the content directory, for tests that break it on purpose."""
+    """A writable copy of the first-flow content, for tests that break it on purpose."""
     target = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, target)
     return target
@@ -39,3 +59,11 @@ def content_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "store"
+
+
+@pytest.fixture
+def default_content_is_first_flow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the CLI's default content the first flow, for commands run without --content."""
+    import intake.cli
+
+    monkeypatch.setattr(intake.cli, "DEFAULT_CONTENT", CONTENT_DIR)

@@ -9,11 +9,14 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from intake.cli import main
 from intake.session import IntakeSession
 from intake.store import Store
 from tests.helpers import answer_until
+
+pytestmark = pytest.mark.usefixtures("default_content_is_first_flow")
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "export.schema.json").read_text())
 
