@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -113,17 +112,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from intake.export.plan_json import export_json
+    from intake.export.files import export_plan
 
     content = load(args.content or DEFAULT_CONTENT)
     store = open_store(args)
-    text = export_json(content, store.get(args.session_id))
-    store.log_access("export", args.session_id)
+    text = export_plan(store, content, store.get(args.session_id), args.output)
     if args.output is None:
         sys.stdout.write(text)
-        return 0
-    write_private(args.output, text)
-    print(f"Exported session {args.session_id} to {args.output}", file=sys.stderr)
+    else:
+        print(f"Exported session {args.session_id} to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -185,16 +182,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
           f"{record.updated_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')} ({record.answered}/{record.relevant} "
           "answered). The damaged file was kept next to it with the suffix .damaged.")
     return 0
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read: exports hold client data."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as exc:
-        raise IntakeError(f"Cannot write {path}: {exc.strerror}. Choose another file with -o.") from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -153,6 +153,8 @@ async def test_whole_interview_quit_resume_finish_export(content, store_path, tm
     assert by_key["debt_notes"]["skipped"] is True
     assert by_key["goals[0].due"]["value"] == "2027-06-01"
     assert by_key["goals[1]?"]["value"] is False
+    exports = [e for e in Store(store_path).access_log(exported["session"]["id"]) if e["action"] == "export"]
+    assert len(exports) == 2  # both exports from the summary screen are in the access log
 
 
 async def test_invalid_answer_shows_error_and_keeps_text(content, store_path, tmp_path):

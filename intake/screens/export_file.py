@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from intake.cli import write_private
 from intake.errors import IntakeError
-from intake.export.plan_json import export_json
-from intake.flows.model import Content
+from intake.export.files import export_plan
+from intake.session import IntakeSession
 from intake.store import SessionRecord
 
 
@@ -18,10 +17,10 @@ def export_path(export_dir: Path, record: SessionRecord) -> Path:
     return export_dir / f"{label[:60]}-{record.id}.json"
 
 
-def write_export(content: Content, record: SessionRecord, path: Path) -> Path:
+def write_export(session: IntakeSession, path: Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise IntakeError(f"Cannot create the folder {path.parent}: {exc.strerror}.") from None
-    write_private(path, export_json(content, record))
+    export_plan(session.store, session.content, session.record, path, session.record.counsellor)
     return path

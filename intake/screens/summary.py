@@ -103,6 +103,6 @@ class SummaryScreen(IntakeScreen):
             if not replace:
                 return
         # A failure here ends the worker with an error, which the error dialog shows.
-        write_export(self.session.content, self.session.record, path)
+        write_export(self.session, path)
         self.query_one("#export-result", Static).update(self.t("export.done", path=str(path)))
         self.notify(self.t("export.done", path=str(path)))
