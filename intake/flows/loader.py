@@ -32,7 +32,7 @@ from intake.flows.model import (
     PLACEHOLDER,
     SummaryLine,
 )
-from intake.flows.placements import Placement, PlacementsFile
+from intake.flows.placements import MatchingFile, Placement, PlacementsFile
 from intake.flows.rules import RulesFile
 from intake.flows.scoring import AREAS, ScoringFile, SuggestionsFile
 
@@ -42,6 +42,7 @@ TEXTS_FILE = "texts.yaml"
 RULES_FILE = "rules.yaml"
 SCORING_FILE = "scoring.yaml"
 SUGGESTIONS_FILE = "suggestions.yaml"
+MATCHING_FILE = "matching.yaml"
 PLACEMENTS_DIR = "placements"
 
 
@@ -189,6 +190,10 @@ def load_content(root: Path) -> Content:
     scoring = _validate(scoring_doc, ScoringFile, problems) if scoring_doc else None
     suggestions_doc = _read(root / SUGGESTIONS_FILE, root, problems) if (root / SUGGESTIONS_FILE).exists() else None
     suggestions = _validate(suggestions_doc, SuggestionsFile, problems) if suggestions_doc else None
+    matching_doc = _read(root / MATCHING_FILE, root, problems) if (root / MATCHING_FILE).exists() else None
+    matching = _validate(matching_doc, MatchingFile, problems) if matching_doc else None
+    if matching:
+        problems.extend(_check_matching(matching_doc, matching, placements))
 
     if flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
         questions = _cross_check(section_docs, scales, problems)
@@ -213,7 +218,28 @@ def load_content(root: Path) -> Content:
         placements=[p for _, _, p in placements],
         scoring=scoring,
         suggestions=suggestions.suggestions if suggestions else [],
+        matching=matching,
     )
+
+
+def _check_matching(doc: _Doc, matching: MatchingFile, placements: list[tuple[_Doc, int, Placement]]
+                    ) -> list[Problem]:
+    """Journeys name known municipalities, and every placement is in one of them."""
+    ids = {m.id for m in matching.municipalities}
+    names = {m.name.casefold() for m in matching.municipalities}
+    problems = []
+    for i, journey in enumerate(matching.travel.between):
+        for j, end in enumerate(journey.between):
+            if end not in ids:
+                loc = ("travel", "between", i, "between", j)
+                problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data),
+                                        f"unknown municipality '{end}' (listed: {', '.join(sorted(ids))})"))
+    for pdoc, i, placement in placements:
+        if placement.municipality.casefold() not in names:
+            loc = ("placements", i, "municipality")
+            problems.append(Problem(pdoc.label, pdoc.line(loc), _location(loc, pdoc.data),
+                                    f"unknown municipality '{placement.municipality}': add it to {MATCHING_FILE}"))
+    return problems
 
 
 def _check_scoring(doc: _Doc, scoring: ScoringFile, questions: dict[str, tuple[Question, RepeatGroup | None]]

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from intake.flows.base import Id, Strict
-from intake.flows.placements import Placement
+from intake.flows.placements import MatchingFile, Placement
 from intake.flows.scoring import ScoringFile, Suggestion
 from intake.flows.rules import RulesFile
 from intake.flows.text import CounsellorText, Text
@@ -219,6 +219,7 @@ class Content(Strict):
     placements: list[Placement] = []
     scoring: ScoringFile | None = None
     suggestions: list[Suggestion] = []
+    matching: MatchingFile | None = None
 
     def question_index(self) -> dict[str, Question]:
         return {q.id: q for s in self.sections for q in s.questions}

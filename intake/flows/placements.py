@@ -87,3 +87,41 @@ class Placement(Strict):
 
 class PlacementsFile(Strict):
     placements: list[Placement] = Field(min_length=1)
+
+
+Mode = Literal["car", "public_transport", "bicycle", "walking"]
+
+
+class Municipality(Strict):
+    id: Id
+    name: str = Field(min_length=2, description="As written in the placement catalogue, e.g. Seinäjoki")
+
+
+class Journey(Strict):
+    """Door-to-door minutes between two municipalities (both ways); a missing mode is not possible."""
+
+    between: tuple[Id, Id]
+    car: int | None = Field(None, ge=1)
+    public_transport: int | None = Field(None, ge=1)
+
+
+class Travel(Strict):
+    within: dict[Mode, int] = Field(description="Typical minutes for a journey inside one municipality")
+    between: list[Journey]
+
+
+class Weights(Strict):
+    """How much each part of the fit counts in a placement's score (any non-negative numbers)."""
+
+    interests: float = Field(ge=0)
+    skills: float = Field(ge=0)
+    preferences: float = Field(ge=0)
+    support: float = Field(ge=0)
+    orientation: float = Field(ge=0)
+
+
+class MatchingFile(Strict):
+    weights: Weights
+    proposals: int = Field(ge=1, le=50, description="How many placements the matching step shows")
+    municipalities: list[Municipality] = Field(min_length=1)
+    travel: Travel
