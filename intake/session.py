@@ -6,8 +6,14 @@ import datetime as dt
 from typing import Any
 
 from intake.errors import ReadOnlySession
+from intake.flows.decisions import Agreement, PlanDecisions
+from intake.flows.display import Texts
 from intake.flows.engine import Interview
+from intake.flows.matching import Catalogue, MatchResult
 from intake.flows.model import Content
+from intake.flows.plan import Plan, PlanBuilder
+from intake.flows.profile import client_profile
+from intake.flows.rules import Rules
 from intake.flows.validate import AnswerError
 from intake.store import SessionRecord, Store
 
@@ -86,6 +92,46 @@ class IntakeSession:
         self._writable()
         self.interview.jump(key)
         self.save()
+
+    # --- matching and the plan ---------------------------------------------------------
+
+    @property
+    def texts(self) -> Texts:
+        return Texts(self.content, self.record.language, self.record.plain)
+
+    @property
+    def rules(self) -> Rules | None:
+        return Rules(self.content.rules) if self.content.rules else None
+
+    def match(self, catalogue: Catalogue) -> MatchResult:
+        """Placements for this client, for the start date decided (or the preferred one)."""
+        profile = client_profile(self.interview, self.interview.state.decisions.start)
+        return catalogue.match(profile, self.rules)
+
+    def decide(self, **changes: Any) -> None:
+        """Change decisions (placement, visits, plan type, start, months, days, hours); the plan must
+        then be agreed again."""
+        self._writable()
+        current = self.interview.state.decisions.model_dump()
+        self.interview.state.decisions = PlanDecisions.model_validate({**current, **changes, "agreed": None})
+        self.save()
+
+    def plan(self) -> Plan:
+        return PlanBuilder(self.interview, self.texts, self.record.client_label, self.record.counsellor,
+                           self.rules).build()
+
+    def agree(self, at: dt.datetime | None = None) -> Plan:
+        """Record that both agree on the plan, when it has no issues; returns the plan either way."""
+        self._writable()
+        plan = self.plan()
+        if not plan.issues:
+            self.interview.state.decisions.agreed = Agreement(
+                at=at or dt.datetime.now(dt.timezone.utc), client=self.record.client_label,
+                counsellor=self.holder)
+            self.save()
+            self.store.log_access("agree", self.record.id, self.holder)
+            plan = self.plan()
+        return plan
 
     def _writable(self) -> None:
         if self.read_only:

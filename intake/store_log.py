@@ -16,7 +16,7 @@ from pathlib import Path
 
 from intake.store_files import append_line, read_bytes
 
-ACTIONS = ("create", "open", "open-read-only", "change", "export", "delete", "purge", "restore", "migrate")
+ACTIONS = ("create", "open", "open-read-only", "change", "agree", "export", "delete", "purge", "restore", "migrate")
 
 
 def os_user() -> str:

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict
 from intake.flows.display import Texts
 from intake.flows.engine import Interview, Role
 from intake.flows.model import Content
+from intake.flows.plan import Plan, PlanBuilder
+from intake.flows.rules import Rules
 from intake.flows.text import Language
 from intake.store import SessionRecord, Status
 
@@ -63,6 +65,7 @@ class PlanExport(_Model):
     exported_at: dt.datetime
     session: ExportedSession
     sections: list[ExportedSection]
+    plan: Plan | None = None  # only once both parties have agreed it
 
 
 def build_export(content: Content, record: SessionRecord, now: dt.datetime | None = None) -> PlanExport:
@@ -83,6 +86,8 @@ def build_export(content: Content, record: SessionRecord, now: dt.datetime | Non
             skipped=answer.skipped,
         ))
     progress = {p.section.id: p for p in interview.progress().sections}
+    rules = Rules(content.rules) if content.rules else None
+    plan = PlanBuilder(interview, texts, record.client_label, record.counsellor, rules).build()
     return PlanExport(
         exported_at=now or dt.datetime.now(dt.timezone.utc),
         session=ExportedSession(
@@ -95,6 +100,7 @@ def build_export(content: Content, record: SessionRecord, now: dt.datetime | Non
                             relevant=progress[s.id].relevant, answers=by_section[s.id])
             for s in content.sections
         ],
+        plan=plan if plan.agreed else None,
     )
 
 

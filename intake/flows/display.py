@@ -25,6 +25,15 @@ from intake.flows.text import Language
 from intake.flows.validate import NOT_APPLICABLE, NOT_DISCUSSED, AnswerError
 
 
+# Which questions' choices name the ids a reason lists, by parameter name.
+LABEL_SOURCES = {
+    "skills": ("skills",),
+    "restrictions": ("restrictions",),
+    "with": ("pref_works_with",),
+    "offered": ("wish_times", "languages"),
+}
+
+
 class Texts:
     def __init__(self, content: Content, language: Language = "fi", plain: bool = False):
         self.content = content
@@ -134,6 +143,35 @@ class Texts:
             return self("answer.not_applicable")
         point = next(p for p in self.content.scales[q.scale].points if p.value == value)
         return f"{value} – {point.label.get(self.language, self.plain)}"
+
+    def reason(self, reason: Any) -> str:
+        """A matching reason (key and parameters) in words; listed ids become their labels."""
+        params = {name: self._param(name, value) for name, value in reason.params.items()}
+        return self(reason.key, **params)
+
+    def _param(self, name: str, value: Any) -> str:
+        if isinstance(value, (list, tuple)):
+            return ", ".join(self._param(name, v) for v in value)
+        if isinstance(value, float):
+            value = int(value) if value == int(value) else value
+            return str(value).replace(".", ",") if self.language != "en" else str(value)
+        if isinstance(value, str):
+            return self._label(name, value)
+        return str(value)
+
+    def _label(self, name: str, value: str) -> str:
+        """An id from the content in words: an interest area, or a choice of a question that lists it."""
+        scoring = self.content.scoring
+        if name == "areas" and scoring is not None and value in scoring.interest_profile.areas:
+            return scoring.interest_profile.areas[value].name.get(self.language, self.plain)
+        for question in LABEL_SOURCES.get(name, ()):
+            q = self._questions().get(question)
+            if isinstance(q, (SingleChoice, MultiChoice)) and any(c.value == value for c in q.choices):
+                return self._choice(q, value)
+        return value
+
+    def _questions(self) -> dict[str, Any]:
+        return {q.id: q for s in self.content.sections for q in s.questions}
 
     def _choice(self, q: SingleChoice | MultiChoice, value: str) -> str:
         choice = next(c for c in q.choices if c.value == value)

@@ -21,9 +21,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from intake.flows import expr
+from intake.flows.decisions import PlanDecisions
 from intake.flows.model import Content, Question, RepeatGroup, Section
 from intake.flows.validate import AnswerError, validate
 
@@ -49,6 +50,7 @@ class InterviewState(BaseModel):
     flow_version: int
     answers: dict[str, Answer] = {}
     position: str | None = None
+    decisions: PlanDecisions = Field(default_factory=PlanDecisions)
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,7 @@ class Interview:
 
     def _record(self, step: Step, answer: Answer) -> None:
         self.state.answers[step.key] = answer
+        self.state.decisions.agreed = None  # the plan changed: it must be agreed again
         self._steps = None
         steps = self.steps()
         index = next(i for i, s in enumerate(steps) if s.key == step.key)

@@ -1,0 +1,57 @@
+"""The client as matching sees them, read from the interview's answers.
+
+The question ids read here are a contract with the content (sections/strengths.yaml,
+assessment.yaml, placement_wishes.yaml); a test checks that the real content
+has them. An unanswered question is simply no constraint and no preference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from intake.flows.derive import interest_profile
+from intake.flows.engine import Interview
+from intake.flows.matching import DEFAULT_SERVICE, ClientProfile
+
+# Question id in the interview → field of ClientProfile.
+MATCHING_QUESTIONS = {
+    "skills": "skills",
+    "pref_setting": "setting",
+    "pref_social": "social",
+    "pref_works_with": "works_with",
+    "restrictions": "restrictions",
+    "wish_days_per_week": "days_per_week",
+    "wish_hours_per_day": "hours_per_day",
+    "wish_times": "times",
+    "home_municipality": "home",
+    "max_journey_minutes": "max_journey",
+    "transport": "transport",
+    "languages": "languages",
+    "support_needs": "support_needs",
+    "orientation": "orientation",
+    "service_type": "service",
+}
+
+
+def client_profile(interview: Interview, start: dt.date | None = None) -> ClientProfile:
+    active = interview.active()
+    fields: dict[str, Any] = {}
+    for question, name in MATCHING_QUESTIONS.items():
+        value = active.get(question)
+        if value is None:
+            continue
+        fields[name] = frozenset(value) if isinstance(value, list) else value
+    if fields.get("home") == "other":
+        del fields["home"]
+    fields.setdefault("service", DEFAULT_SERVICE)
+    scoring = interview.content.scoring
+    if scoring is not None:
+        fields["interest_code"] = interest_profile(scoring.interest_profile, interview).code
+    return ClientProfile(start=start or planned_start(interview), **fields)
+
+
+def planned_start(interview: Interview) -> dt.date:
+    """The preferred start date when one was given, otherwise today."""
+    value = interview.active().get("preferred_start")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
