@@ -98,7 +98,11 @@ class Catalogue:
         self.host_type = np.array([p.host_type for p in ps], dtype=object)
         self.open_places = column(lambda p: p.open_places)
         self.days = column(lambda p: sum(1 << d for d in p.schedule.days_per_week))
-        self.half_hours = column(lambda p: sum(1 << round(h * 2) for h in p.schedule.hours_per_day))
+        # Hours are compared exactly (a placement may offer 4.25 hours): one row of offered hours per placement.
+        width = max((len(p.schedule.hours_per_day) for p in ps), default=1)
+        self.hours = np.full((len(ps), width), np.nan)
+        for i, p in enumerate(ps):
+            self.hours[i, :len(p.schedule.hours_per_day)] = p.schedule.hours_per_day
         self.times = column(lambda p: _bits(p.schedule.times, TIMES))
         self.level = {name: column(lambda p, n=name: LEVELS[getattr(p.demands, n)])
                       for name in ("lifting", "standing", "sitting", "noise", "crowds", "social")}
@@ -179,7 +183,7 @@ class Catalogue:
             "host_type": np.isin(self.host_type, list(limits.hosts)) & (self.host_type != "company"),
             "open_places": self.open_places > 0,
             "days": (self.days & limits.day_bits) != 0,
-            "hours": (self.half_hours & limits.half_hour_bits) != 0,
+            "hours": ((self.hours >= limits.hours[0]) & (self.hours <= limits.hours[1])).any(axis=1),
             "times": (self.times & limits.time_bits) != 0,
         }
         if "no_lifting" in r:
@@ -198,7 +202,9 @@ class Catalogue:
             checks["language"] = (self.lang & _bits(client.languages, self.languages)) != 0
         if "step_free_access" in client.support_needs:
             checks["step_free"] = self.step_free
-        if client.home and client.max_journey is not None and client.home in {m.id for m in self.config.municipalities}:
+        # A journey limit needs to know where from and how: unknown is no constraint.
+        if (client.home and client.max_journey is not None and client.transport
+                and client.home in {m.id for m in self.config.municipalities}):
             checks["journey"] = self.journeys(client) <= client.max_journey
         return checks
 
@@ -275,10 +281,6 @@ class Limits:
     @property
     def day_bits(self) -> int:
         return sum(1 << d for d in range(self.days[0], self.days[1] + 1))
-
-    @property
-    def half_hour_bits(self) -> int:
-        return sum(1 << h for h in range(math.ceil(self.hours[0] * 2), math.floor(self.hours[1] * 2) + 1))
 
     @property
     def time_bits(self) -> int:
