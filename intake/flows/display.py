@@ -125,7 +125,7 @@ class Texts:
         if isinstance(q, SingleChoice):
             return self._choice(q, value)
         if isinstance(q, MultiChoice):
-            return ", ".join(self._choice(q, v) for v in value)
+            return ", ".join(self._choice(q, v) for v in value) or self("answer.none_chosen")
         if isinstance(q, ScaleQuestion):
             return self.scale_point(q, value)
         if isinstance(q, NumberQuestion):

@@ -1,0 +1,282 @@
+"""The real interview in content/: complete translations, every question reachable,
+every condition both true and false for some answers, and the ids that matching reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import string
+from typing import Any, Iterator
+
+import pytest
+from pydantic import BaseModel
+
+from intake.flows import expr
+from intake.flows.derive import interest_profile, suggested_services
+from intake.flows.display import Texts
+from intake.flows.engine import Interview, Step
+from intake.flows.loader import load_content
+from intake.flows.model import (
+    Content,
+    DateQuestion,
+    LongText,
+    MultiChoice,
+    NumberQuestion,
+    RepeatGroup,
+    ScaleQuestion,
+    ShortText,
+    SingleChoice,
+)
+from intake.flows.profile import MATCHING_QUESTIONS
+from intake.flows.text import Text
+from intake.flows.validate import NOT_APPLICABLE, NOT_DISCUSSED
+from tests.conftest import REAL_CONTENT
+
+CONTENT: Content = load_content(REAL_CONTENT)
+RUNS = 250  # random whole interviews; enough for every branch with this seed
+
+
+# --- translations ----------------------------------------------------------------------------
+
+def texts_in(node: Any, where: str) -> Iterator[tuple[str, Text]]:
+    """Every Text inside a model, with where it is."""
+    if isinstance(node, Text):
+        yield where, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from texts_in(getattr(node, name), f"{where}.{name}")
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            yield from texts_in(item, f"{where}[{i}]")
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from texts_in(item, f"{where}.{key}")
+
+
+CLIENT_FACING = [
+    *texts_in(CONTENT.sections, "sections"),
+    *texts_in(CONTENT.scales, "scales"),
+    *texts_in(CONTENT.scoring, "scoring"),
+    *texts_in([s.service for s in CONTENT.suggestions], "suggestions"),
+    *texts_in(CONTENT.rules, "rules"),
+    *texts_in([p.tasks for p in CONTENT.placements], "placements"),
+    *((f"texts.{k}", t) for k, t in CONTENT.texts.items()
+      if k.split(".")[0] in ("reason", "exclude", "plan") or k in ("summary.is_this_right", "summary.confirmed")),
+]
+
+
+def test_every_client_facing_text_has_a_plain_language_variant():
+    missing = [where for where, text in CLIENT_FACING if text.plain is None or not text.plain.fi.strip()]
+    assert not missing, f"{len(missing)} texts lack a plain-language (selkokieli) variant: {missing[:10]}"
+
+
+def test_no_text_is_empty_in_any_language():
+    empty = [f"{where}.{lang}" for where, text in CLIENT_FACING for lang in ("fi", "sv", "en")
+             if not getattr(text, lang).strip()]
+    assert not empty
+
+
+def test_placeholders_are_the_same_in_every_language():
+    """A text that fills in {days} in Finnish must do so in Swedish, English and plain Finnish too."""
+    def names(s: str) -> set[str]:
+        return {f[1] for f in string.Formatter().parse(s) if f[1]}
+
+    differing = []
+    for where, text in [*CLIENT_FACING, *((f"texts.{k}", t) for k, t in CONTENT.texts.items())]:
+        expected = names(text.fi)
+        variants = [text.sv, text.en] + ([text.plain.fi] if text.plain else [])
+        if any(names(v) - expected for v in variants) or any(names(v) != expected for v in (text.sv, text.en)):
+            differing.append(where)
+    assert not differing, differing
+
+
+def test_counsellor_guidance_is_in_finnish_and_english():
+    for section in CONTENT.sections:
+        for q in walk(section.questions):
+            if q.guidance is not None:
+                assert q.guidance.fi.strip() and q.guidance.en.strip(), q.id
+
+
+# --- reachability and conditions --------------------------------------------------------------
+
+def walk(questions: list) -> Iterator[Any]:
+    for q in questions:
+        yield q
+        if isinstance(q, RepeatGroup):
+            yield from q.questions
+
+
+def random_value(step: Step, rng: random.Random) -> Any:
+    q = step.question
+    if step.is_confirm:
+        return True
+    if step.is_add_another:
+        return rng.random() < 0.5
+    if isinstance(q, (ShortText, LongText)):
+        if isinstance(q, ShortText) and q.pattern:
+            return "040 123 4567"
+        return "x" * max(q.min_length, rng.randint(1, 12))
+    if isinstance(q, SingleChoice):
+        return rng.choice(q.choices).value
+    if isinstance(q, MultiChoice):
+        least = max(q.min_selected, 1 if q.required else 0)
+        most = q.max_selected or len(q.choices)
+        chosen = rng.sample([c.value for c in q.choices], rng.randint(least, most))
+        return chosen
+    if isinstance(q, ScaleQuestion):
+        options: list[Any] = [p.value for p in CONTENT.scales[q.scale].points]
+        if q.allow_not_discussed:
+            options.append(NOT_DISCUSSED)
+        if q.allow_not_applicable:
+            options.append(NOT_APPLICABLE)
+        return rng.choice(options)
+    if isinstance(q, NumberQuestion):
+        return rng.randint(int(q.min if q.min is not None else 0), int(q.max if q.max is not None else 100))
+    if isinstance(q, DateQuestion):
+        low, high = q.min or dt.date(2020, 1, 1), q.max or dt.date(2030, 12, 31)
+        return (low + dt.timedelta(days=rng.randint(0, (high - low).days))).isoformat()
+    return rng.random() < 0.5  # yes/no
+
+
+def random_interview(rng: random.Random) -> Interview:
+    interview = Interview(CONTENT)
+    while (step := interview.current()) is not None:
+        if not step.is_confirm and not step.is_add_another and not step.question.required and rng.random() < 0.15:
+            assert interview.skip() is None
+            continue
+        error = interview.answer(random_value(step, rng))
+        assert error is None, (step.key, error)
+    return interview
+
+
+@pytest.fixture(scope="module")
+def interviews() -> list[Interview]:
+    rng = random.Random(2026)
+    return [random_interview(rng) for _ in range(RUNS)]
+
+
+def test_random_interviews_complete(interviews):
+    assert all(iv.is_complete for iv in interviews)
+
+
+def test_every_question_is_reachable(interviews):
+    asked = {s.question_id for iv in interviews for s in iv.steps() if s.kind == "question"}
+    every = {q.id for s in CONTENT.sections for q in walk(s.questions) if not isinstance(q, RepeatGroup)}
+    assert every - asked == set()
+
+
+def conditions() -> Iterator[tuple[str, str, RepeatGroup | None]]:
+    """(where, condition, group it is evaluated in) for every condition in the content."""
+    for section in CONTENT.sections:
+        for q in section.questions:
+            if q.when:
+                yield f"{section.id}.{q.id}", q.when, None
+            if isinstance(q, RepeatGroup):
+                for sub in q.questions:
+                    if sub.when:
+                        yield f"{section.id}.{q.id}.{sub.id}", sub.when, q
+        for i, line in enumerate(section.summary):
+            if line.when:
+                group = next((g for g in section.questions if g.id == line.each), None) if line.each else None
+                yield f"{section.id}.summary[{i}]", line.when, group
+    for suggestion in CONTENT.suggestions:
+        yield f"suggestions.{suggestion.id}", suggestion.when, None
+
+
+def outcomes(interview: Interview, condition: str, group: RepeatGroup | None) -> set[bool]:
+    active = interview.active()
+    if group is None:
+        return {active.holds(condition)}
+    return {active.holds(condition, group, i) for i in range(len(active.groups.get(group.id, [])))}
+
+
+@pytest.mark.parametrize("where,condition,group", list(conditions()), ids=lambda x: x if isinstance(x, str) else "")
+def test_condition_is_both_true_and_false_for_some_answers(interviews, where, condition, group):
+    seen = set().union(*(outcomes(iv, condition, group) for iv in interviews))
+    assert seen == {True, False}, f"{where}: `{condition}` was only ever {seen}"
+
+
+def test_every_summary_line_is_said_for_some_answers(interviews):
+    for section in CONTENT.sections:
+        said = set()
+        for iv in interviews[:60]:
+            said.update(Texts(CONTENT, "fi").summary(iv, section))
+        assert len(said) >= len(section.summary), section.id
+
+
+# --- the interview in each language ------------------------------------------------------------
+
+@pytest.mark.parametrize("language,plain", [("fi", False), ("fi", True), ("sv", False), ("en", False)])
+def test_whole_interview_reads_in_each_language(interviews, language, plain):
+    """Every question, answer, summary and suggestion renders without a missing text or placeholder."""
+    texts = Texts(CONTENT, language, plain)
+    for iv in interviews[:20]:
+        rendered = [texts.question(s) for s in iv.steps()]
+        rendered += [texts.value(s, a.value, a.skipped) for s, a in iv.transcript()]
+        rendered += [line for section in CONTENT.sections for line in texts.summary(iv, section)]
+        rendered += [s.service.get(language, plain) for s in suggested_services(CONTENT.suggestions, iv)]
+        bad = [r for r in rendered if not r or re.search(r"\[[a-z_.]+\]|\{[a-z_.]+\}", r)]
+        assert not bad, bad[:5]
+
+
+# --- interest scoring, worked by hand --------------------------------------------------------
+
+def answer_inventory(values: dict[str, list[Any]]) -> Interview:
+    """An interview where only the interest inventory is answered, area by area."""
+    interview = Interview(CONTENT)
+    spec = CONTENT.scoring.interest_profile
+    for area, items in spec.areas.items():
+        for item, value in zip(items.items, values[area]):
+            interview.state.answers[item] = interview.state.answers.get(item) or _answer(value)
+    interview._steps = None
+    return interview
+
+
+def _answer(value: Any):
+    from intake.flows.engine import Answer
+
+    return Answer(value=value, by="client", at=dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc))
+
+
+def test_interest_profile_worked_example():
+    # R: (5+5+4+4)/4 = 4.5   I: (1+2+2+3)/4 = 2.0   A: (2+2+3+2)/4 = 2.25
+    # S: (5+5+4+5)/4 = 4.75  E: (1+1+2+2)/4 = 1.5   C: (4+4+3+not discussed)/3 = 3.67
+    iv = answer_inventory({"R": [5, 5, 4, 4], "I": [1, 2, 2, 3], "A": [2, 2, 3, 2], "S": [5, 5, 4, 5],
+                           "E": [1, 1, 2, 2], "C": [4, 4, 3, NOT_DISCUSSED]})
+    profile = interest_profile(CONTENT.scoring.interest_profile, iv)
+    assert profile.scores == {"R": 4.5, "I": 2.0, "A": 2.25, "S": 4.75, "E": 1.5, "C": 3.67}
+    assert profile.code == "SRC"
+
+
+def test_interest_profile_ties_follow_riasec_order_and_unanswered_areas_are_left_out():
+    # I and A tie at 4.0; I comes first in R-I-A-S-E-C. E is not answered at all.
+    nd = NOT_DISCUSSED
+    iv = answer_inventory({"R": [2, 2, 2, 2], "I": [4, 4, 4, 4], "A": [5, 3, 4, 4], "S": [3, 3, 3, 3],
+                           "E": [nd, nd, nd, nd], "C": [1, 1, 1, 1]})
+    profile = interest_profile(CONTENT.scoring.interest_profile, iv)
+    assert profile.scores["E"] is None
+    assert profile.code == "IAS"
+
+
+# --- the answers matching reads ----------------------------------------------------------------
+
+def question(qid: str) -> Any:
+    return next(q for s in CONTENT.sections for q in walk(s.questions) if q.id == qid)
+
+
+def test_matching_reads_questions_that_exist():
+    for qid in MATCHING_QUESTIONS:
+        assert question(qid) is not None
+
+
+def test_placement_vocabularies_match_the_interview():
+    skills = {c.value for c in question("skills").choices}
+    assert {s for p in CONTENT.placements for s in p.skills} <= skills
+    languages = {c.value for c in question("languages").choices}
+    assert {lang for p in CONTENT.placements for lang in p.support.guidance_languages} <= languages
+    homes = {c.value for c in question("home_municipality").choices} - {"other"}
+    assert homes == {m.id for m in CONTENT.matching.municipalities}
+    services = {c.value for c in question("service_type").choices}
+    assert services == {s.id for s in CONTENT.rules.service_types}
+    assert {c.value for c in question("transport").choices} == {"car", "public_transport", "bicycle", "walking"}
