@@ -32,6 +32,7 @@ from intake.flows.rules import (
 )
 
 REVIEW_EVERY_MONTHS = 3
+END_REVIEW_COVERS = dt.timedelta(weeks=6)
 ASSESSMENT_SECTION = "assessment"
 DIFFERENCE_TO_DISCUSS = 2
 
@@ -123,9 +124,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def review_dates(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Interim reviews about every three months, and the end review on the last day."""
+    """Interim reviews about every three months, and the end review on the last day; an interim
+    review that would fall within six weeks of the end review is left to the end review."""
     reviews, step = [], REVIEW_EVERY_MONTHS
-    while (day := add_months(start, step)) < end:
+    while (day := add_months(start, step)) < end - END_REVIEW_COVERS:
         reviews.append(day)
         step += REVIEW_EVERY_MONTHS
     return reviews + [end]
