@@ -86,9 +86,11 @@ def open_store(args: argparse.Namespace):
 def cmd_check_content(args: argparse.Namespace) -> int:
     directory = args.dir or args.content or DEFAULT_CONTENT
     content = load(directory)
-    questions = sum(len(s.questions) for s in content.sections)
-    print(f"{directory}: OK — flow '{content.flow.id}' v{content.flow.version}, {len(content.sections)} sections, "
-          f"{questions} questions, {len(content.scales)} scales, {len(content.texts)} texts")
+    questions = sum(1 + len(getattr(q, "questions", [])) for s in content.sections for q in s.questions)
+    rules = len(content.rules.rules) if content.rules else 0
+    print(f"{directory}: OK — flow '{content.flow.id}' v{content.flow.version}: {len(content.sections)} sections, "
+          f"{questions} questions, {len(content.scales)} scales, {len(content.texts)} texts, {rules} rules, "
+          f"{len(content.suggestions)} service suggestions, {len(content.placements)} placements")
     return 0
 
 
