@@ -478,6 +478,18 @@ def test_hours_that_are_not_whole_or_half(offered: list[float], wish: float | No
         assert result.proposals()[0].hours_per_day == proposed
 
 
+def test_a_value_repeated_in_a_placement_counts_once():
+    # The model accepts [3, 3]; it means 3 days (it used to be read as day 4, and people+people as information).
+    ps = [placement("twice", schedule={"days_per_week": [3, 3], "times": ["daytime", "daytime"]},
+                    works_with=["people", "people"], support={"guidance_languages": ["sv", "sv"]})]
+    result = match(ps, client(days_per_week=3, times={"daytime"}, works_with={"people"}, languages={"sv"}))
+    assert result.ranked_ids == ["twice"]
+    proposal = result.proposals()[0]
+    assert proposal.days_per_week == 3
+    assert proposal.parts["preferences"] == 1.0
+    assert Reason("reason.works_with", {"with": ["people"]}) in proposal.reasons
+
+
 def test_company_hours_are_beyond_a_four_hour_wish():
     result = real_catalogue().match(client(hours_per_day=4), rules())
     assert keys(result.why_not(COMPANY)) == ["exclude.company", "exclude.hours"]
@@ -609,6 +621,19 @@ def test_no_shared_interests_or_skills_gives_no_such_reasons():
     assert keys(proposal.reasons) == ["reason.schedule"]     # no home: no journey either
     assert proposal.journey_minutes is None
     assert proposal.parts["interests"] == 0 and proposal.parts["skills"] == 0
+
+
+def test_an_excluded_placement_can_still_be_shown_with_its_fit():
+    # Its fit is worked out on demand, and is the same as when nothing excludes it.
+    catalogue = real_catalogue()
+    index = catalogue.by_id["espoo_kaskenrinne_elderly_housing"]
+    excluded = catalogue.match(asiakas_x(), rules())
+    assert excluded.why_not("espoo_kaskenrinne_elderly_housing") == [Reason("exclude.lifting", {})]
+    allowed = catalogue.match(asiakas_x(restrictions=set()), rules())
+    assert "espoo_kaskenrinne_elderly_housing" in allowed.ranked_ids
+    a, b = excluded.proposal(index), allowed.proposal(index)
+    assert (a.score, a.parts, a.days_per_week, a.hours_per_day, a.journey_minutes) == \
+        (b.score, b.parts, b.days_per_week, b.hours_per_day, b.journey_minutes)
 
 
 def test_why_not_an_unknown_placement():

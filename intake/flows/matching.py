@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Hashable, Iterable
 
 import numpy as np
 
@@ -73,59 +73,94 @@ class Proposal:
 
 
 def _bits(values: Any, vocabulary: tuple[str, ...] | list[str]) -> int:
-    return sum(1 << vocabulary.index(v) for v in values if v in vocabulary)
+    """One bit per distinct value of `vocabulary` found in `values`."""
+    return sum(1 << vocabulary.index(v) for v in set(values) if v in vocabulary)
 
 
 def _slug(name: str) -> str:
     return name.casefold()
 
 
+def _encode(values: Iterable[Hashable]) -> tuple[list[Any], np.ndarray]:
+    """The distinct values (first seen first) and, for each item, the index of its value among them."""
+    index: dict[Hashable, int] = {}
+    codes = [index.setdefault(v, len(index)) for v in values]
+    return list(index), np.array(codes, dtype=np.int32)
+
+
+def _table(ok: Iterable[Any], dtype: Any = bool) -> np.ndarray:
+    return np.fromiter(ok, dtype=dtype)
+
+
+# Every combination of what the preference part reads of a placement: indoors, outdoors, individual
+# form and the people/things/information bits. A client's preference score is worked out once per
+# combination and looked up for each placement.
+_PREFERENCE_CODES = np.arange(64)
+_PROTO_INDOORS = (_PREFERENCE_CODES & 32) != 0
+_PROTO_OUTDOORS = (_PREFERENCE_CODES & 16) != 0
+_PROTO_INDIVIDUAL = (_PREFERENCE_CODES & 8) != 0
+_PROTO_WORKS_WITH = _PREFERENCE_CODES & 7
+# Two flags: work coach / adapted tasks, and maintaining / forward.
+_PROTO_FIRST = np.array([False, False, True, True])
+_PROTO_SECOND = np.array([False, True, False, True])
+
+
 class Catalogue:
-    """The placements compiled for matching. Build once per catalogue; match many clients."""
+    """The placements compiled for matching. Build once per catalogue; match many clients.
+
+    Most of what matching reads of a placement takes few distinct values (a schedule, a host type,
+    a set of guidance languages, an interest code), so each is stored as a code into its distinct
+    values: a client's check or score is worked out once per distinct value and looked up for every
+    placement. Ranking one client is then a fixed number of vectorised passes over the catalogue,
+    and the fit is scored only for the placements that pass the hard constraints.
+    """
 
     def __init__(self, placements: list[Placement], config: MatchingFile):
         self.placements = list(placements)
         self.config = config
         self.by_id = {p.id: i for i, p in enumerate(self.placements)}
         ps = self.placements
+        n = len(ps)
         self.languages = sorted({lang for p in ps for lang in p.support.guidance_languages})
         self.skills = sorted({s for p in ps for s in p.skills})
+        self.skill_index = {s: i for i, s in enumerate(self.skills)}
         muni_index = {_slug(m.name): i for i, m in enumerate(config.municipalities)}
 
-        def column(get, dtype=np.int64):
-            return np.fromiter((get(p) for p in ps), dtype=dtype, count=len(ps))
+        def column(get: Callable[[Placement], Any], dtype: Any = np.int64) -> np.ndarray:
+            return np.fromiter((get(p) for p in ps), dtype=dtype, count=n)
 
-        self.host_type = np.array([p.host_type for p in ps], dtype=object)
-        self.open_places = column(lambda p: p.open_places)
-        self.days = column(lambda p: sum(1 << d for d in p.schedule.days_per_week))
-        # Hours are compared exactly (a placement may offer 4.25 hours): one row of offered hours per placement.
-        width = max((len(p.schedule.hours_per_day) for p in ps), default=1)
-        self.hours = np.full((len(ps), width), np.nan)
-        for i, p in enumerate(ps):
-            self.hours[i, :len(p.schedule.hours_per_day)] = p.schedule.hours_per_day
-        self.times = column(lambda p: _bits(p.schedule.times, TIMES))
-        self.level = {name: column(lambda p, n=name: LEVELS[getattr(p.demands, n)])
+        # Hard constraints.
+        self.host_types, self.host_code = _encode(p.host_type for p in ps)
+        self.has_places = column(lambda p: p.open_places > 0, bool)
+        self.day_sets, self.day_code = _encode(frozenset(p.schedule.days_per_week) for p in ps)
+        self.hour_sets, self.hour_code = _encode(frozenset(p.schedule.hours_per_day) for p in ps)
+        self.time_sets, self.time_code = _encode(frozenset(p.schedule.times) for p in ps)
+        self.level = {name: column(lambda p, n=name: LEVELS[getattr(p.demands, n)], np.int8)
                       for name in ("lifting", "standing", "sitting", "noise", "crowds", "social")}
-        self.lang = column(lambda p: _bits(p.support.guidance_languages, self.languages))
-        self.municipality = column(lambda p: muni_index.get(_slug(p.municipality), -1))
-        self.public_transport = column(lambda p: p.public_transport, bool)
+        self.language_sets, self.language_code = _encode(frozenset(p.support.guidance_languages) for p in ps)
         self.step_free = column(lambda p: p.accessibility.step_free, bool)
-        self.work_coach = column(lambda p: p.support.work_coach, bool)
-        self.adapted = column(lambda p: p.support.adapted_tasks, bool)
-        self.indoors = column(lambda p: p.setting in ("indoors", "both"), bool)
-        self.outdoors = column(lambda p: p.setting in ("outdoors", "both"), bool)
-        self.individual = column(lambda p: p.form == "individual", bool)
-        self.works_with = column(lambda p: _bits(p.works_with, WORKS_WITH))
-        self.maintaining = column(lambda p: "maintaining" in p.orientation, bool)
-        self.forward = column(lambda p: "forward" in p.orientation, bool)
-        self.interests = np.zeros((len(ps), len(AREAS)))
-        for i, p in enumerate(ps):
-            for weight, letter in zip(RANK_WEIGHTS, p.interest_code):
+        self.municipality = column(lambda p: muni_index.get(_slug(p.municipality), -1), np.int32)
+        self.public_transport = column(lambda p: p.public_transport, bool)
+        # A journey depends only on the municipality (unknown: after the known ones) and public transport.
+        known = np.where(self.municipality >= 0, self.municipality, len(config.municipalities))
+        self.route_code = known * 2 + self.public_transport
+
+        # The parts of the fit.
+        self.interest_codes, self.interest_code = _encode(p.interest_code for p in ps)
+        self.interests = np.zeros((len(self.interest_codes), len(AREAS)))
+        for i, code in enumerate(self.interest_codes):
+            for weight, letter in zip(RANK_WEIGHTS, code):
                 self.interests[i, AREAS.index(letter)] = weight
-        self.skill_matrix = np.zeros((len(ps), len(self.skills)))
+        self.skill_rows = np.zeros((len(self.skills), n), dtype=bool)    # one row per skill: who uses it
         for i, p in enumerate(ps):
             for s in p.skills:
-                self.skill_matrix[i, self.skills.index(s)] = 1
+                self.skill_rows[self.skill_index[s], i] = True
+        self.preference_code = column(
+            lambda p: (32 * (p.setting in ("indoors", "both")) + 16 * (p.setting in ("outdoors", "both"))
+                       + 8 * (p.form == "individual") + _bits(p.works_with, WORKS_WITH)), np.int8)
+        self.support_code = column(lambda p: 2 * p.support.work_coach + p.support.adapted_tasks, np.int8)
+        self.orientation_code = column(lambda p: 2 * ("maintaining" in p.orientation) + ("forward" in p.orientation),
+                                       np.int8)
         # Ties are broken by id, so the ranking never depends on the catalogue's order.
         self.id_rank = np.argsort(np.argsort(np.array([p.id for p in ps], dtype=object)))
 
@@ -156,35 +191,38 @@ class Catalogue:
         return other, public
 
     def journeys(self, client: ClientProfile) -> np.ndarray:
+        """Minutes from the client's home to each placement by the fastest way they can travel (inf: none)."""
         other, public = self.journey_table(client.home or "", client.transport)
-        known = self.municipality >= 0
-        index = np.where(known, self.municipality, 0)
-        by_other = np.where(known, other[index], math.inf)
-        by_public = np.where(known & self.public_transport, public[index], math.inf)
-        return np.minimum(by_other, by_public)
+        by_route = np.full(2 * (len(other) + 1), math.inf)
+        by_route[0:-2:2] = other                        # the placement is not on public transport
+        by_route[1:-2:2] = np.minimum(other, public)
+        return by_route[self.route_code]
 
     # --- matching ---------------------------------------------------------------
 
     def match(self, client: ClientProfile, rules: Rules | None = None) -> MatchResult:
         limits = Limits.of(client, rules)
-        checks = self._constraints(client, limits)
-        eligible = np.logical_and.reduce(list(checks.values())) if checks else np.ones(len(self.placements), bool)
-        parts = self._parts(client)
-        weights = self.config.weights.model_dump()
-        total = sum(weights.values()) or 1.0
-        score = sum(weights[name] * part for name, part in parts.items()) * (100.0 / total)
-        order = np.lexsort((self.id_rank, -np.round(score, 9)))
-        ranked = [int(i) for i in order if eligible[i]]
-        return MatchResult(self, client, limits, checks, parts, score, ranked)
+        journeys: list[np.ndarray] = []
+        checks = self._constraints(client, limits, journeys)
+        eligible = np.ones(len(self.placements), bool)
+        for ok in checks.values():
+            eligible &= ok
+        rows = np.flatnonzero(eligible)
+        fit = _Fit(self, client)
+        parts, score = fit(rows)
+        order = rows[np.lexsort((self.id_rank[rows], -np.round(score, 9)))]
+        return MatchResult(self, client, limits, checks, fit, rows, parts, score, order.tolist(),
+                           journeys[0] if journeys else None)
 
-    def _constraints(self, client: ClientProfile, limits: Limits) -> dict[str, np.ndarray]:
+    def _constraints(self, client: ClientProfile, limits: Limits, journeys: list[np.ndarray]) -> dict[str, np.ndarray]:
         lv, r = self.level, client.restrictions
+        (lo_d, hi_d), (lo_h, hi_h) = limits.days, limits.hours
         checks = {
-            "host_type": np.isin(self.host_type, list(limits.hosts)) & (self.host_type != "company"),
-            "open_places": self.open_places > 0,
-            "days": (self.days & limits.day_bits) != 0,
-            "hours": ((self.hours >= limits.hours[0]) & (self.hours <= limits.hours[1])).any(axis=1),
-            "times": (self.times & limits.time_bits) != 0,
+            "host_type": _table(h in limits.hosts and h != "company" for h in self.host_types)[self.host_code],
+            "open_places": self.has_places,
+            "days": _table(any(lo_d <= d <= hi_d for d in s) for s in self.day_sets)[self.day_code],
+            "hours": _table(any(lo_h <= h <= hi_h for h in s) for s in self.hour_sets)[self.hour_code],
+            "times": _table(bool(s & limits.times) for s in self.time_sets)[self.time_code],
         }
         if "no_lifting" in r:
             checks["lifting"] = lv["lifting"] == 0
@@ -199,53 +237,76 @@ class Catalogue:
         if "no_crowds" in r:
             checks["crowds"] = lv["crowds"] <= 1
         if client.languages:
-            checks["language"] = (self.lang & _bits(client.languages, self.languages)) != 0
+            checks["language"] = _table(bool(s & client.languages) for s in self.language_sets)[self.language_code]
         if "step_free_access" in client.support_needs:
             checks["step_free"] = self.step_free
         # A journey limit needs to know where from and how: unknown is no constraint.
         if (client.home and client.max_journey is not None and client.transport
                 and client.home in {m.id for m in self.config.municipalities}):
-            checks["journey"] = self.journeys(client) <= client.max_journey
+            journeys.append(self.journeys(client))
+            checks["journey"] = journeys[0] <= client.max_journey
         return checks
 
-    def _parts(self, client: ClientProfile) -> dict[str, np.ndarray]:
-        n = len(self.placements)
+
+class _Fit:
+    """One client's fit with the placements: each part (0–1) and the weighted score (0–100).
+
+    The parts that depend on few distinct values of a placement are worked out once per value
+    (the same arithmetic as over the whole catalogue) and looked up."""
+
+    def __init__(self, catalogue: Catalogue, client: ClientProfile):
+        self.catalogue = catalogue
+        self.client = client
+        self.weights = catalogue.config.weights.model_dump()
+        self.total = sum(self.weights.values()) or 1.0
         wants = np.zeros(len(AREAS))
         for weight, letter in zip(RANK_WEIGHTS, client.interest_code):
             wants[AREAS.index(letter)] = weight
-        interests = self.interests @ wants / BEST_CONGRUENCE
-        skill_vector = np.array([s in client.skills for s in self.skills], dtype=float)
-        skills = np.minimum(self.skill_matrix @ skill_vector, 3) / 3 if len(self.skills) else np.zeros(n)
+        self.interests = catalogue.interests @ wants / BEST_CONGRUENCE
+        self.skill_columns = [catalogue.skill_index[s] for s in sorted(client.skills) if s in catalogue.skill_index]
 
         preference_scores = []
         if client.setting == "indoors":
-            preference_scores.append(self.indoors.astype(float))
+            preference_scores.append(_PROTO_INDOORS.astype(float))
         elif client.setting == "outdoors":
-            preference_scores.append(self.outdoors.astype(float))
+            preference_scores.append(_PROTO_OUTDOORS.astype(float))
         if client.social == "alone":
-            preference_scores.append(self.individual.astype(float))
+            preference_scores.append(_PROTO_INDIVIDUAL.astype(float))
         elif client.social in ("small_group", "group"):
-            preference_scores.append(np.where(self.individual, 0.5, 1.0))
+            preference_scores.append(np.where(_PROTO_INDIVIDUAL, 0.5, 1.0))
         if client.works_with:
             wanted = _bits(client.works_with, WORKS_WITH)
-            shared = np.zeros(n)
+            shared = np.zeros(len(_PREFERENCE_CODES))
             for bit in range(len(WORKS_WITH)):
                 if wanted & (1 << bit):
-                    shared += (self.works_with & (1 << bit)) != 0
+                    shared += (_PROTO_WORKS_WITH & (1 << bit)) != 0
             preference_scores.append(shared / len(client.works_with))
-        preferences = np.mean(preference_scores, axis=0) if preference_scores else np.zeros(n)
+        self.preferences = (np.mean(preference_scores, axis=0) if preference_scores
+                            else np.zeros(len(_PREFERENCE_CODES)))
 
-        needs = [self.work_coach if need == "work_coach" else self.adapted
+        needs = [_PROTO_FIRST if need == "work_coach" else _PROTO_SECOND
                  for need in sorted(client.support_needs) if need != "step_free_access"]
-        support = np.mean(needs, axis=0) if needs else np.ones(n)
-        orientation = {"maintaining": self.maintaining, "forward": self.forward}.get(client.orientation)
-        return {
-            "interests": interests,
+        self.support = (np.mean(needs, axis=0) if needs else np.ones(4)).astype(float)
+        orientation = {"maintaining": _PROTO_FIRST, "forward": _PROTO_SECOND}.get(client.orientation)
+        self.orientation = orientation.astype(float) if orientation is not None else np.zeros(4)
+
+    def __call__(self, rows: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The parts and the score of the placements at `rows`."""
+        c = self.catalogue
+        if self.skill_columns and len(rows):
+            counts = c.skill_rows[np.ix_(self.skill_columns, rows)].sum(axis=0)
+            skills = np.minimum(counts, 3) / 3
+        else:
+            skills = np.zeros(len(rows))
+        parts = {
+            "interests": self.interests[c.interest_code[rows]],
             "skills": skills,
-            "preferences": preferences,
-            "support": support.astype(float),
-            "orientation": orientation.astype(float) if orientation is not None else np.zeros(n),
+            "preferences": self.preferences[c.preference_code[rows]],
+            "support": self.support[c.support_code[rows]],
+            "orientation": self.orientation[c.orientation_code[rows]],
         }
+        score = sum(self.weights[name] * part for name, part in parts.items()) * (100.0 / self.total)
+        return parts, score
 
 
 @dataclass(frozen=True)
@@ -290,14 +351,18 @@ class Limits:
 class MatchResult:
     """The ranking for one client; reasons are worked out when asked for."""
 
-    def __init__(self, catalogue: Catalogue, client: ClientProfile, limits: Limits,
-                 checks: dict[str, np.ndarray], parts: dict[str, np.ndarray], score: np.ndarray, ranked: list[int]):
+    def __init__(self, catalogue: Catalogue, client: ClientProfile, limits: Limits, checks: dict[str, np.ndarray],
+                 fit: _Fit, rows: np.ndarray, parts: dict[str, np.ndarray], score: np.ndarray, ranked: list[int],
+                 journeys: np.ndarray | None = None):
         self.catalogue = catalogue
         self.client = client
         self.limits = limits
         self._checks = checks
-        self._parts = parts
+        self._fit = fit
+        self._rows = rows            # the placements that pass every constraint, in catalogue order
+        self._parts = parts          # each part of the fit for those rows
         self._score = score
+        self._journeys = journeys    # minutes to every placement, once worked out
         self.ranked = ranked
 
     @property
@@ -313,9 +378,9 @@ class MatchResult:
         days = max(d for d in p.schedule.days_per_week if self.limits.days[0] <= d <= self.limits.days[1])
         hours = max(h for h in p.schedule.hours_per_day if self.limits.hours[0] <= h <= self.limits.hours[1])
         journey = self._journey(index)
-        parts = {name: round(float(values[index]), 3) for name, values in self._parts.items()}
-        return Proposal(p, round(float(self._score[index]), 1), parts, self._reasons(p, parts, days, hours, journey),
-                        days, hours, journey)
+        parts, score = self._fit_of(index)
+        parts = {name: round(value, 3) for name, value in parts.items()}
+        return Proposal(p, round(score, 1), parts, self._reasons(p, parts, days, hours, journey), days, hours, journey)
 
     def why_not(self, placement_id: str) -> list[Reason]:
         """Why a placement is not proposed: the constraints it fails (empty when it is proposed)."""
@@ -327,14 +392,28 @@ class MatchResult:
         return reasons
 
     def excluded(self) -> dict[str, list[Reason]]:
-        """Every placement that is not proposed, with the constraints that exclude it."""
-        eligible = set(self.ranked)
-        return {p.id: self.why_not(p.id) for i, p in enumerate(self.catalogue.placements) if i not in eligible}
+        """Every placement that is not proposed, with the constraints that exclude it (in catalogue order)."""
+        failed: dict[int, list[str]] = {}
+        for name, ok in self._checks.items():
+            for index in np.flatnonzero(~ok).tolist():
+                failed.setdefault(index, []).append(name)
+        ps = self.catalogue.placements
+        return {ps[i].id: [self._exclusion(name, ps[i], i) for name in names] for i, names in sorted(failed.items())}
+
+    def _fit_of(self, index: int) -> tuple[dict[str, float], float]:
+        """The parts of the fit and the score of one placement (worked out on demand if it is excluded)."""
+        rows, parts, score = self._rows, self._parts, self._score
+        at = int(np.searchsorted(rows, index))
+        if at == len(rows) or rows[at] != index:
+            (parts, score), at = self._fit(np.array([index])), 0
+        return {name: float(values[at]) for name, values in parts.items()}, float(score[at])
 
     def _journey(self, index: int) -> int | None:
         if not self.client.home:
             return None
-        minutes = self.catalogue.journeys(self.client)[index]
+        if self._journeys is None:
+            self._journeys = self.catalogue.journeys(self.client)
+        minutes = self._journeys[index]
         return None if math.isinf(minutes) else int(minutes)
 
     def _exclusion(self, name: str, p: Placement, index: int) -> Reason:
