@@ -58,6 +58,18 @@ def parser() -> argparse.ArgumentParser:
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     restore = sub.add_parser("restore", help="put back the last good version of a damaged session")
     restore.add_argument("session_id")
+    places = sub.add_parser("placements", help="the placement catalogue: list it, or import a county's own list")
+    places_sub = places.add_subparsers(dest="placements_command", required=True, metavar="{list,import}")
+    plist = places_sub.add_parser("list", help="the placements: built-in and imported")
+    plist.add_argument("--json", action="store_true", help="print JSON for machines")
+    plist.add_argument("--municipality", metavar="NAME", help="only the placements in this municipality")
+    pimport = places_sub.add_parser("import", help="import a county's own placement list (CSV; template: "
+                                    "docs/placements-template.csv)")
+    pimport.add_argument("file", type=Path, metavar="FILE.csv")
+    pimport.add_argument("--skip-bad", action="store_true",
+                         help="import the good rows even when some rows have problems (they are listed)")
+    pimport.add_argument("--replace-all", action="store_true",
+                         help="drop every placement imported earlier (otherwise rows replace earlier ones by id)")
     return p
 
 
@@ -186,6 +198,76 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_placements(args: argparse.Namespace) -> int:
+    return {"list": cmd_placements_list, "import": cmd_placements_import}[args.placements_command](args)
+
+
+def cmd_placements_list(args: argparse.Namespace) -> int:
+    from intake.placements_import import catalogue_entries
+
+    content = load(args.content or DEFAULT_CONTENT)
+    entries = catalogue_entries(open_store(args), content)
+    if args.municipality:
+        entries = [e for e in entries if e.placement.municipality.casefold() == args.municipality.strip().casefold()]
+    if args.json:
+        print(json.dumps([{"id": e.placement.id, "name": e.placement.name, "host": e.placement.host,
+                           "municipality": e.placement.municipality, "form": e.placement.form,
+                           "open_places": e.placement.open_places, "source": e.source,
+                           "replaces_built_in": e.replaces_built_in, "file": e.file} for e in entries],
+                         indent=2, ensure_ascii=False))
+        return 0
+    if not entries:
+        print(f"No placements in {args.municipality}." if args.municipality else "No placements.")
+        return 0
+    rows = [("ID", "NAME", "HOST", "MUNICIPALITY", "FORM", "OPEN", "SOURCE")]
+    for e in entries:
+        p = e.placement
+        source = "imported, replaces built-in" if e.replaces_built_in else e.source
+        rows.append((p.id, p.name, p.host, p.municipality, p.form, str(p.open_places), source))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    imported = sum(e.source == "imported" for e in entries)
+    print(f"\n{len(entries)} placement(s): {len(entries) - imported} built-in, {imported} imported.")
+    return 0
+
+
+def cmd_placements_import(args: argparse.Namespace) -> int:
+    from intake.placements_import import PlacementsImportProblem, read_placements_csv, unknown_municipalities
+
+    content = load(args.content or DEFAULT_CONTENT)
+    found = read_placements_csv(args.file)
+    report = "\n".join(found.report())
+    if found.header_broken or not found.placements:
+        raise PlacementsImportProblem(f"{len(found.problems)} problem(s) in {args.file}; nothing was imported:\n"
+                                      f"{report}")
+    bad = found.bad_rows
+    if bad and not args.skip_bad:
+        raise PlacementsImportProblem(
+            f"{len(found.problems)} problem(s) in {len(bad)} row(s) of {args.file}; nothing was imported. Fix them, "
+            f"or add --skip-bad to import the {len(found.placements)} good row(s):\n{report}")
+    placements = [p for _, p in found.placements]
+    store = open_store(args)
+    outcome = store.import_placements(placements, args.file.name, replace_all=args.replace_all)
+    if bad:
+        print(f"Skipped {len(bad)} bad row(s) of {args.file} (rows {', '.join(map(str, bad))}):\n{report}",
+              file=sys.stderr)
+    print(f"Imported {len(placements)} placement(s) from {args.file}: {len(outcome.added)} new, "
+          f"{len(outcome.replaced)} replacing an earlier import.")
+    if outcome.removed:
+        print(f"Removed {len(outcome.removed)} placement(s) of the earlier import: {', '.join(outcome.removed)}")
+    built_in = {p.id for p in content.placements}
+    overrides = [p.id for p in placements if p.id in built_in]
+    if overrides:
+        print(f"These replace the built-in placement with the same id (the imported one is used): "
+              f"{', '.join(overrides)}")
+    unknown = unknown_municipalities(placements, content)
+    if unknown:
+        print(f"Warning: {', '.join(unknown)} not in the municipalities of content/matching.yaml: matching cannot "
+              "work out the journey there, so these placements are not proposed to a client with a journey limit.")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from intake.screens.app import IntakeApp
 
@@ -198,7 +280,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 COMMANDS = {"run": cmd_run, None: cmd_run, "check-content": cmd_check_content,
             "list": cmd_list, "export": cmd_export, "log": cmd_log, "delete": cmd_delete,
-            "purge": cmd_purge, "restore": cmd_restore}
+            "purge": cmd_purge, "restore": cmd_restore, "placements": cmd_placements}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,11 +11,21 @@ from intake.flows.display import Texts
 from intake.flows.engine import Interview
 from intake.flows.matching import Catalogue, MatchResult
 from intake.flows.model import Content
+from intake.flows.placements import Placement
 from intake.flows.plan import Plan, PlanBuilder
 from intake.flows.profile import client_profile
 from intake.flows.rules import Rules
 from intake.flows.validate import AnswerError
+from intake.placements_import import catalogue_entries
 from intake.store import SessionRecord, Store
+
+
+def catalogue_placements(store: Store, content: Content) -> list[Placement]:
+    """The placements to match against: the built-in ones (content/placements/) merged with the
+    county's own list imported into the store (`intake placements import`). An imported placement
+    replaces the built-in one with the same id. Build the matching catalogue with
+    `Catalogue(catalogue_placements(store, content), content.matching)`."""
+    return [entry.placement for entry in catalogue_entries(store, content)]
 
 
 class IntakeSession:

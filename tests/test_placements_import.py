@@ -1,0 +1,286 @@
+"""A county's own placement list: CSV import (every row validated), storage, listing, the merged catalogue."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from intake.cli import main
+from intake.flows.matching import Catalogue
+from intake.placements_import import COLUMNS, parse_csv, read_placements_csv
+from intake.session import catalogue_placements
+from intake.store import Store
+
+pytestmark = pytest.mark.usefixtures("default_content_is_first_flow")
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "docs" / "placements-template.csv"
+
+
+def template() -> tuple[list[str], list[dict[str, str]]]:
+    with open(TEMPLATE, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] | None = None, *,
+              delimiter: str = ",", bom: bool = False) -> Path:
+    header = header or list(COLUMNS)
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    w.writerow(header)
+    for row in rows:
+        w.writerow([row.get(c, "") for c in header])
+    path.write_bytes(("\ufeff" if bom else "").encode() + out.getvalue().encode("utf-8"))
+    return path
+
+
+def good_rows() -> list[dict[str, str]]:
+    _, rows = template()
+    third = dict(rows[0], id="vantaa_myyrmaki_library", name="Myyrmäen kirjasto", host="Vantaan kaupunki",
+                 host_type="public_unit", legal_form="kunta", days_per_week="1;2;3", hours_per_day="4,5;6",
+                 work_coach="kyllä", step_free="EI", accessible_toilet="true", public_transport="false")
+    return [*rows, third]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def imported_ids(store_path: Path) -> list[str]:
+    return [e.placement.id for e in Store(store_path).imported_placements()]
+
+
+def test_good_file_imports_and_lists(store_path, tmp_path, capsys):
+    f = write_csv(tmp_path / "county.csv", good_rows())
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert code == 0, err
+    assert "Imported 3 placement(s)" in out and "3 new" in out
+    assert "Warning" not in out  # Vantaa and Forssa are in content/matching.yaml
+    assert imported_ids(store_path) == ["vantaa_tikkurila_flea_market", "forssa_parish_garden_group",
+                                        "vantaa_myyrmaki_library"]
+    [library] = [e.placement for e in Store(store_path).imported_placements() if e.placement.id.endswith("library")]
+    assert library.schedule.days_per_week == [1, 2, 3] and library.schedule.hours_per_day == [4.5, 6]
+    assert library.support.work_coach is True and library.accessibility.step_free is False
+    assert library.accessibility.accessible_toilet is True and library.public_transport is False
+
+    code, out, _ = run(capsys, "--store", str(store_path), "placements", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["ID", "NAME", "HOST", "MUNICIPALITY", "FORM", "OPEN", "SOURCE"]
+    assert any(line.startswith("vantaa_myyrmaki_library") and line.endswith("imported") for line in lines)
+    assert any(line.startswith("espoo_leppavaara_library") and line.endswith("built-in") for line in lines)
+    assert "3 imported" in lines[-1]
+
+
+def test_list_json_and_municipality_filter(store_path, tmp_path, capsys):
+    f = write_csv(tmp_path / "county.csv", good_rows())
+    assert main(["--store", str(store_path), "placements", "import", str(f)]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "--store", str(store_path), "placements", "list", "--json", "--municipality", "FORSSA")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows and {r["municipality"] for r in rows} == {"Forssa"}
+    by_id = {r["id"]: r for r in rows}
+    garden = by_id["forssa_parish_garden_group"]
+    assert garden == {"id": "forssa_parish_garden_group", "name": "Puutarharyhmä Kasvimaa",
+                      "host": "Forssan seurakunta", "municipality": "Forssa", "form": "group", "open_places": 4,
+                      "source": "imported", "replaces_built_in": False, "file": "county.csv"}
+    assert all(r["source"] == "built-in" for i, r in by_id.items() if i != "forssa_parish_garden_group")
+
+
+def test_bad_rows_are_named_by_row_and_column_and_nothing_is_imported(store_path, tmp_path, capsys):
+    rows = good_rows()
+    rows[0] = dict(rows[0], lifting="medium")
+    rows[2] = dict(rows[2], days_per_week="2;6", tasks_sv="", work_coach="maybe", contact_email="nobody")
+    f = write_csv(tmp_path / "county.csv", rows)
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert code == 2 and out == ""
+    assert err.startswith("intake: ") and "nothing was imported" in err and "--skip-bad" in err
+    problems = [line for line in err.splitlines() if line.startswith(f"{f}:")]
+    assert problems == [
+        f"{f}:2: lifting: 'medium': input should be 'none', 'light' or 'heavy'",
+        f"{f}:4: tasks_sv: required, but the cell is empty",
+        f"{f}:4: work_coach: 'maybe': should be yes or no (also true/false, kyllä/ei)",
+        f"{f}:4: days_per_week: item 2 '6': input should be less than or equal to 5",
+        f"{f}:4: contact_email: 'nobody': string should match pattern '^[^@\\s]+@[^@\\s]+\\.[a-z]{{2,}}$'",
+    ]
+    assert not (store_path / "placements.json").exists()
+    assert imported_ids(store_path) == []
+
+
+def test_skip_bad_imports_the_good_rows_and_lists_the_bad(store_path, tmp_path, capsys):
+    rows = good_rows()
+    rows[1] = dict(rows[1], lifting="medium")
+    f = write_csv(tmp_path / "county.csv", rows)
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(f), "--skip-bad")
+    assert code == 0
+    assert "Imported 2 placement(s)" in out
+    assert "Skipped 1 bad row(s)" in err and f"{f}:3: lifting:" in err
+    assert imported_ids(store_path) == ["vantaa_tikkurila_flea_market", "vantaa_myyrmaki_library"]
+
+
+def test_nothing_good_with_skip_bad_exits_2(store_path, tmp_path, capsys):
+    rows = [dict(r, lifting="medium") for r in good_rows()]
+    f = write_csv(tmp_path / "county.csv", rows)
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(f), "--skip-bad")
+    assert code == 2 and "nothing was imported" in err
+    assert not (store_path / "placements.json").exists()
+
+
+def test_semicolons_and_bom_as_finnish_excel_writes_them(store_path, tmp_path, capsys):
+    f = write_csv(tmp_path / "excel.csv", good_rows(), delimiter=";", bom=True)
+    assert f.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert f.read_text(encoding="utf-8-sig").splitlines()[0].startswith("id;name;host;")
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert code == 0, err
+    assert "Imported 3 placement(s)" in out
+    [library] = [e.placement for e in Store(store_path).imported_placements() if e.placement.id.endswith("library")]
+    assert library.schedule.days_per_week == [1, 2, 3] and library.support.guidance_languages == ["fi", "sv"]
+
+
+def test_template_imports_cleanly(store_path, capsys):
+    found = read_placements_csv(TEMPLATE)
+    assert found.problems == [] and len(found.placements) == 2
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(TEMPLATE))
+    assert (code, err) == (0, "")
+    assert "Imported 2 placement(s)" in out and "Warning" not in out
+
+
+def test_unknown_and_missing_columns_reported_once(tmp_path, store_path, capsys):
+    header = [c for c in COLUMNS if c not in ("tasks_sv", "lifting")] + ["colour"]
+    f = write_csv(tmp_path / "county.csv", good_rows(), header=header)
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(f), "--skip-bad")
+    assert code == 2
+    [problem] = [line for line in err.splitlines() if line.startswith(f"{f}:")]
+    assert problem.startswith(f"{f}:1: columns: unknown columns: colour; missing columns: tasks_sv, lifting. "
+                              "Expected columns: id, name, host,")
+    assert not (store_path / "placements.json").exists()
+
+
+def test_optional_columns_may_be_left_out_and_header_case_is_free():
+    header = [c for c in COLUMNS if c not in ("tasks_plain_fi", "contact_phone", "contact_email", "skills")]
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow([c.upper() for c in header])
+    w.writerow([good_rows()[0][c] for c in header])
+    w.writerow([""] * len(header))  # an empty row, as Excel leaves them, is ignored
+    found = parse_csv(out.getvalue(), "x.csv")
+    assert found.problems == []
+    [(row, placement)] = found.placements
+    assert row == 2 and placement.skills == [] and placement.contact.email is None and placement.tasks.plain is None
+
+
+def test_duplicate_ids_in_one_file(tmp_path):
+    rows = good_rows()
+    found = parse_csv(write_csv(tmp_path / "d.csv", [rows[0], rows[1], rows[0]]).read_text(), "d.csv")
+    assert [p.format("d.csv") for p in found.problems] == [
+        "d.csv:4: id: 'vantaa_tikkurila_flea_market' is already on row 2"]
+
+
+def test_rows_are_spreadsheet_rows_even_with_line_breaks_in_cells(tmp_path):
+    rows = good_rows()
+    rows[0] = dict(rows[0], tasks_fi="Ensimmäinen rivi.\nToinen rivi.")
+    rows[1] = dict(rows[1], open_places="-1")
+    found = parse_csv(write_csv(tmp_path / "m.csv", rows).read_text(encoding="utf-8"), "m.csv")
+    assert [p.format("m.csv") for p in found.problems] == [
+        "m.csv:3: open_places: '-1': input should be greater than or equal to 0"]
+
+
+def test_not_utf8_is_explained(tmp_path, store_path, capsys):
+    f = tmp_path / "ansi.csv"
+    f.write_bytes(",".join(COLUMNS).encode() + "\nää".encode("cp1252"))
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert code == 2 and "not UTF-8" in err and "CSV UTF-8" in err
+
+
+def test_missing_file(tmp_path, store_path, capsys):
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(tmp_path / "nope.csv"))
+    assert code == 2 and "No such file" in err
+
+
+def test_reimport_replaces_by_id_and_replace_all_drops_the_rest(store_path, tmp_path, capsys):
+    rows = good_rows()
+    assert main(["--store", str(store_path), "placements", "import", str(write_csv(tmp_path / "a.csv", rows))]) == 0
+    capsys.readouterr()
+    changed = dict(rows[1], open_places="0")
+    code, out, _ = run(capsys, "--store", str(store_path), "placements", "import",
+                       str(write_csv(tmp_path / "b.csv", [changed])))
+    assert code == 0 and "0 new, 1 replacing an earlier import" in out
+    entries = Store(store_path).imported_placements()
+    assert [e.placement.id for e in entries] == [r["id"] for r in rows]  # replaced in place
+    assert entries[1].placement.open_places == 0 and entries[1].file == "b.csv"
+    assert (store_path / "placements.json.bak").is_file()  # the previous import
+
+    code, out, _ = run(capsys, "--store", str(store_path), "placements", "import",
+                       str(write_csv(tmp_path / "c.csv", [changed])), "--replace-all")
+    assert code == 0 and "Removed 2 placement(s)" in out
+    assert imported_ids(store_path) == [changed["id"]]
+
+
+def test_imported_id_overrides_built_in_and_unknown_municipality_warns(store_path, tmp_path, content, capsys):
+    builtin = content.placements[0]
+    rows = good_rows()
+    override = dict(rows[0], id=builtin.id, name="Uusi nimi", open_places="9")
+    elsewhere = dict(rows[1], id="lahti_park_group", municipality="Lahti")
+    f = write_csv(tmp_path / "county.csv", [override, elsewhere])
+    code, out, _ = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert code == 0
+    assert f"replace the built-in placement with the same id (the imported one is used): {builtin.id}" in out
+    assert "Warning: Lahti not in the municipalities of content/matching.yaml" in out
+
+    store = Store(store_path)
+    merged = catalogue_placements(store, content)
+    ids = [p.id for p in merged]
+    assert len(ids) == len(set(ids)) == len(content.placements) + 1
+    assert ids[0] == builtin.id and merged[0].name == "Uusi nimi" and merged[0].open_places == 9
+    assert ids[-1] == "lahti_park_group"
+    catalogue = Catalogue(merged, content.matching)  # the matching step can compile it
+    assert catalogue.by_id["lahti_park_group"] == len(merged) - 1
+
+    code, out, _ = run(capsys, "--store", str(store_path), "placements", "list", "--json")
+    row = next(r for r in json.loads(out) if r["id"] == builtin.id)
+    assert row["source"] == "imported" and row["replaces_built_in"] is True
+
+
+def test_merged_catalogue_contains_the_imported_placement(store_path, content, tmp_path):
+    store = Store(store_path)
+    assert catalogue_placements(store, content) == list(content.placements)  # nothing imported yet
+    found = read_placements_csv(write_csv(tmp_path / "county.csv", good_rows()))
+    store.import_placements([p for _, p in found.placements], "county.csv")
+    merged = catalogue_placements(store, content)
+    assert [p.id for p in merged[-3:]] == ["vantaa_tikkurila_flea_market", "forssa_parish_garden_group",
+                                           "vantaa_myyrmaki_library"]
+    assert merged[:len(content.placements)] == list(content.placements)
+
+
+def test_stored_file_is_private_and_validated_on_read(store_path, tmp_path, capsys):
+    assert main(["--store", str(store_path), "placements", "import", str(TEMPLATE)]) == 0
+    assert main(["--store", str(store_path), "placements", "import", str(TEMPLATE)]) == 0
+    capsys.readouterr()
+    for name in ("placements.json", "placements.json.bak"):
+        assert stat.S_IMODE((store_path / name).stat().st_mode) == 0o600
+    assert stat.S_IMODE(store_path.stat().st_mode) == 0o700
+    data = json.loads((store_path / "placements.json").read_text())
+    assert data["meta"]["1"]["format"] == 2 and len(data["placements"]) == 2
+
+    data["placements"]["1"]["placement"]["demands"]["lifting"] = "medium"  # damaged by hand
+    (store_path / "placements.json").write_text(json.dumps(data))
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "list")
+    assert code == 2 and "placements.json is damaged" in err and "--replace-all" in err
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(TEMPLATE))
+    assert code == 2 and "damaged" in err
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(TEMPLATE), "--replace-all")
+    assert code == 0, err
+    assert (store_path / "placements.json.damaged").is_file()
+    assert len(imported_ids(store_path)) == 2
+
+    (store_path / "placements.json").write_text("{trunc")
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "list")
+    assert code == 2 and "imported placements file" in err and "damaged" in err
