@@ -32,18 +32,18 @@ from intake.flows.loader import load_content  # noqa: E402
 from intake.session import IntakeSession  # noqa: E402
 from intake.store import FORMAT, SessionRecord, Store  # noqa: E402
 from intake.store_files import dumps, private_dir  # noqa: E402
-from tests.helpers import answer_until  # noqa: E402
+from tests.test_plan import answer_all  # noqa: E402
 
 ROUNDS = 7
 COUNSELLORS = ["Liisa Ohjaaja", "Pekka Virtanen", "Maija Korhonen", "Anna Nieminen", "Jukka Mäkinen"]
 
 
 def template(tmp: Path) -> SessionRecord:
-    """A complete, realistic session (every question of the default flow answered)."""
+    """A complete, realistic session: the whole real interview answered as a client would."""
     content = load_content(REPO / "content")
     store = Store(tmp / "template")
     with IntakeSession.start(store, content, "Asiakas", "Liisa Ohjaaja") as s:
-        answer_until(s)
+        answer_all(s)
     store.close()
     return s.record
 
