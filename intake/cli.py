@@ -233,7 +233,12 @@ def cmd_placements_list(args: argparse.Namespace) -> int:
 
 
 def cmd_placements_import(args: argparse.Namespace) -> int:
-    from intake.placements_import import PlacementsImportProblem, read_placements_csv, unknown_municipalities
+    from intake.placements_import import (
+        PlacementsImportProblem,
+        read_placements_csv,
+        unknown_municipalities,
+        unknown_skills,
+    )
 
     content = load(args.content or DEFAULT_CONTENT)
     found = read_placements_csv(args.file)
@@ -265,6 +270,10 @@ def cmd_placements_import(args: argparse.Namespace) -> int:
     if unknown:
         print(f"Warning: {', '.join(unknown)} not in the municipalities of content/matching.yaml: matching cannot "
               "work out the journey there, so these placements are not proposed to a client with a journey limit.")
+    skills = unknown_skills(placements, content)
+    if skills:
+        print(f"Warning: the skills {', '.join(skills)} are not in the interview's skill list, so they never match "
+              "a client; check the spelling in the skills column.")
     return 0
 
 

@@ -350,3 +350,11 @@ def unknown_municipalities(placements: list[Placement], content: Any) -> list[st
         if p.municipality.casefold() not in known:
             found.setdefault(p.municipality.casefold(), p.municipality)
     return sorted(found.values())
+
+
+def unknown_skills(placements: list[Placement], content: Any) -> list[str]:
+    """Skill ids that the interview's skill list does not have: they would never match a client."""
+    questions = (q for section in content.sections for q in section.questions if q.id == "skills")
+    skills = next(questions, None)
+    known = {c.value for c in getattr(skills, "choices", [])}
+    return sorted({s for p in placements for s in p.skills if s not in known}) if known else []

@@ -15,6 +15,7 @@ from intake.flows.matching import Catalogue
 from intake.placements_import import COLUMNS, parse_csv, read_placements_csv
 from intake.session import catalogue_placements
 from intake.store import Store
+from tests.conftest import REAL_CONTENT
 
 pytestmark = pytest.mark.usefixtures("default_content_is_first_flow")
 
@@ -284,3 +285,14 @@ def test_stored_file_is_private_and_validated_on_read(store_path, tmp_path, caps
     (store_path / "placements.json").write_text("{trunc")
     code, _, err = run(capsys, "--store", str(store_path), "placements", "list")
     assert code == 2 and "imported placements file" in err and "damaged" in err
+
+
+def test_unknown_skill_is_warned_about(store_path, tmp_path, capsys):
+    rows = good_rows()
+    typo = dict(rows[0], id="espoo_typo_skill", skills="computers_basic;carpentri")
+    f = write_csv(tmp_path / "county.csv", [typo])
+    code, out, _ = run(capsys, "--content", str(REAL_CONTENT), "--store", str(store_path), "placements", "import",
+                       str(f))
+    assert code == 0
+    assert "Warning: the skills carpentri are not in the interview's skill list" in out
+    assert "computers_basic" not in out.split("Warning: the skills")[1].split("are not")[0]
