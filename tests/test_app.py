@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, OptionList, TextArea
 from intake.screens.app import IntakeApp
 from intake.screens.dialogs import ConfirmDialog, ErrorDialog, MessageDialog
 from intake.screens.interview import InterviewScreen
+from intake.screens.matching import MatchingScreen
 from intake.screens.start import StartScreen
 from intake.screens.summary import SummaryScreen
 from intake.session import IntakeSession
@@ -84,6 +85,14 @@ async def answer_until(pilot, stop) -> list[str]:
     raise AssertionError("the interview did not end")
 
 
+async def answers_after_interview(pilot) -> None:
+    """The interview is done: past the matching step (F5) to the answers."""
+    await answer_until(pilot, lambda app: isinstance(app.screen, MatchingScreen))
+    await pilot.press("f5")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SummaryScreen)
+
+
 def on_step(key: str):
     return lambda app: isinstance(app.screen, InterviewScreen) and app.screen.step.key == key
 
@@ -120,7 +129,7 @@ async def test_whole_interview_quit_resume_finish_export(content, store_path, tm
         assert screen.step.key == "daily_rhythm@client"    # the same question as before quitting
         assert "Sosiaalityö" in str(screen.query_one("#answer-referral").content)
 
-        await answer_until(pilot, lambda app: isinstance(app.screen, SummaryScreen))
+        await answers_after_interview(pilot)
         summary = app.screen
         answers = [str(w.content) for w in summary.query(".transcript-answer")]
         assert "Asiakas: 12 kuukautta" in answers
@@ -271,7 +280,7 @@ async def test_export_failure_opens_error_dialog(content, store_path, tmp_path):
     app = IntakeApp(store=Store(store_path), content=content, export_dir=blocked)
     async with app.run_test(size=SIZE) as pilot:
         await start_intake(pilot)
-        await answer_until(pilot, lambda app: isinstance(app.screen, SummaryScreen))
+        await answers_after_interview(pilot)
         await pilot.press("ctrl+e")
         await app.workers.wait_for_complete()
         await pilot.pause()

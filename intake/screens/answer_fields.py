@@ -173,8 +173,36 @@ class MultiChoiceField(AnswerField):
         return None, list(self.query_one(SelectionList).selected)
 
 
+class ConfirmField(AnswerField):
+    """The client's answer to a section's summary: "yes, that's right" answers True; "I want to
+    correct something" asks the screen to open the transcript, to pick the answer to change."""
+
+    class Correct(Message):
+        pass
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(Option(self.t("interview.confirm.yes"), id="confirm-yes"),
+                         Option(self.t("interview.confirm.correct"), id="confirm-correct"),
+                         id="answer-input", classes="answer-input")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Submit() if event.option_id == "confirm-yes" else self.Correct())
+
+    def read(self) -> tuple[AnswerError | None, Any]:
+        option = self.query_one(OptionList).highlighted_option
+        if option is not None and option.id == "confirm-yes":
+            return None, True
+        return AnswerError("error.confirm_or_correct"), None
+
+
 def field_for(step: Step, texts: Texts, previous: Answer | None) -> AnswerField:
     q = step.question
+    if step.is_confirm:
+        return ConfirmField(step, texts, previous)
     if isinstance(q, LongText):
         return LongTextField(step, texts, previous)
     if isinstance(q, MultiChoice):

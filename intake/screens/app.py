@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from intake.errors import IntakeError
 from intake.flows.display import Texts
+from intake.flows.matching import Catalogue
 from intake.flows.model import Content
 from intake.flows.text import Language
 from intake.screens.dialogs import ErrorDialog
@@ -55,10 +58,35 @@ class IntakeApp(App[None]):
             self.close_session()
         self.session = session
         texts = self.session_texts(session)
-        if session.read_only or session.interview.current() is None:
+        if session.read_only:
             self.push_screen(SummaryScreen(texts, session))
+        elif session.interview.current() is None:
+            self.push_screen(self.after_interview(session))
         else:
             self.push_screen(InterviewScreen(texts, session))
+
+    def after_interview(self, session: IntakeSession) -> Screen:
+        """Where a complete interview continues: choosing a placement until one is chosen, then the
+        plan; the summary when the content has no placements or rules."""
+        from intake.screens.matching import MatchingScreen
+        from intake.screens.plan import PlanScreen
+        from intake.screens.summary import SummaryScreen
+
+        texts = self.session_texts(session)
+        if session.read_only:
+            return SummaryScreen(texts, session)
+        if session.interview.state.decisions.placement_id is None and self.catalogue is not None:
+            return MatchingScreen(texts, session)
+        if session.content.rules is not None:
+            return PlanScreen(texts, session)
+        return SummaryScreen(texts, session)
+
+    @cached_property
+    def catalogue(self) -> Catalogue | None:
+        """The placements compiled for matching, once per app (None without placements)."""
+        if not self.content.placements or self.content.matching is None:
+            return None
+        return Catalogue(self.content.placements, self.content.matching)
 
     def close_session(self) -> None:
         """Release the open session's edit lock; its answers are already saved."""

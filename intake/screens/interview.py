@@ -12,7 +12,7 @@ from intake.errors import IntakeError
 from intake.flows.display import Texts
 from intake.flows.engine import NotAllowed, Step
 from intake.flows.validate import AnswerError
-from intake.screens.answer_fields import AnswerField, field_for
+from intake.screens.answer_fields import AnswerField, ConfirmField, field_for
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import MessageDialog
 from intake.screens.progress_panel import ProgressPanel
@@ -63,9 +63,8 @@ class InterviewScreen(IntakeScreen):
         """Bring every part of the screen up to date with the interview."""
         step = self.interview.current()
         if step is None:
-            from intake.screens.summary import SummaryScreen
-
-            self.app.switch_screen(SummaryScreen(self.t, self.session))
+            # The questions are done: on to the placements and the plan.
+            self.app.switch_screen(self.app.after_interview(self.session))
             return
         self.step = step
         record = self.session.record
@@ -110,6 +109,8 @@ class InterviewScreen(IntakeScreen):
 
     @staticmethod
     def _kind(step: Step) -> str:
+        if step.is_confirm:
+            return "confirm"
         return "yes_no" if step.question is None else step.question.type
 
     def set_error(self, message: str | None) -> None:
@@ -154,8 +155,10 @@ class InterviewScreen(IntakeScreen):
         if self._guarded(lambda: self.session.jump(event.key)) is not False:
             await self.show_current()
 
+    @on(ConfirmField.Correct)
     def action_edit_earlier(self) -> None:
-        self.query_one(Transcript).focus_last_answer()
+        if self.query_one(Transcript).focus_last_answer() and self.step is not None and self.step.is_confirm:
+            self.set_error(self.t("interview.confirm.pick_answer"))
 
     def _guarded(self, call):
         """Run a session call; a store failure opens the error dialog and returns False."""

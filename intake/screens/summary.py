@@ -14,7 +14,7 @@ from intake.flows.engine import NotAllowed
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ConfirmDialog
 from intake.screens.export_file import export_path, write_export
-from intake.screens.transcript import TranscriptAnswer
+from intake.screens.transcript import TranscriptAnswer, answer_text
 from intake.session import IntakeSession
 
 
@@ -22,6 +22,7 @@ class SummaryScreen(IntakeScreen):
     BINDINGS = [
         Binding("ctrl+e", "export", "Export", id="summary.export"),
         Binding("f3", "back", "Back", id="summary.back"),
+        Binding("f6", "continue", "Placements and plan", id="summary.continue"),
         Binding("escape", "leave", "Start screen", id="summary.leave"),
     ]
 
@@ -39,6 +40,8 @@ class SummaryScreen(IntakeScreen):
         yield Static("", id="export-result", markup=False)
         with Horizontal(id="summary-buttons"):
             yield Button(self.t("summary.export_button"), id="export", variant="primary")
+            if self._can_continue():
+                yield Button(self.t("summary.continue_button"), id="continue")
             yield Button(self.t("summary.back_button"), id="back")
             yield Button(self.t("summary.leave_button"), id="leave")
         yield Footer()
@@ -57,8 +60,9 @@ class SummaryScreen(IntakeScreen):
                 question = t.question(step)
                 if step.group is not None and not step.is_add_another:
                     question = f"{step.group.entry_label.get(t.language, t.plain)} {step.entry + 1}: {question}"
-                yield Static(question, classes="transcript-question", markup=False)
-                yield TranscriptAnswer(step, f"{t.view(answer.by)}: {t.value(step, answer.value, answer.skipped)}", t)
+                if not step.is_confirm:
+                    yield Static(question, classes="transcript-question", markup=False)
+                yield TranscriptAnswer(step, answer_text(t, step, answer), t)
 
     def on_mount(self) -> None:
         self.query_one("#export", Button).focus()
@@ -82,6 +86,22 @@ class SummaryScreen(IntakeScreen):
             self.app.show_error(exc)
             return
         self.app.switch_screen(InterviewScreen(self.t, self.session))
+
+    def _can_continue(self) -> bool:
+        """On to the placements or the plan, when the questions are done and the content has them."""
+        session = self.session
+        return (not session.read_only and session.interview.current() is None
+                and (self.app.catalogue is not None or session.content.rules is not None))
+
+    @on(Button.Pressed, "#continue")
+    def action_continue(self) -> None:
+        if self._can_continue():
+            self.app.switch_screen(self.app.after_interview(self.session))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "continue":
+            return self._can_continue()
+        return True
 
     @on(Button.Pressed, "#leave")
     def action_leave(self) -> None:

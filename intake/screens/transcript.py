@@ -60,6 +60,13 @@ class TranscriptAnswer(Static, can_focus=True):
             answers[index + 1].focus()
 
 
+def answer_text(t: Texts, step: Step, answer: Answer) -> str:
+    """An answer as a line of the conversation; a confirmed summary as a short mark."""
+    if step.is_confirm:
+        return f"✓ {t.value(step, answer.value, answer.skipped)}"
+    return f"{t.view(answer.by)}: {t.value(step, answer.value, answer.skipped)}"
+
+
 def _css_id(key: str) -> str:
     """A step key as a widget id: letters, digits, - and _ only."""
     out = []
@@ -97,13 +104,25 @@ class Transcript(VerticalScroll):
                 entry = (step.group.id, step.entry)
                 label = step.group.entry_label.get(t.language, t.plain)
                 widgets.append(Static(f"{label} {step.entry + 1}", classes="transcript-entry", markup=False))
-            widgets.append(Static(t.question(step), classes="transcript-question", markup=False))
+            if not step.is_confirm:  # a confirmed summary is one short line
+                widgets.append(Static(t.question(step), classes="transcript-question", markup=False))
             widgets.append(TranscriptAnswer(step, self.answer_text(step, answer), t,
                                             current=current is not None and current.key == step.key))
         if current is not None and current.section is not section and \
                 current.key not in interview.state.answers:
             begin_section(current.section)
+        if current is not None and current.is_confirm:
+            widgets.extend(self.said_back(interview, current))
         await self.mount_all(widgets)
+
+    def said_back(self, interview: Interview, step: Step) -> list[Static]:
+        """The assistant's message that closes a section: what it heard, to be confirmed."""
+        t = self.t
+        lines = t.summary(interview, step.section)
+        heading = t("interview.summary.heading", section=t.section_title(step.section))
+        body = "\n".join(f"• {line}" for line in lines) or t("interview.summary.nothing")
+        return [Static(heading, classes="transcript-assistant-title", markup=False),
+                Static(body, id="said-back", classes="transcript-assistant", markup=False)]
 
     def scroll_to_current(self) -> None:
         """Show the answer being changed, or else the latest part of the conversation."""
@@ -114,7 +133,7 @@ class Transcript(VerticalScroll):
             self.scroll_end(animate=False)
 
     def answer_text(self, step: Step, answer: Answer) -> str:
-        return f"{self.t.view(answer.by)}: {self.t.value(step, answer.value, answer.skipped)}"
+        return answer_text(self.t, step, answer)
 
     def focus_last_answer(self) -> bool:
         answers = list(self.query_children(TranscriptAnswer))

@@ -1,0 +1,337 @@
+"""The plan, in words both parties can read: what was heard, what was chosen, the schedule and
+period, and anything the rules say must still change. The schedule and period are set here; both
+agree it when nothing is left to fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from intake.errors import IntakeError
+from intake.flows.display import Texts
+from intake.flows.engine import NotAllowed
+from intake.flows.matching import DEFAULT_SERVICE
+from intake.flows.parse import parse_date, parse_number
+from intake.flows.plan import Plan
+from intake.screens.base import IntakeScreen
+from intake.screens.dialogs import MessageDialog
+from intake.screens.words import date, euros, number
+from intake.session import IntakeSession
+
+FIELDS = ("start", "months", "days", "hours")
+
+
+class PlanScreen(IntakeScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="plan.save"),
+        Binding("f9", "agree", "Agree", id="plan.agree"),
+        Binding("f6", "placements", "Placements", id="plan.placements"),
+        Binding("f5", "answers", "Answers and export", id="plan.answers"),
+        Binding("escape", "leave", "Start screen", id="plan.leave"),
+    ]
+
+    def __init__(self, texts: Texts, session: IntakeSession):
+        super().__init__(texts)
+        self.session = session
+        self.plan: Plan | None = None
+
+    @property
+    def decisions(self):
+        return self.session.interview.state.decisions
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Static(t("plan.title", client=self.session.record.client_label), id="plan-header", markup=False)
+        with Horizontal(id="plan-main"):
+            with VerticalScroll(id="plan-body"):
+                yield Static("", id="plan-issues", markup=False)
+                yield Static("", id="plan-agreed", markup=False)
+                yield Vertical(id="plan-sections")
+            with VerticalScroll(id="plan-form"):
+                yield Static(t("plan.form.title"), classes="panel-title")
+                yield Label(t("plan.form.start"), classes="field-label")
+                yield Input(id="plan-start", placeholder=t("field.date_placeholder"))
+                yield Label(t("plan.form.months"), classes="field-label")
+                yield Input(id="plan-months", placeholder=t("plan.form.months_placeholder"))
+                yield Label(t("plan.form.days"), classes="field-label")
+                yield Input(id="plan-days")
+                yield Label(t("plan.form.hours"), classes="field-label")
+                yield Input(id="plan-hours")
+                yield Label(t("plan.form.plan_type"), classes="field-label")
+                yield Select([], id="plan-type", prompt=t("plan.form.plan_type_prompt"))
+                yield Static("", id="plan-form-error", classes="field-error", markup=False)
+                yield Button(t("plan.save_button"), id="plan-save")
+                yield Button(t("plan.agree_button"), id="plan-agree", variant="success")
+                yield Button(t("plan.placements_button"), id="plan-placements")
+                yield Button(t("plan.answers_button"), id="plan-answers")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.fill_form()
+        await self.show_plan()
+        self.query_one("#plan-start", Input).focus()
+
+    # --- the form ------------------------------------------------------------------------
+
+    def service(self) -> str:
+        return self.session.interview.active().get("service_type") or DEFAULT_SERVICE
+
+    def plan_type_options(self) -> list[tuple[str, str]]:
+        rules = self.session.rules
+        if rules is None:
+            return []
+        day = self.decisions.start or dt.date.today()
+        return [(p.name.get(self.t.language, self.t.plain), p.id) for p in rules.plan_types(self.service(), day)]
+
+    def fill_form(self) -> None:
+        d, t = self.decisions, self.t
+        self.query_one("#plan-start", Input).value = t.date(d.start) if d.start else ""
+        self.query_one("#plan-months", Input).value = str(d.months) if d.months is not None else ""
+        self.query_one("#plan-days", Input).value = str(d.days_per_week) if d.days_per_week is not None else ""
+        self.query_one("#plan-hours", Input).value = number(t, d.hours_per_day) if d.hours_per_day is not None else ""
+        self.fill_plan_types()
+
+    def fill_plan_types(self) -> None:
+        select = self.query_one("#plan-type", Select)
+        options = self.plan_type_options()
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            if self.decisions.plan_type in {value for _, value in options}:
+                select.value = self.decisions.plan_type
+
+    def read_form(self) -> tuple[dict, list[str]]:
+        """The decisions the form holds, and the errors in what was typed."""
+        t, changes, errors = self.t, {}, []
+        start = self.query_one("#plan-start", Input).value.strip()
+        if start:
+            error, value = parse_date(start)
+            if error is None:
+                changes["start"] = dt.date.fromisoformat(value)
+            else:
+                errors.append(t("plan.form.start_error"))
+        else:
+            changes["start"] = None
+        for name, field, whole in (("months", "#plan-months", True), ("days_per_week", "#plan-days", True),
+                                   ("hours_per_day", "#plan-hours", False)):
+            text = self.query_one(field, Input).value.strip()
+            if not text:
+                changes[name] = None
+                continue
+            error, value = parse_number(text)
+            if error is not None or value <= 0 or (whole and value != int(value)):
+                errors.append(t(f"plan.form.{name}_error"))
+            else:
+                changes[name] = int(value) if whole else float(value)
+        return changes, errors
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#plan-save")
+    async def action_save(self) -> bool:
+        """Record what the form says; the plan must then be agreed again."""
+        changes, errors = self.read_form()
+        self.query_one("#plan-form-error", Static).update("\n".join(errors))
+        d = self.decisions
+        changed = {k: v for k, v in changes.items() if getattr(d, k) != v}
+        if changed and not self._guarded(lambda: self.session.decide(**changed)):
+            return False
+        if "start" in changed:
+            self.fill_plan_types()
+        await self.show_plan()
+        if changed and not errors:
+            self.notify(self.t("plan.saved"))
+        return not errors
+
+    @on(Select.Changed, "#plan-type")
+    async def _plan_type(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else event.value
+        if value != self.decisions.plan_type and self._guarded(lambda: self.session.decide(plan_type=value)):
+            await self.show_plan()
+
+    def _guarded(self, call) -> bool:
+        try:
+            call()
+        except (IntakeError, NotAllowed) as exc:
+            self.app.show_error(exc)
+            return False
+        return True
+
+    # --- agreeing --------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#plan-agree")
+    async def action_agree(self) -> None:
+        if not await self.action_save():
+            return
+        plan: Plan | None = None
+
+        def agree() -> None:
+            nonlocal plan
+            plan = self.session.agree()
+
+        if not self._guarded(agree):
+            return
+        await self.show_plan()
+        if plan.issues:
+            self.app.push_screen(MessageDialog(
+                self.t("plan.agree_blocked_title"),
+                "\n".join([self.t("plan.agree_blocked")] + [f"• {i.text}" for i in plan.issues]),
+                self.t("button.close"), kind="error"))
+        else:
+            self.notify(self.t("plan.agreed_notice"))
+
+    # --- showing the plan -----------------------------------------------------------------
+
+    async def show_plan(self) -> None:
+        self.plan = plan = self.session.plan()
+        t = self.t
+        issues = self.query_one("#plan-issues", Static)
+        if plan.issues:
+            issues.update("\n".join([t("plan.issues_title")] + [f"  ⚠ {i.text}" for i in plan.issues]))
+        else:
+            issues.update(t("plan.no_issues"))
+        issues.set_class(bool(plan.issues), "has-issues")
+        agreed = self.query_one("#plan-agreed", Static)
+        if plan.agreed is not None:
+            local = plan.agreed.at.astimezone()
+            agreed.update(t("plan.agreed", date=t.date(local.date()), time=local.strftime("%H:%M"),
+                            client=plan.agreed.client, counsellor=plan.agreed.counsellor))
+        else:
+            agreed.update(t("plan.not_agreed"))
+        agreed.set_class(plan.agreed is not None, "is-agreed")
+        box = self.query_one("#plan-sections", Vertical)
+        await box.remove_children()
+        await box.mount_all(list(self._sections(plan)))
+
+    def _sections(self, plan: Plan):
+        t = self.t
+
+        def heading(key: str) -> Static:
+            return Static(t(key), classes="plan-heading", markup=False)
+
+        def text(body: str, classes: str = "plan-text") -> Static:
+            return Static(body, classes=classes, markup=False)
+
+        none = t("plan.none")
+        yield heading("plan.section.basics")
+        yield text("\n".join([
+            f"{t('plan.label.client')}: {plan.client_label}",
+            f"{t('plan.label.counsellor')}: {plan.counsellor}",
+            f"{t('plan.label.contact_person')}: {plan.contact_person or none}",
+            f"{t('plan.label.referral')}: {plan.referral or none}",
+            f"{t('plan.label.service_type')}: {plan.service_type}",
+            f"{t('plan.label.plan_type')}: {plan.plan_type or none}",
+        ]))
+
+        yield heading("plan.section.placement")
+        if plan.placement is not None:
+            p = plan.placement
+            lines = [p.name, f"{p.host} · {p.municipality}", p.tasks, f"{t('plan.label.contact')}: {p.contact}"]
+            if p.visit is not None:
+                lines.append(t("matching.mark.visit", date=t.date(p.visit)))
+            yield text("\n".join(lines))
+        else:
+            yield text(t("plan.missing_placement"))
+
+        yield heading("plan.section.schedule")
+        schedule = [
+            t("plan.schedule_line", days=number(t, plan.days_per_week), hours=number(t, plan.hours_per_day)),
+            t("plan.period_line", start=date(t, plan.start), end=date(t, plan.end),
+              months=number(t, self.decisions.months)),
+        ]
+        if plan.reviews:
+            schedule.append(f"{t('plan.label.reviews')}: " + ", ".join(t.date(r) for r in plan.reviews))
+        if plan.allowance is not None:
+            a = plan.allowance
+            schedule.append(t("plan.allowance_line", per_day=euros(t, a.euros_per_day), days=a.attended_days,
+                              total=euros(t, a.total_euros)))
+            if a.travel_costs:
+                schedule.append(t("plan.travel_costs"))
+        yield text("\n".join(schedule))
+
+        yield heading("plan.section.goals")
+        if plan.goals:
+            for i, g in enumerate(plan.goals, 1):
+                lines = [f"{i}. {g.goal}"]
+                if g.actions:
+                    lines.append(f"   {t('plan.label.actions')}: {g.actions}")
+                lines.append(f"   {t('plan.label.helper')}: {g.helper or none} · "
+                             f"{t('plan.label.due')}: {date(t, g.due)}")
+                yield text("\n".join(lines))
+        else:
+            yield text(none)
+        yield text(f"{t('plan.label.support')}: {plan.support_and_guidance or none}")
+
+        yield heading("plan.section.assessment")
+        if plan.assessment:
+            yield text(t("plan.assessment_hint"), "plan-text muted")
+            for row in plan.assessment:
+                line = (f"{row.title}\n   {t('role.client')}: {row.client or none} · "
+                        f"{t('role.counsellor')}: {row.counsellor or none}")
+                if row.discuss:
+                    line += f"\n   ⚑ {t('plan.discuss')}"
+                yield text(line, "plan-text domain discuss" if row.discuss else "plan-text domain")
+        else:
+            yield text(none)
+
+        yield heading("plan.section.strengths")
+        lines = [f"{t('plan.label.skills')}: {', '.join(plan.skills) or none}",
+                 f"{t('plan.label.strengths_client')}: {plan.strengths_client or none}",
+                 f"{t('plan.label.strengths_counsellor')}: {plan.strengths_counsellor or none}"]
+        if plan.interests is not None:
+            lines.append(f"{t('plan.label.interests')}: {self._interests(plan)}")
+        yield text("\n".join(lines))
+
+        yield heading("plan.section.services")
+        if plan.suggested_services:
+            for s in plan.suggested_services:
+                yield text(f"• {s.service}\n   {t('plan.label.reason_for_counsellor')}: {s.reason}")
+        else:
+            yield text(none)
+
+    def _interests(self, plan: Plan) -> str:
+        scoring = self.session.content.scoring
+        interests = plan.interests
+        if scoring is None or interests is None or not interests.code:
+            return self.t("plan.none")
+        areas = scoring.interest_profile.areas
+        names = [areas[a].name.get(self.t.language, self.t.plain) for a in interests.code if a in areas]
+        scores = " · ".join(f"{areas[a].name.get(self.t.language, self.t.plain)} {number(self.t, round(v, 1))}"
+                            for a, v in interests.scores.items() if a in areas and v is not None)
+        return f"{', '.join(names)} ({interests.code})" + (f"\n   {scores}" if scores else "")
+
+    # --- elsewhere --------------------------------------------------------------------------
+
+    def keep_form(self) -> bool:
+        """Before leaving the screen: record what was typed and reads right (nothing typed is lost
+        silently; a value that does not read stays on screen with its error)."""
+        changes, errors = self.read_form()
+        d = self.decisions
+        changed = {k: v for k, v in changes.items() if getattr(d, k) != v}
+        if changed and not self._guarded(lambda: self.session.decide(**changed)):
+            return False
+        if errors:
+            self.query_one("#plan-form-error", Static).update("\n".join(errors))
+            return False
+        return True
+
+    @on(Button.Pressed, "#plan-placements")
+    def action_placements(self) -> None:
+        from intake.screens.matching import MatchingScreen
+
+        if self.app.catalogue is not None and self.keep_form():
+            self.app.switch_screen(MatchingScreen(self.t, self.session))
+
+    @on(Button.Pressed, "#plan-answers")
+    def action_answers(self) -> None:
+        from intake.screens.summary import SummaryScreen
+
+        if self.keep_form():
+            self.app.switch_screen(SummaryScreen(self.t, self.session))
+
+    def action_leave(self) -> None:
+        self.keep_form()  # what reads right is saved; the rest was never a decision
+        self.app.leave_session()
