@@ -263,8 +263,11 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         assert "Jakson alkamispäivä puuttuu." in issues
 
         # The schedule and period: 5 days a week is more than the law allows.
-        assert await pilot.click("#plan-start")
-        await pilot.press(*"1.10.2026", "tab", *"6", "tab", "ctrl+u", *"5", "tab", "ctrl+u", *"4", "enter")
+        # The start offered is the preferred start from the interview; it is decided once saved.
+        assert plan_screen.query_one("#plan-start", Input).value == "1.10.2026"
+        assert decided().start is None
+        assert await pilot.click("#plan-months")
+        await pilot.press(*"6", "tab", "end", "ctrl+u", *"5", "tab", "end", "ctrl+u", *"4", "enter")
         await pilot.pause()
         issues = text_of(plan_screen, "#plan-issues")
         assert "5 päivää viikossa on enemmän kuin lain salliman enintään 4." in issues

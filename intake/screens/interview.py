@@ -200,4 +200,6 @@ class InterviewScreen(IntakeScreen):
             return q is not None and q.guidance is not None
         if action == "back":
             return self.interview.can_go_back()
+        if action == "skip":
+            return step is None or not step.is_confirm
         return True

@@ -88,11 +88,15 @@ class MatchingScreen(IntakeScreen):
         option_list = self.query_one("#proposals", OptionList)
         highlighted = option_list.highlighted
         d = self.decisions
-        option_list.set_options(
-            Option(proposal_line(self.t, i + 1, p, chosen=p.placement.id == d.placement_id,
-                                 visit=d.visits.get(p.placement.id), comparing=p.placement.id == self.compare_with),
-                   id=p.placement.id)
-            for i, p in enumerate(self.proposals))
+        options: list[Option | None] = []
+        for i, p in enumerate(self.proposals):
+            if options:
+                options.append(None)  # a divider between placements
+            options.append(Option(proposal_line(self.t, i + 1, p, chosen=p.placement.id == d.placement_id,
+                                                visit=d.visits.get(p.placement.id),
+                                                comparing=p.placement.id == self.compare_with),
+                                  id=p.placement.id))
+        option_list.set_options(options)
         if highlighted is not None and self.proposals:
             option_list.highlighted = min(highlighted, len(self.proposals) - 1)
 
@@ -305,7 +309,9 @@ class WhyNotScreen(ModalScreen[None]):
 
     @on(Input.Changed, "#why-name")
     def _typed(self, event: Input.Changed) -> None:
-        self.query_one("#why-names", OptionList).set_options(self._options(event.value))
+        names = self.query_one("#why-names", OptionList)
+        names.set_options(self._options(event.value))
+        names.highlighted = 0 if names.option_count else None
 
     @on(Input.Submitted, "#why-name")
     def _submitted(self, event: Input.Submitted) -> None:

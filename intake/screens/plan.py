@@ -90,7 +90,9 @@ class PlanScreen(IntakeScreen):
 
     def fill_form(self) -> None:
         d, t = self.decisions, self.t
-        self.query_one("#plan-start", Input).value = t.date(d.start) if d.start else ""
+        # Until a start is decided, the preferred start from the interview is offered.
+        start = d.start or self.session.interview.active().get("preferred_start")
+        self.query_one("#plan-start", Input).value = t.date(start) if start else ""
         self.query_one("#plan-months", Input).value = str(d.months) if d.months is not None else ""
         self.query_one("#plan-days", Input).value = str(d.days_per_week) if d.days_per_week is not None else ""
         self.query_one("#plan-hours", Input).value = number(t, d.hours_per_day) if d.hours_per_day is not None else ""
@@ -240,7 +242,7 @@ class PlanScreen(IntakeScreen):
         schedule = [
             t("plan.schedule_line", days=number(t, plan.days_per_week), hours=number(t, plan.hours_per_day)),
             t("plan.period_line", start=date(t, plan.start), end=date(t, plan.end),
-              months=number(t, self.decisions.months)),
+              months=number(t, self.decisions.months)) if plan.start and plan.end else t("plan.period_open"),
         ]
         if plan.reviews:
             schedule.append(f"{t('plan.label.reviews')}: " + ", ".join(t.date(r) for r in plan.reviews))

@@ -57,9 +57,9 @@ def proposal_line(t: Texts, rank: int, proposal: Proposal, *, chosen: bool, visi
 def placement_detail(t: Texts, p: Placement, proposal: Proposal | None = None, *,
                      visit: dt.date | None = None, chosen: bool = False) -> str:
     """Everything about one placement that the counsellor and the client would want to read."""
-    lines = [p.name, f"{p.host} ({p.legal_form}) · {p.municipality}"]
-    lines.append(t(f"placement.host_type.{p.host_type}") + " · " + t(f"placement.form.{p.form}")
-                 + " · " + t(f"placement.setting.{p.setting}"))
+    lines = [p.name, f"{p.host} · {p.municipality}"]
+    lines.append(f"{t(f'placement.host_type.{p.host_type}')} ({p.legal_form}) · {t(f'placement.form.{p.form}')}"
+                 f" · {t(f'placement.setting.{p.setting}')}")
     if chosen:
         lines.append(t("matching.mark.chosen"))
     if visit is not None:
