@@ -413,3 +413,34 @@ async def test_section_summary_is_said_back_corrected_and_confirmed(store_path, 
         confirmed = [str(w.content) for w in screen.query(TranscriptAnswer) if w.step_key.startswith("background#")]
         assert confirmed == ["✓ Asiakas vahvisti yhteenvedon"]
         assert not screen.query("#said-back")
+
+
+# --- snapshots (pytest --snapshot-update regenerates them; look at the SVGs before committing) ---
+
+
+def _no_blink(app) -> None:
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
+def test_snapshot_matching_screen(snap_compare, store_path, tmp_path):
+    saved_session(store_path)
+
+    async def run_before(pilot) -> None:
+        await open_first_session(pilot)
+        _no_blink(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(new_app(store_path, tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_plan_screen(snap_compare, store_path, tmp_path):
+    saved_session(store_path, placement_id="espoo_kivenlahti_digital_guidance", start="2026-10-01", months=6,
+                  days_per_week=5, hours_per_day=4)
+
+    async def run_before(pilot) -> None:
+        await open_first_session(pilot)
+        _no_blink(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(new_app(store_path, tmp_path), terminal_size=SIZE, run_before=run_before)

@@ -58,8 +58,9 @@ def placement_detail(t: Texts, p: Placement, proposal: Proposal | None = None, *
                      visit: dt.date | None = None, chosen: bool = False) -> str:
     """Everything about one placement that the counsellor and the client would want to read."""
     lines = [p.name, f"{p.host} · {p.municipality}"]
-    lines.append(f"{t(f'placement.host_type.{p.host_type}')} ({p.legal_form}) · {t(f'placement.form.{p.form}')}"
-                 f" · {t(f'placement.setting.{p.setting}')}")
+    # The legal form as the catalogue writes it (ry, sr, hyvinvointialue); a company is named as one.
+    host = t("placement.host_type.company") if p.host_type == "company" else p.legal_form
+    lines.append(f"{host} · {t(f'placement.form.{p.form}')} · {t(f'placement.setting.{p.setting}')}")
     if chosen:
         lines.append(t("matching.mark.chosen"))
     if visit is not None:
