@@ -10,6 +10,7 @@ import errno
 import fcntl
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,15 @@ def write_atomic(path: Path, data: bytes, *, backup: Path | None = None, durable
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        # The file system's clock is coarse (milliseconds apart can share a time stamp) and inode
+        # numbers are reused, so give every version of a file a strictly later modification time:
+        # the index tells versions apart by (inode, mtime, size) without reading them.
+        stamp = time.time_ns()
+        try:
+            stamp = max(stamp, os.stat(path).st_mtime_ns + 1)
+        except FileNotFoundError:
+            pass
+        os.utime(fd, ns=(stamp, stamp))
         if durable:
             os.fsync(fd)
         st = os.fstat(fd)
