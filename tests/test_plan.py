@@ -120,7 +120,7 @@ def test_plan_in_english_says_the_legal_maximum():
     answer_all(interview)
     interview.state.decisions = interview.state.decisions.model_copy(update={
         "placement_id": "espoo_kivenlahti_digital_guidance", "start": dt.date(2027, 1, 11), "months": 3,
-        "days_per_week": 5, "hours_per_day": 4})
+        "days_per_week": 5, "hours_per_day": 4, "plan_type": "activation_plan"})
     from intake.flows.display import Texts
     from intake.flows.plan import PlanBuilder
 
@@ -162,7 +162,7 @@ def test_agreed_plan_of_asiakas_x(session):
 
 def test_changing_anything_after_agreement_asks_to_agree_again(session):
     session.decide(placement_id="espoo_kivenlahti_digital_guidance", start=dt.date(2027, 1, 11), months=6,
-                   days_per_week=3, hours_per_day=4)
+                   days_per_week=3, hours_per_day=4, plan_type="client_plan")
     assert session.agree().agreed is not None
     session.decide(hours_per_day=5)
     assert session.plan().agreed is None
@@ -177,7 +177,18 @@ def test_changing_anything_after_agreement_asks_to_agree_again(session):
 def test_unagreed_plan_names_what_is_missing(session):
     keys = {i.key for i in session.plan().issues}
     assert {"plan.missing_placement", "plan.missing_start", "plan.missing_months", "plan.missing_days",
-            "plan.missing_hours"} <= keys
+            "plan.missing_hours", "plan.missing_plan_type"} <= keys
+
+
+def test_plan_type_must_be_in_force_on_the_start_date(session):
+    # The multi-sector employment plan exists from 2025; a period starting in 2024 cannot use it.
+    session.decide(placement_id="espoo_kivenlahti_digital_guidance", start=dt.date(2024, 9, 2), months=3,
+                   days_per_week=3, hours_per_day=4, plan_type="multi_sector_employment_plan")
+    issues = {i.key: i.text for i in session.plan().issues}
+    assert list(issues) == ["plan.plan_type_not_in_force"]
+    assert "Monialainen työllistymissuunnitelma" in issues["plan.plan_type_not_in_force"]
+    session.decide(start=dt.date(2025, 1, 7))
+    assert session.plan().issues == []
 
 
 def test_company_can_never_be_the_placement_of_a_plan(session):

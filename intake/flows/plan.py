@@ -273,11 +273,22 @@ class PlanBuilder:
                     self._issue("plan.no_support")
         if host_type == "company":
             self._issue("plan.host_not_allowed")
+        self._check_plan_type(plan)
         for name, value in (("placement", plan.placement), ("start", plan.start), ("months", period),
                             ("days", days), ("hours", hours)):
             if value is None:
                 self._issue(f"plan.missing_{name}")
         return self._issues
+
+    def _check_plan_type(self, plan: Plan) -> None:
+        """A plan type must be chosen, and be one in force for the service on the start date."""
+        chosen = self.interview.state.decisions.plan_type
+        if chosen is None:
+            self._issue("plan.missing_plan_type")
+        elif self.rules is not None and plan.start is not None:
+            service = self.interview.active().get("service_type") or DEFAULT_SERVICE
+            if chosen not in [p.id for p in self.rules.plan_types(service, plan.start)]:
+                self._issue("plan.plan_type_not_in_force", plan_type=plan.plan_type)
 
     def _limit(self, what: str, value: float, low: float, high: float) -> None:
         if value < low:

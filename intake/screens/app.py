@@ -18,7 +18,7 @@ from intake.flows.model import Content
 from intake.flows.text import Language
 from intake.screens.dialogs import ErrorDialog
 from intake.screens.texts_util import translate_bindings
-from intake.session import IntakeSession
+from intake.session import IntakeSession, catalogue_placements
 from intake.store import Store
 
 
@@ -83,10 +83,12 @@ class IntakeApp(App[None]):
 
     @cached_property
     def catalogue(self) -> Catalogue | None:
-        """The placements compiled for matching, once per app (None without placements)."""
-        if not self.content.placements or self.content.matching is None:
+        """The built-in and the county's imported placements compiled for matching, once per app
+        (None without placements)."""
+        placements = catalogue_placements(self.store, self.content)
+        if not placements or self.content.matching is None:
             return None
-        return Catalogue(self.content.placements, self.content.matching)
+        return Catalogue(placements, self.content.matching)
 
     def close_session(self) -> None:
         """Release the open session's edit lock; its answers are already saved."""
