@@ -285,7 +285,8 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         assert await pilot.click("#plan-days")
         await pilot.press("end", "ctrl+u", "3", "enter")
         await pilot.pause()
-        assert not plan_screen.query_one("#plan-issues").has_class("has-issues"), text_of(plan_screen, "#plan-issues")
+        issues = text_of(plan_screen, "#plan-issues")
+        assert "5 päivää" not in issues and "Suunnitelman tyyppi puuttuu." in issues
         select = plan_screen.query_one("#plan-type", Select)
         assert {value for _, value in plan_screen.plan_type_options()} >= {"activation_plan", "client_plan"}
         assert await pilot.click("#plan-type SelectCurrent", offset=(2, 1))
@@ -293,6 +294,7 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         await pilot.press("down", "down", "enter")      # past the blank prompt: the first type
         await pilot.pause()
         assert select.value == decided().plan_type == "activation_plan"
+        assert not plan_screen.query_one("#plan-issues").has_class("has-issues"), text_of(plan_screen, "#plan-issues")
         body = " ".join(str(w.content) for w in plan_screen.query("#plan-sections Static"))
         assert "1.10.2026 – 1.4.2027" in body                   # six months
         assert "Liisa Omatyöntekijä" in body
