@@ -361,3 +361,23 @@ def test_snapshot_interview_screen(snap_compare, content, store_path, tmp_path):
         await pilot.pause()
 
     assert snap_compare(new_app(store_path, content, tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_app_keys_speak_the_session_language(content, store_path, tmp_path):
+    store = Store(store_path)
+    session = IntakeSession.start(store, content, "E-1", "Liisa", language="en")
+    app = IntakeApp(store=store, content=content, export_dir=tmp_path / "exports")
+
+    def quit_label() -> str:
+        return app._bindings.key_to_bindings["ctrl+q"][0].description
+
+    async with app.run_test(size=SIZE) as pilot:
+        finnish = quit_label()
+        app.open_session(session)
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        assert quit_label() == session.texts("key.app.quit") != finnish
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert quit_label() == finnish

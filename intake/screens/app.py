@@ -58,6 +58,7 @@ class IntakeApp(App[None]):
             self.close_session()
         self.session = session
         texts = self.session_texts(session)
+        self._speak(texts)  # the app's own keys (ctrl+q) in the session's language too
         if session.read_only:
             self.push_screen(SummaryScreen(texts, session))
         elif session.interview.current() is None:
@@ -93,11 +94,17 @@ class IntakeApp(App[None]):
     def close_session(self) -> None:
         """Release the open session's edit lock; its answers are already saved."""
         session, self.session = self.session, None
+        self._speak(self.texts)
         if session is not None:
             try:
                 session.close()
             except IntakeError as exc:
                 self.show_error(exc)
+
+    def _speak(self, texts: Texts) -> None:
+        translate_bindings(self, texts)
+        if self.screen_stack:  # not while the app is closing
+            self.refresh_bindings()
 
     def leave_session(self) -> None:
         """Back to the start screen from the interview or the summary."""
