@@ -381,3 +381,16 @@ async def test_app_keys_speak_the_session_language(content, store_path, tmp_path
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
         assert quit_label() == finnish
+
+
+async def test_enter_in_the_filter_opens_the_only_match(content, store_path, tmp_path):
+    store = Store(store_path)
+    for label in ("AB-1", "CD-2"):
+        IntakeSession.start(store, content, label, "Liisa").close()
+    app = IntakeApp(store=store, content=content, export_dir=tmp_path / "exports")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+f", *"cd", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.session.record.client_label == "CD-2"

@@ -117,8 +117,11 @@ class StartScreen(IntakeScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
+        """Enter opens the one session the filter leaves; with several, it moves to the list."""
         table = self.query_one(SessionTable)
-        if table.row_count:
+        if table.row_count == 1:
+            self.resume(table.coordinate_to_cell_key((0, 0)).row_key.value)
+        elif table.row_count:
             table.focus()
 
     @on(DataTable.RowSelected, "#sessions")
