@@ -61,8 +61,8 @@ CLIENT_FACING = [
     *texts_in([s.service for s in CONTENT.suggestions], "suggestions"),
     *texts_in(CONTENT.rules, "rules"),
     *texts_in([p.tasks for p in CONTENT.placements], "placements"),
-    *((f"texts.{k}", t) for k, t in CONTENT.texts.items()
-      if k.split(".")[0] in ("reason", "exclude", "plan") or k in ("summary.is_this_right", "summary.confirmed")),
+    # The client reads the whole screen, so every catalogue text is client-facing.
+    *((f"texts.{k}", t) for k, t in CONTENT.texts.items()),
 ]
 
 
