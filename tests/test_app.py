@@ -389,7 +389,10 @@ async def test_enter_in_the_filter_opens_the_only_match(content, store_path, tmp
         IntakeSession.start(store, content, label, "Liisa").close()
     app = IntakeApp(store=store, content=content, export_dir=tmp_path / "exports")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+f", *"cd", "enter")
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert app.focused.id == "filter"
+        await pilot.press(*"cd", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, InterviewScreen)

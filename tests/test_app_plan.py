@@ -270,7 +270,7 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         await pilot.press(*"6", "tab", "end", "ctrl+u", *"5", "tab", "end", "ctrl+u", *"4", "enter")
         await pilot.pause()
         issues = text_of(plan_screen, "#plan-issues")
-        assert "5 päivää viikossa on enemmän kuin lain salliman enintään 4." in issues
+        assert "5 päivää viikossa on enemmän kuin laki sallii: enintään 4." in issues
         assert plan_screen.query_one("#plan-issues").has_class("has-issues")
         # Agreeing is refused, with the issues.
         await pilot.press("f9")

@@ -127,7 +127,7 @@ def test_duplicate_yaml_key(content_copy):
 def test_all_problems_at_once_across_files(content_copy):
     edit(content_copy / "sections" / "background.yaml", "      max_length: 2000\n", "      max_lenght: 2000\n")
     edit(content_copy / "sections" / "goals.yaml", "      min_entries: 1\n", "      min_entries: many\n")
-    edit(content_copy / "texts.yaml", "  answer.yes: {fi: Kyllä, sv: Ja, en: \"Yes\"}\n",
+    edit(content_copy / "texts.yaml", '  answer.yes: {fi: Kyllä, sv: Ja, en: "Yes", plain: {fi: "Kyllä"}}\n',
          "  answer.yes: {fi: Kyllä, sv: Ja}\n")
     found = problems(content_copy)
     files = {p.split(":")[0] for p in found}

@@ -106,7 +106,7 @@ def test_plan_checks_against_the_rules_in_plain_words(session):
                    days_per_week=5, hours_per_day=3)
     plan = session.plan()
     texts = {i.key: i.text for i in session.plan().issues}
-    assert texts["plan.days_above_max"] == "5 päivää viikossa on enemmän kuin lain salliman enintään 4."
+    assert texts["plan.days_above_max"] == "5 päivää viikossa on enemmän kuin laki sallii: enintään 4."
     assert texts["plan.hours_below_min"] == "3 tuntia päivässä on vähemmän kuin lain vaatima vähintään 4."
     assert texts["plan.months_below_min"] == "Jakson on oltava vähintään 3 kuukautta (nyt 2)."
     assert plan.agreed is None
