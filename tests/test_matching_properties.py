@@ -149,6 +149,8 @@ def test_no_excluded_placement_is_ever_proposed(profile: ClientProfile, use_rule
     with_rules = rules() if use_rules else None
     result = real_catalogue().match(profile, with_rules)
     check_consistent(result, real()[0], profile, with_rules)
+    assert not any(result.why_not(pid) for pid in result.ranked_ids)
+    assert not set(result.excluded()) & set(result.ranked_ids)
 
 
 @SETTINGS
