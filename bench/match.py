@@ -146,7 +146,7 @@ def main() -> int:
             open_result = rank(catalogue, rules, OPEN_CLIENT)
         open_times = time_ms(lambda: rank(catalogue, rules, OPEN_CLIENT), args.runs)
         t0 = time.perf_counter()
-        excluded = result.excluded()
+        result.excluded()
         excl = (time.perf_counter() - t0) * 1000
         rows.append((n, build, statistics.median(times), min(times), len(result.ranked),
                      statistics.median(open_times), len(open_result.ranked), excl))

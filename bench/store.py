@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sqlite3
 import statistics
@@ -27,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from intake.flows.engine import Answer, Interview  # noqa: E402
+from intake.flows.engine import Answer  # noqa: E402
 from intake.flows.loader import load_content  # noqa: E402
 from intake.session import IntakeSession  # noqa: E402
 from intake.store import FORMAT, SessionRecord, Store  # noqa: E402

@@ -26,8 +26,8 @@ def migrate_v1(src: Path, dest: Path, build: Callable[[Path, list[dict]], None])
     `build(folder, docs)` validates the documents and writes a complete new store in `folder`.
     Returns the backup file.
     """
-    hint = (f"It looks like a store of the first version of intake. Restore it from a backup, "
-            f"or move it away and start with an empty store.")
+    hint = ("It looks like a store of the first version of intake. Restore it from a backup, "
+            "or move it away and start with an empty store.")
     data = read_json(src, "store file", hint)
     if not isinstance(data, dict) or not isinstance(data.get("sessions", {}), dict):
         raise StoreProblem(f"The store file {src} is not an intake store. {hint}")

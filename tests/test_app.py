@@ -8,7 +8,6 @@ import stat
 from pathlib import Path
 
 import jsonschema
-import pytest
 from textual.widgets import DataTable, Input, OptionList, TextArea
 
 from intake.screens.app import IntakeApp

@@ -12,7 +12,6 @@ from typing import Any, Iterator
 import pytest
 from pydantic import BaseModel
 
-from intake.flows import expr
 from intake.flows.derive import interest_profile, suggested_services
 from intake.flows.display import Texts
 from intake.flows.engine import Interview, Step

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from intake.export.plan_json import build_export
-from intake.flows.engine import Answer, Interview
+from intake.flows.engine import Interview
 from intake.flows.matching import Catalogue
 from intake.flows.plan import add_months, review_dates
 from intake.flows.profile import client_profile

@@ -19,7 +19,6 @@ from intake.flows import expr
 from intake.flows.model import (
     CatalogFile,
     Content,
-    Flow,
     FlowFile,
     Question,
     RepeatGroup,

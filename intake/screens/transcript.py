@@ -6,7 +6,6 @@ opened with Enter or a click, to change it.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
