@@ -155,3 +155,24 @@ def test_multi_choice_limits_checked(content_copy):
     edit(f, "      max_selected: 4\n", "      max_selected: 12\n")
     found = problems(content_copy)
     assert len(found) == 1 and "min_selected and max_selected must fit" in found[0]
+
+
+def test_summary_lines_name_only_earlier_questions(content_copy):
+    f = content_copy / "sections" / "goals.yaml"
+    text = f.read_text(encoding="utf-8")
+    summary = (
+        "  summary:\n"
+        "    - text: {fi: \"Tavoite {goal}\", sv: \"Mål {goal}\", en: \"Goal {goal}\"}\n"
+        "      each: goals\n"
+        "    - text: {fi: \"Kuulin {reasn}\", sv: \"Jag hörde {reason}\", en: \"I heard {reason}\"}\n"
+        "    - text: {fi: \"x\", sv: \"x\", en: \"x\"}\n"
+        "      each: reason\n"
+    )
+    f.write_text(text.replace("  questions:\n", summary + "  questions:\n", 1), encoding="utf-8")
+    start = text[: text.index("  questions:\n")].count("\n") + 1
+    found = problems(content_copy)
+    assert found == [
+        f"sections/goals.yaml:{start + 3}: section.summary[1].text: fi: {{reasn}}: "
+        "the condition refers to 'reasn', which is not an earlier question",
+        f"sections/goals.yaml:{start + 5}: section.summary[2].each: 'reason' is not an earlier repeat group",
+    ]

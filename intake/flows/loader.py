@@ -29,7 +29,6 @@ from intake.flows.model import (
     SingleChoice,
     MultiChoice,
     PLACEHOLDER,
-    SummaryLine,
 )
 from intake.flows.placements import MatchingFile, Placement, PlacementsFile
 from intake.flows.rules import RulesFile
@@ -72,6 +71,10 @@ class _Doc:
     path: Path
     label: str
     data: Any
+
+    def problem(self, loc: tuple[Any, ...], message: str) -> Problem:
+        """A problem at the node `loc` reaches, named by file, line and location."""
+        return Problem(self.label, self.line(loc), _location(loc, self.data), message)
 
     def line(self, loc: tuple[Any, ...]) -> int:
         """The 1-based line of the deepest node that `loc` reaches."""
@@ -152,7 +155,7 @@ def _validate(doc: _Doc, model: type[BaseModel], problems: list[Problem]) -> Bas
                            f"(one of: {err['ctx']['expected_tags']})")
             elif err["type"] == "missing":
                 message = f"missing key '{loc[-1]}'" if loc else "missing key"
-            problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data), message))
+            problems.append(doc.problem(loc, message))
         return None
 
 
@@ -170,8 +173,7 @@ def load_content(root: Path) -> Content:
     if isinstance(flow_file, FlowFile):
         for i, name in enumerate(flow_file.flow.sections):
             if not (root / name).is_file():
-                problems.append(Problem(flow_doc.label, flow_doc.line(("flow", "sections", i)),
-                                        f"flow.sections[{i}]", f"section file not found: {name}"))
+                problems.append(flow_doc.problem(("flow", "sections", i), f"section file not found: {name}"))
                 continue
             doc = _read(root / name, root, problems)
             parsed = _validate(doc, SectionFile, problems) if doc else None
@@ -202,8 +204,7 @@ def load_content(root: Path) -> Content:
             for i, suggestion in enumerate(suggestions.suggestions):
                 loc = ("suggestions", i, "when")
                 for message in _check_condition(suggestion.when, questions, None):
-                    problems.append(Problem(suggestions_doc.label, suggestions_doc.line(loc),
-                                            _location(loc, suggestions_doc.data), message))
+                    problems.append(suggestions_doc.problem(loc, message))
     if rules:
         problems.extend(_check_rules(rules_doc, rules))
     if problems:
@@ -231,13 +232,11 @@ def _check_matching(doc: _Doc, matching: MatchingFile, placements: list[tuple[_D
         for j, end in enumerate(journey.between):
             if end not in ids:
                 loc = ("travel", "between", i, "between", j)
-                problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data),
-                                        f"unknown municipality '{end}' (listed: {', '.join(sorted(ids))})"))
+                problems.append(doc.problem(loc, f"unknown municipality '{end}' (listed: {', '.join(sorted(ids))})"))
     for pdoc, i, placement in placements:
         if placement.municipality.casefold() not in names:
             loc = ("placements", i, "municipality")
-            problems.append(Problem(pdoc.label, pdoc.line(loc), _location(loc, pdoc.data),
-                                    f"unknown municipality '{placement.municipality}': add it to {MATCHING_FILE}"))
+            problems.append(pdoc.problem(loc, f"unknown municipality '{placement.municipality}': add it to {MATCHING_FILE}"))
     return problems
 
 
@@ -249,15 +248,13 @@ def _check_scoring(doc: _Doc, scoring: ScoringFile, questions: dict[str, tuple[Q
     missing_areas = [a for a in AREAS if a not in spec.areas]
     if missing_areas:
         loc = ("interest_profile", "areas")
-        problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data),
-                                f"missing areas: {', '.join(missing_areas)}"))
+        problems.append(doc.problem(loc, f"missing areas: {', '.join(missing_areas)}"))
     for area, spec_area in spec.areas.items():
         for j, item in enumerate(spec_area.items):
             q, group = questions.get(item, (None, None))
             if not (isinstance(q, ScaleQuestion) and q.scale == spec.scale and q.who == "client" and group is None):
                 loc = ("interest_profile", "areas", area, "items", j)
-                problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data),
-                                        f"'{item}' must be a client's scale question on '{spec.scale}'"))
+                problems.append(doc.problem(loc, f"'{item}' must be a client's scale question on '{spec.scale}'"))
     return problems
 
 
@@ -273,8 +270,7 @@ def _load_placements(root: Path, problems: list[Problem]) -> list[tuple[_Doc, in
         for i, placement in enumerate(parsed.placements):
             if placement.id in seen:
                 loc = ("placements", i, "id")
-                problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data),
-                                        f"duplicate placement id '{placement.id}'"))
+                problems.append(doc.problem(loc, f"duplicate placement id '{placement.id}'"))
             seen.add(placement.id)
             found.append((doc, i, placement))
     return found
@@ -289,20 +285,18 @@ def _check_rules(doc: _Doc, rules: RulesFile) -> list[Problem]:
             for j, service in enumerate(item.services):
                 if service not in known:
                     loc = (list_name, i, "services", j)
-                    problems.append(Problem(doc.label, doc.line(loc), _location(loc, doc.data),
-                                            f"unknown service type '{service}' (defined: {', '.join(sorted(known))})"))
+                    problems.append(doc.problem(loc, f"unknown service type '{service}' (defined: {', '.join(sorted(known))})"))
     return problems
 
 
-def _walk(section_docs: list[tuple[_Doc, Section]]) -> Iterator[tuple[_Doc, tuple, Question, RepeatGroup | None]]:
-    """Every question in flow order with its file, YAML location and enclosing group."""
-    for doc, section in section_docs:
-        for i, q in enumerate(section.questions):
-            loc = ("section", "questions", i)
-            yield doc, loc, q, None
-            if isinstance(q, RepeatGroup):
-                for j, sub in enumerate(q.questions):
-                    yield doc, loc + ("questions", j), sub, q
+def _questions(section: Section) -> Iterator[tuple[tuple, Question, RepeatGroup | None]]:
+    """Every question of a section in the order asked, with its YAML location and enclosing group."""
+    for i, q in enumerate(section.questions):
+        loc = ("section", "questions", i)
+        yield loc, q, None
+        if isinstance(q, RepeatGroup):
+            for j, sub in enumerate(q.questions):
+                yield loc + ("questions", j), sub, q
 
 
 def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile,
@@ -310,63 +304,48 @@ def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile,
     """Checks across the section files; returns every question by id with its repeat group."""
     seen: dict[str, tuple[Question, RepeatGroup | None]] = {}
     section_ids: set[str] = set()
-
-    def add(doc: _Doc, loc: tuple, key: str, message: str) -> None:
-        problems.append(Problem(doc.label, doc.line(loc + (key,)), _location(loc + (key,), doc.data), message))
-
     for doc, section in section_docs:
         if section.id in section_ids:
-            add(doc, ("section",), "id", f"duplicate section id '{section.id}'")
+            problems.append(doc.problem(("section", "id"), f"duplicate section id '{section.id}'"))
         section_ids.add(section.id)
-
-    last_of_section = {doc.label: _last(section) for doc, section in section_docs}
-    for doc, loc, q, group in _walk(section_docs):
-        if q.id in seen:
-            add(doc, loc, "id", f"duplicate question id '{q.id}'")
-        if isinstance(q, ScaleQuestion) and q.scale not in scales.scales:
-            known = ", ".join(sorted(scales.scales)) or "none"
-            add(doc, loc, "scale", f"unknown scale '{q.scale}' (defined in scales.yaml: {known})")
-        if isinstance(q, (SingleChoice, MultiChoice)):
-            values = [c.value for c in q.choices]
-            for dup in sorted({v for v in values if values.count(v) > 1}):
-                add(doc, loc, "choices", f"duplicate choice value '{dup}'")
-        if q.when is not None:
-            for message in _check_condition(q.when, seen, group):
-                add(doc, loc, "when", message)
-        seen[q.id] = (q, group)
-        if q is last_of_section.get(doc.label):
-            problems.extend(_check_summary(doc, seen))
+        for loc, q, group in _questions(section):
+            if q.id in seen:
+                problems.append(doc.problem(loc + ("id",), f"duplicate question id '{q.id}'"))
+            if isinstance(q, ScaleQuestion) and q.scale not in scales.scales:
+                known = ", ".join(sorted(scales.scales)) or "none"
+                problems.append(doc.problem(loc + ("scale",),
+                                            f"unknown scale '{q.scale}' (defined in scales.yaml: {known})"))
+            if isinstance(q, (SingleChoice, MultiChoice)):
+                values = [c.value for c in q.choices]
+                for dup in sorted({v for v in values if values.count(v) > 1}):
+                    problems.append(doc.problem(loc + ("choices",), f"duplicate choice value '{dup}'"))
+            if q.when is not None:
+                problems.extend(doc.problem(loc + ("when",), m) for m in _check_condition(q.when, seen, group))
+            seen[q.id] = (q, group)
+        problems.extend(_check_summary(doc, section, seen))
     return seen
 
 
-def _last(section: Section) -> Question:
-    """The last question walked in a section (inside a final repeat group, its last question)."""
-    last = section.questions[-1]
-    return last.questions[-1] if isinstance(last, RepeatGroup) else last
-
-
-def _check_summary(doc: _Doc, earlier: dict[str, tuple[Question, RepeatGroup | None]]) -> list[Problem]:
+def _check_summary(doc: _Doc, section: Section, earlier: dict[str, tuple[Question, RepeatGroup | None]]
+                   ) -> list[Problem]:
     """Summary lines may name only questions asked up to the end of their section."""
     problems = []
-    for i, line in enumerate(doc.data["section"].get("summary") or []):
+    for i, line in enumerate(section.summary):
         loc = ("section", "summary", i)
-        parsed = SummaryLine.model_validate(line)
         group = None
-        if parsed.each is not None:
-            target = earlier.get(parsed.each, (None, None))[0]
+        if line.each is not None:
+            target = earlier.get(line.each, (None, None))[0]
             if not isinstance(target, RepeatGroup):
-                problems.append(Problem(doc.label, doc.line(loc + ("each",)), _location(loc + ("each",), doc.data),
-                                        f"'{parsed.each}' is not an earlier repeat group"))
+                problems.append(doc.problem(loc + ("each",), f"'{line.each}' is not an earlier repeat group"))
                 continue
             group = target
         for lang in ("fi", "sv", "en"):
-            for name, view in PLACEHOLDER.findall(getattr(parsed.text, lang)):
-                for message in _check_condition(f"answered({name}{'.' + view if view else ''})", earlier, group):
-                    problems.append(Problem(doc.label, doc.line(loc + ("text",)), _location(loc + ("text",), doc.data),
-                                            f"{lang}: {{{name}{'.' + view if view else ''}}}: {message}"))
-        if parsed.when is not None:
-            for message in _check_condition(parsed.when, earlier, group):
-                problems.append(Problem(doc.label, doc.line(loc + ("when",)), _location(loc + ("when",), doc.data), message))
+            for name, view in PLACEHOLDER.findall(getattr(line.text, lang)):
+                ref = f"{name}.{view}" if view else name
+                problems.extend(doc.problem(loc + ("text",), f"{lang}: {{{ref}}}: {m}")
+                                for m in _check_condition(f"answered({ref})", earlier, group))
+        if line.when is not None:
+            problems.extend(doc.problem(loc + ("when",), m) for m in _check_condition(line.when, earlier, group))
     return problems
 
 
