@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from intake.flows.base import Record
 from intake.flows.display import Texts
 from intake.flows.engine import Interview, Role
 from intake.flows.model import Content
@@ -22,11 +21,7 @@ from intake.store import SessionRecord, Status
 FORMAT_VERSION = 1
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ExportedAnswer(_Model):
+class ExportedAnswer(Record):
     key: str
     question_id: str
     entry: int | None = None
@@ -39,7 +34,7 @@ class ExportedAnswer(_Model):
     skipped: bool
 
 
-class ExportedSection(_Model):
+class ExportedSection(Record):
     id: str
     title: str
     answered: int
@@ -47,7 +42,7 @@ class ExportedSection(_Model):
     answers: list[ExportedAnswer]
 
 
-class ExportedSession(_Model):
+class ExportedSession(Record):
     id: str
     client_label: str
     counsellor: str
@@ -59,7 +54,7 @@ class ExportedSession(_Model):
     flow_version: int
 
 
-class PlanExport(_Model):
+class PlanExport(Record):
     format: Literal["intake-plan"] = "intake-plan"
     format_version: Literal[1] = FORMAT_VERSION
     exported_at: dt.datetime
@@ -86,8 +81,10 @@ def build_export(content: Content, record: SessionRecord, now: dt.datetime | Non
             skipped=answer.skipped,
         ))
     progress = {p.section.id: p for p in interview.progress().sections}
-    rules = Rules(content.rules) if content.rules else None
-    plan = PlanBuilder(interview, texts, record.client_label, record.counsellor, rules).build()
+    plan = None
+    if record.state.decisions.agreed is not None:  # only an agreed plan is exported
+        rules = Rules(content.rules) if content.rules else None
+        plan = PlanBuilder(interview, texts, record.client_label, record.counsellor, rules).build()
     return PlanExport(
         exported_at=now or dt.datetime.now(dt.timezone.utc),
         session=ExportedSession(
@@ -100,7 +97,7 @@ def build_export(content: Content, record: SessionRecord, now: dt.datetime | Non
                             relevant=progress[s.id].relevant, answers=by_section[s.id])
             for s in content.sections
         ],
-        plan=plan if plan.agreed else None,
+        plan=plan,
     )
 
 

@@ -13,3 +13,9 @@ class Strict(BaseModel):
     """Base for content models: unknown keys are errors, models are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Record(BaseModel):
+    """Base for what the program builds and writes (plans, exports): unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")

@@ -165,13 +165,10 @@ class Texts:
         if name == "areas" and scoring is not None and value in scoring.interest_profile.areas:
             return scoring.interest_profile.areas[value].name.get(self.language, self.plain)
         for question in LABEL_SOURCES.get(name, ()):
-            q = self._questions().get(question)
+            q = self.content.question_index.get(question)
             if isinstance(q, (SingleChoice, MultiChoice)) and any(c.value == value for c in q.choices):
                 return self._choice(q, value)
         return value
-
-    def _questions(self) -> dict[str, Any]:
-        return {q.id: q for s in self.content.sections for q in s.questions}
 
     def _choice(self, q: SingleChoice | MultiChoice, value: str) -> str:
         choice = next(c for c in q.choices if c.value == value)

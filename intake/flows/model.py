@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
 from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
@@ -221,5 +222,7 @@ class Content(Strict):
     suggestions: list[Suggestion] = []
     matching: MatchingFile | None = None
 
+    @cached_property
     def question_index(self) -> dict[str, Question]:
+        """Top-level questions by id (the content never changes once loaded)."""
         return {q.id: q for s in self.sections for q in s.questions}

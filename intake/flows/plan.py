@@ -12,8 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
+from intake.flows.base import Record
 from intake.flows.decisions import Agreement
 from intake.flows.derive import interest_profile, suggested_services
 from intake.flows.display import Texts
@@ -37,11 +36,7 @@ ASSESSMENT_SECTION = "assessment"
 DIFFERENCE_TO_DISCUSS = 2
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DomainViews(_Model):
+class DomainViews(Record):
     id: str
     title: str
     client: str | None
@@ -49,14 +44,14 @@ class DomainViews(_Model):
     discuss: bool  # the views differ by 2 points or more
 
 
-class PlanGoal(_Model):
+class PlanGoal(Record):
     goal: str
     actions: str | None
     helper: str | None
     due: dt.date | None
 
 
-class PlanPlacement(_Model):
+class PlanPlacement(Record):
     id: str
     name: str
     host: str
@@ -66,31 +61,31 @@ class PlanPlacement(_Model):
     visit: dt.date | None
 
 
-class InterestSummary(_Model):
+class InterestSummary(Record):
     code: str
     scores: dict[str, float | None]
 
 
-class Allowance(_Model):
+class Allowance(Record):
     euros_per_day: float
     attended_days: int
     total_euros: float
     travel_costs: bool
 
 
-class SuggestedService(_Model):
+class SuggestedService(Record):
     id: str
     service: str
     reason: str
 
 
-class PlanIssue(_Model):
+class PlanIssue(Record):
     key: str
     params: dict[str, Any] = {}
     text: str
 
 
-class Plan(_Model):
+class Plan(Record):
     client_label: str
     counsellor: str
     contact_person: str | None
