@@ -8,11 +8,16 @@ from textual import on
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from intake.errors import IntakeError
 from intake.flows.display import Texts
+from intake.flows.engine import NotAllowed
 from intake.screens.texts_util import translate_bindings
 
 if TYPE_CHECKING:
     from intake.screens.app import IntakeApp
+
+
+FAILED = object()  # what `guarded` gives when the call failed (a call may itself return None or False)
 
 
 class IntakeScreen(Screen):
@@ -28,3 +33,12 @@ class IntakeScreen(Screen):
         # Worker messages do not bubble, so each screen passes its own failures on.
         if event.state == WorkerState.ERROR:
             self.app.show_error(event.worker.error)
+
+    def guarded(self, call):
+        """Run a session call; a store failure (or a move the interview does not allow) opens the
+        error dialog and gives FAILED, so that nothing the user typed is lost."""
+        try:
+            return call()
+        except (IntakeError, NotAllowed) as exc:
+            self.app.show_error(exc)
+            return FAILED

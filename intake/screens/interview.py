@@ -8,12 +8,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
-from intake.errors import IntakeError
 from intake.flows.display import Texts
-from intake.flows.engine import NotAllowed, Step
+from intake.flows.engine import Step
 from intake.flows.validate import AnswerError
 from intake.screens.answer_fields import AnswerField, ConfirmField, field_for
-from intake.screens.base import IntakeScreen
+from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
 from intake.screens.progress_panel import ProgressPanel
 from intake.screens.transcript import Transcript, TranscriptAnswer
@@ -128,8 +127,8 @@ class InterviewScreen(IntakeScreen):
         field = self.query_one(AnswerField)
         error, value = field.read()
         if error is None:
-            error = self._guarded(lambda: self.session.answer(value))
-            if error is False:
+            error = self.guarded(lambda: self.session.answer(value))
+            if error is FAILED:
                 return
         if error is not None:
             self.show_answer_error(error)
@@ -138,8 +137,8 @@ class InterviewScreen(IntakeScreen):
         await self.show_current()
 
     async def action_skip(self) -> None:
-        error = self._guarded(self.session.skip)
-        if error is False:
+        error = self.guarded(self.session.skip)
+        if error is FAILED:
             return
         if error is not None:
             self.show_answer_error(error)
@@ -147,26 +146,18 @@ class InterviewScreen(IntakeScreen):
         await self.show_current()
 
     async def action_back(self) -> None:
-        if self._guarded(self.session.back) is not False:
+        if self.guarded(self.session.back) is not FAILED:
             await self.show_current()
 
     @on(TranscriptAnswer.Edit)
     async def edit(self, event: TranscriptAnswer.Edit) -> None:
-        if self._guarded(lambda: self.session.jump(event.key)) is not False:
+        if self.guarded(lambda: self.session.jump(event.key)) is not FAILED:
             await self.show_current()
 
     @on(ConfirmField.Correct)
     def action_edit_earlier(self) -> None:
         if self.query_one(Transcript).focus_last_answer() and self.step is not None and self.step.is_confirm:
             self.set_error(self.t("interview.confirm.pick_answer"))
-
-    def _guarded(self, call):
-        """Run a session call; a store failure opens the error dialog and returns False."""
-        try:
-            return call()
-        except (IntakeError, NotAllowed) as exc:
-            self.app.show_error(exc)
-            return False
 
     def action_leave(self) -> None:
         self.app.leave_session()  # every answer is already saved

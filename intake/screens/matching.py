@@ -15,13 +15,11 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from intake.errors import IntakeError
 from intake.flows.display import Texts
-from intake.flows.engine import NotAllowed
 from intake.flows.matching import MatchResult, Proposal
 from intake.flows.parse import parse_date
 from intake.flows.placements import Placement
-from intake.screens.base import IntakeScreen
+from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.words import placement_detail, proposal_line
 from intake.session import IntakeSession
 
@@ -123,14 +121,6 @@ class MatchingScreen(IntakeScreen):
     def status(self, text: str) -> None:
         self.query_one("#matching-status", Static).update(text)
 
-    def _guarded(self, call) -> bool:
-        try:
-            call()
-        except (IntakeError, NotAllowed) as exc:
-            self.app.show_error(exc)
-            return False
-        return True
-
     # --- compare ---------------------------------------------------------------------------
 
     @on(Button.Pressed, "#compare")
@@ -194,7 +184,7 @@ class MatchingScreen(IntakeScreen):
         else:
             visits[p.id] = answer
             message = self.t("matching.visit_saved", name=p.name, date=self.t.date(answer))
-        if self._guarded(lambda: self.session.decide(visits=visits)):
+        if self.guarded(lambda: self.session.decide(visits=visits)) is not FAILED:
             self.fill_list()
             self.show_detail()
             self.status(message)
@@ -213,7 +203,7 @@ class MatchingScreen(IntakeScreen):
             changes["days_per_week"] = proposal.days_per_week
         if d.hours_per_day is None:
             changes["hours_per_day"] = proposal.hours_per_day
-        if self._guarded(lambda: self.session.decide(**changes)):
+        if self.guarded(lambda: self.session.decide(**changes)) is not FAILED:
             from intake.screens.plan import PlanScreen
 
             self.app.switch_screen(PlanScreen(self.t, self.session))
@@ -221,7 +211,7 @@ class MatchingScreen(IntakeScreen):
     @on(Button.Pressed, "#none-yet")
     def action_none_yet(self) -> None:
         if self.decisions.placement_id is not None:
-            if not self._guarded(lambda: self.session.decide(placement_id=None)):
+            if self.guarded(lambda: self.session.decide(placement_id=None)) is FAILED:
                 return
         self.app.notify(self.t("matching.none_yet_saved"))
         self.app.leave_session()
@@ -234,7 +224,7 @@ class MatchingScreen(IntakeScreen):
     def action_back(self) -> None:
         from intake.screens.interview import InterviewScreen
 
-        if self._guarded(self.session.back):
+        if self.guarded(self.session.back) is not FAILED:
             self.app.switch_screen(InterviewScreen(self.t, self.session))
 
     def action_answers(self) -> None:

@@ -12,13 +12,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from intake.errors import IntakeError
 from intake.flows.display import Texts
-from intake.flows.engine import NotAllowed
 from intake.flows.matching import DEFAULT_SERVICE
 from intake.flows.parse import parse_date, parse_number
 from intake.flows.plan import Plan
-from intake.screens.base import IntakeScreen
+from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
 from intake.screens.words import date, euros, number
 from intake.session import IntakeSession
@@ -139,7 +137,7 @@ class PlanScreen(IntakeScreen):
         self.query_one("#plan-form-error", Static).update("\n".join(errors))
         d = self.decisions
         changed = {k: v for k, v in changes.items() if getattr(d, k) != v}
-        if changed and not self._guarded(lambda: self.session.decide(**changed)):
+        if changed and self.guarded(lambda: self.session.decide(**changed)) is FAILED:
             return False
         if "start" in changed:
             self.fill_plan_types()
@@ -151,16 +149,10 @@ class PlanScreen(IntakeScreen):
     @on(Select.Changed, "#plan-type")
     async def _plan_type(self, event: Select.Changed) -> None:
         value = None if event.value is Select.NULL else event.value
-        if value != self.decisions.plan_type and self._guarded(lambda: self.session.decide(plan_type=value)):
+        if value == self.decisions.plan_type:
+            return
+        if self.guarded(lambda: self.session.decide(plan_type=value)) is not FAILED:
             await self.show_plan()
-
-    def _guarded(self, call) -> bool:
-        try:
-            call()
-        except (IntakeError, NotAllowed) as exc:
-            self.app.show_error(exc)
-            return False
-        return True
 
     # --- agreeing --------------------------------------------------------------------------
 
@@ -168,13 +160,8 @@ class PlanScreen(IntakeScreen):
     async def action_agree(self) -> None:
         if not await self.action_save():
             return
-        plan: Plan | None = None
-
-        def agree() -> None:
-            nonlocal plan
-            plan = self.session.agree()
-
-        if not self._guarded(agree):
+        plan = self.guarded(self.session.agree)  # the guarded call gives the plan itself now
+        if plan is FAILED:
             return
         await self.show_plan()
         if plan.issues:
@@ -313,7 +300,7 @@ class PlanScreen(IntakeScreen):
         changes, errors = self.read_form()
         d = self.decisions
         changed = {k: v for k, v in changes.items() if getattr(d, k) != v}
-        if changed and not self._guarded(lambda: self.session.decide(**changed)):
+        if changed and self.guarded(lambda: self.session.decide(**changed)) is FAILED:
             return False
         if errors:
             self.query_one("#plan-form-error", Static).update("\n".join(errors))

@@ -8,10 +8,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
-from intake.errors import IntakeError
 from intake.flows.display import Texts
-from intake.flows.engine import NotAllowed
-from intake.screens.base import IntakeScreen
+from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import ConfirmDialog
 from intake.screens.export_file import export_path, write_export
 from intake.screens.transcript import TranscriptAnswer, answer_text
@@ -80,12 +78,8 @@ class SummaryScreen(IntakeScreen):
     def _to_interview(self, move) -> None:
         from intake.screens.interview import InterviewScreen
 
-        try:
-            move()
-        except (IntakeError, NotAllowed) as exc:
-            self.app.show_error(exc)
-            return
-        self.app.switch_screen(InterviewScreen(self.t, self.session))
+        if self.guarded(move) is not FAILED:
+            self.app.switch_screen(InterviewScreen(self.t, self.session))
 
     def _can_continue(self) -> bool:
         """On to the placements or the plan, when the questions are done and the content has them."""
