@@ -296,3 +296,16 @@ def test_unknown_skill_is_warned_about(store_path, tmp_path, capsys):
     assert code == 0
     assert "Warning: the skills carpentri are not in the interview's skill list" in out
     assert "computers_basic" not in out.split("Warning: the skills")[1].split("are not")[0]
+
+
+def test_every_built_in_placement_survives_a_round_trip_through_csv():
+    """The column mapping loses nothing: the catalogue written as CSV reads back the same."""
+    from intake.flows.loader import load_content
+    from intake.placements_import import template_rows
+
+    placements = load_content(REAL_CONTENT).placements
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(template_rows(placements))
+    found = parse_csv(out.getvalue(), "catalogue.csv")
+    assert found.problems == []
+    assert [p for _, p in found.placements] == placements

@@ -339,14 +339,6 @@ class Limits:
             times.discard("evening")
         return cls(hosts, (lo_d, hi_d), (lo_h, hi_h), frozenset(times))
 
-    @property
-    def day_bits(self) -> int:
-        return sum(1 << d for d in range(self.days[0], self.days[1] + 1))
-
-    @property
-    def time_bits(self) -> int:
-        return _bits(self.times, TIMES)
-
 
 class MatchResult:
     """The ranking for one client; reasons are worked out when asked for."""
