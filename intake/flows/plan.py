@@ -181,7 +181,7 @@ class PlanBuilder:
             agreed=d.agreed,
             issues=[],
         )
-        plan.issues = self._check(plan, in_force, placement.host_type if placement else None)
+        plan.issues = self._check(plan, service, in_force, placement.host_type if placement else None)
         return plan
 
     # --- pieces -------------------------------------------------------------------
@@ -246,7 +246,7 @@ class PlanBuilder:
 
     # --- the rules ------------------------------------------------------------------
 
-    def _check(self, plan: Plan, in_force: dict[str, Any], host_type: str | None) -> list[PlanIssue]:
+    def _check(self, plan: Plan, service: str, in_force: dict[str, Any], host_type: str | None) -> list[PlanIssue]:
         self._issues = []
         days, hours = plan.days_per_week, plan.hours_per_day
         period = self.interview.state.decisions.months
@@ -268,20 +268,19 @@ class PlanBuilder:
                     self._issue("plan.no_support")
         if host_type == "company":
             self._issue("plan.host_not_allowed")
-        self._check_plan_type(plan)
+        self._check_plan_type(plan, service)
         for name, value in (("placement", plan.placement), ("start", plan.start), ("months", period),
                             ("days", days), ("hours", hours)):
             if value is None:
                 self._issue(f"plan.missing_{name}")
         return self._issues
 
-    def _check_plan_type(self, plan: Plan) -> None:
+    def _check_plan_type(self, plan: Plan, service: str) -> None:
         """A plan type must be chosen, and be one in force for the service on the start date."""
         chosen = self.interview.state.decisions.plan_type
         if chosen is None:
             self._issue("plan.missing_plan_type")
         elif self.rules is not None and plan.start is not None:
-            service = self.interview.active().get("service_type") or DEFAULT_SERVICE
             if chosen not in [p.id for p in self.rules.plan_types(service, plan.start)]:
                 self._issue("plan.plan_type_not_in_force", plan_type=plan.plan_type)
 
