@@ -72,7 +72,7 @@ class Texts:
             group = None
             entries: list[int | None] = [None]
             if line.each is not None:
-                group = next(s.group for s in steps.values() if s.group is not None and s.group.id == line.each)
+                group = self.content.question_index[line.each]  # the loader checked it is a repeat group
                 entries = list(range(len(active.groups.get(line.each, []))))
             for entry in entries:
                 if not active.holds(line.when, group, entry):
