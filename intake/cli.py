@@ -13,9 +13,10 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from intake.errors import ContentProblem, IntakeError
+from intake.errors import ContentProblem, IntakeError, SessionDamaged, SessionNotFound, StoreProblem
 from intake.flows.loader import ContentError, load_content
 from intake.flows.model import Content
+from intake.text_safety import json_printable, printable
 
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -47,9 +48,12 @@ def parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export a session's plan as JSON")
     exp.add_argument("session_id")
     exp.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    exp.add_argument("--force", action="store_true", help="replace the file when it exists already")
     log = sub.add_parser("log", help="who opened, changed, exported or deleted sessions, and when")
     log.add_argument("session_id", nargs="?")
     log.add_argument("--json", action="store_true", help="print JSON lines for machines")
+    log.add_argument("--verify", action="store_true",
+                     help="check that no entry was changed, removed or added by hand (exit 2 names the first)")
     dele = sub.add_parser("delete", help="delete a session for good")
     dele.add_argument("session_id")
     dele.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -58,6 +62,7 @@ def parser() -> argparse.ArgumentParser:
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     restore = sub.add_parser("restore", help="put back the last good version of a damaged session")
     restore.add_argument("session_id")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     places = sub.add_parser("placements", help="the placement catalogue: list it, or import a county's own list")
     places_sub = places.add_subparsers(dest="placements_command", required=True, metavar="{list,import}")
     plist = places_sub.add_parser("list", help="the placements: built-in and imported")
@@ -108,20 +113,29 @@ def cmd_check_content(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_store(args)
-    sessions = store.list()
+    sessions, damaged = store.list(), store.damaged()
+    store.log_access("list", None)  # the list shows every client's label
     if args.json:
-        print(json.dumps([s.model_dump(mode="json") for s in sessions], indent=2, ensure_ascii=False))
+        print(json_printable(json.dumps(
+            [{"id": d.id, "status": "damaged", "problem": d.problem, "repair": d.repair,
+              "updated_at": d.updated_at.isoformat()} for d in damaged]
+            + [s.model_dump(mode="json") for s in sessions], indent=2, ensure_ascii=False)))
         return 0
-    if not sessions:
+    if not sessions and not damaged:
         print("No sessions yet. Start one with: intake")
         return 0
     rows = [("ID", "CLIENT", "COUNSELLOR", "STATUS", "PROGRESS", "LAST CHANGE")]
+    for d in damaged:
+        rows.append((d.id, "?", "?", "DAMAGED", "-", d.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
     for s in sessions:
         rows.append((s.id, s.client_label, s.counsellor, s.status.replace("_", " "), f"{s.answered}/{s.relevant}",
                      s.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
+    rows = [tuple(map(printable, r)) for r in rows]  # stored text: no terminal commands, columns kept
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    for d in damaged:
+        print(f"\nSession {d.id} is damaged and cannot be opened: {printable(d.problem)}\nTo repair it: {d.repair}")
     return 0
 
 
@@ -130,9 +144,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     content = load(args.content or DEFAULT_CONTENT)
     store = open_store(args)
-    text = export_plan(store, content, store.get(args.session_id), args.output)
+    text = export_plan(store, content, store.get(args.session_id), args.output, force=args.force)
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(json_printable(text))
     else:
         print(f"Exported session {args.session_id} to {args.output}", file=sys.stderr)
     return 0
@@ -148,29 +162,48 @@ def confirm(question: str, yes: bool) -> bool:
 
 def cmd_log(args: argparse.Namespace) -> int:
     store = open_store(args)
+    check = store.log.verify()
+    if args.verify:
+        if not check.ok:
+            raise StoreProblem(f"The access log {store.log.path} has been tampered with or damaged: entry "
+                               f"{check.broken_at} of {check.entries}: {check.problem}. Keep the file as it is for "
+                               "investigation, and compare it with a backup of the store.")
+        old = f" ({check.unchained} written before entries were chained)" if check.unchained else ""
+        print(f"The access log is intact: {check.entries} entries{old}.")
+        return 0
+    if not check.ok:
+        print(f"Warning: the access log has been tampered with or damaged from entry {check.broken_at} on "
+              f"({check.problem}); 'intake log --verify' tells more.", file=sys.stderr)
     entries = store.access_log(args.session_id)
+    if args.session_id is not None and not entries and not store.session_file(args.session_id).exists():
+        raise SessionNotFound(f"No session with id '{args.session_id}' in this store or its access log. "
+                              "'intake list' shows the sessions.")
     if args.json:
         for e in entries:
-            print(json.dumps(e, ensure_ascii=False))
+            print(json_printable(json.dumps(e, ensure_ascii=False)))
         return 0
     if not entries:
         print("The access log is empty." if args.session_id is None else f"No entries for session {args.session_id}.")
         return 0
     for e in entries:
         when = dt.datetime.fromisoformat(e["at"]).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{when}  {e.get('action', '?'):<15} {e.get('session') or '-':<13} {e.get('who', '?')}"
-              f" ({e.get('host', '?')}, process {e.get('pid', '?')})")
+        print(printable(f"{when}  {e.get('action', '?'):<15} {e.get('session') or '-':<13} {e.get('who', '?')}"
+                        f" ({e.get('host', '?')}, process {e.get('pid', '?')})"))
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
     store = open_store(args)
-    s = store.get(args.session_id)
-    if not confirm(f"Delete session {s.id} ({s.client_label}, {s.counsellor}) for good?", args.yes):
+    try:
+        s = store.get(args.session_id)
+        what = f"session {s.id} ({s.client_label}, {s.counsellor})"
+    except SessionDamaged as exc:  # a damaged session can be deleted too
+        what = f"the damaged session {args.session_id} ({exc.message})"
+    if not confirm(printable(f"Delete {what} for good, with every copy of it in the store?"), args.yes):
         print("Nothing deleted.")
         return 1
-    store.delete(s.id)
-    print(f"Deleted session {s.id}.")
+    store.delete(args.session_id)
+    print(f"Deleted session {args.session_id}.")
     return 0
 
 
@@ -185,16 +218,23 @@ def cmd_purge(args: argparse.Namespace) -> int:
         print("Nothing deleted.")
         return 1
     gone = store.purge(day)
-    print(f"Deleted {len(gone)} session(s): {' '.join(gone)}")
+    print(printable(f"Deleted {len(gone)} session(s): {' '.join(gone)}"))
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     store = open_store(args)
-    record = store.restore(args.session_id)
-    print(f"Restored session {record.id} to its version of "
-          f"{record.updated_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')} ({record.answered}/{record.relevant} "
-          "answered). The damaged file was kept next to it with the suffix .damaged.")
+    good = store.restorable(args.session_id)
+    version = (f"its previous version, last changed {good.updated_at.astimezone().strftime('%Y-%m-%d %H:%M:%S')} "
+               f"with {good.answered}/{good.relevant} questions answered")
+    if not confirm(f"Session {args.session_id} is damaged. Put back {version}?", args.yes):
+        print("Nothing restored.")
+        return 1
+    _, kept = store.restore(args.session_id)
+    print(f"Restored session {args.session_id} to {version}.")
+    if kept is not None:
+        print(f"The damaged file is kept as {kept}: it may hold the newest answers. Delete it when you are done "
+              "with it (it holds client data); 'intake delete' removes it with the session.")
     return 0
 
 
@@ -210,11 +250,11 @@ def cmd_placements_list(args: argparse.Namespace) -> int:
     if args.municipality:
         entries = [e for e in entries if e.placement.municipality.casefold() == args.municipality.strip().casefold()]
     if args.json:
-        print(json.dumps([{"id": e.placement.id, "name": e.placement.name, "host": e.placement.host,
-                           "municipality": e.placement.municipality, "form": e.placement.form,
-                           "open_places": e.placement.open_places, "source": e.source,
-                           "replaces_built_in": e.replaces_built_in, "file": e.file} for e in entries],
-                         indent=2, ensure_ascii=False))
+        print(json_printable(json.dumps([{"id": e.placement.id, "name": e.placement.name, "host": e.placement.host,
+                                          "municipality": e.placement.municipality, "form": e.placement.form,
+                                          "open_places": e.placement.open_places, "source": e.source,
+                                          "replaces_built_in": e.replaces_built_in, "file": e.file}
+                                         for e in entries], indent=2, ensure_ascii=False)))
         return 0
     if not entries:
         print(f"No placements in {args.municipality}." if args.municipality else "No placements.")
@@ -224,6 +264,7 @@ def cmd_placements_list(args: argparse.Namespace) -> int:
         p = e.placement
         source = "imported, replaces built-in" if e.replaces_built_in else e.source
         rows.append((p.id, p.name, p.host, p.municipality, p.form, str(p.open_places), source))
+    rows = [tuple(map(printable, r)) for r in rows]  # stored text: no terminal commands, columns kept
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
@@ -241,7 +282,7 @@ def cmd_placements_import(args: argparse.Namespace) -> int:
     )
 
     content = load(args.content or DEFAULT_CONTENT)
-    found = read_placements_csv(args.file)
+    found = read_placements_csv(args.file, rules=content.rules)
     report = "\n".join(found.report())
     if found.header_broken or not found.placements:
         raise PlacementsImportProblem(f"{len(found.problems)} problem(s) in {args.file}; nothing was imported:\n"
@@ -255,12 +296,13 @@ def cmd_placements_import(args: argparse.Namespace) -> int:
     store = open_store(args)
     outcome = store.import_placements(placements, args.file.name, replace_all=args.replace_all)
     if bad:
-        print(f"Skipped {len(bad)} bad row(s) of {args.file} (rows {', '.join(map(str, bad))}):\n{report}",
-              file=sys.stderr)
+        print(printable(f"Skipped {len(bad)} bad row(s) of {args.file} (rows {', '.join(map(str, bad))}):\n"
+                        f"{report}", keep="\n"), file=sys.stderr)
     print(f"Imported {len(placements)} placement(s) from {args.file}: {len(outcome.added)} new, "
           f"{len(outcome.replaced)} replacing an earlier import.")
     if outcome.removed:
-        print(f"Removed {len(outcome.removed)} placement(s) of the earlier import: {', '.join(outcome.removed)}")
+        print(printable(f"Removed {len(outcome.removed)} placement(s) of the earlier import: "
+                        f"{', '.join(outcome.removed)}"))
     built_in = {p.id for p in content.placements}
     overrides = [p.id for p in placements if p.id in built_in]
     if overrides:
@@ -297,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except IntakeError as exc:
-        print(f"intake: {exc.message}", file=sys.stderr)
+        # Messages may quote stored text (labels, file names, imported cells).
+        print("intake: " + printable(exc.message, keep="\n"), file=sys.stderr)
         return 2
 
 

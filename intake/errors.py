@@ -30,3 +30,15 @@ class SessionLocked(IntakeError):
 
 class ReadOnlySession(IntakeError):
     title = "The session is open read-only"
+
+
+class SessionDamaged(StoreProblem):
+    """A session file that is not a valid session of its own id: `intake restore` can put back its
+    previous version. (A file that cannot be read for other reasons, or that a newer version of
+    intake wrote, is a StoreProblem but not damaged.)"""
+
+    title = "The session is damaged"
+
+
+class SessionConflict(IntakeError):
+    title = "The session was changed elsewhere"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
 import uuid
 from pathlib import Path
@@ -29,15 +30,24 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from intake.errors import SessionNotFound, StoreProblem
+from intake.errors import SessionConflict, SessionDamaged, SessionLocked, SessionNotFound, StoreProblem
 from intake.flows.engine import InterviewState
 from intake.flows.placements import Placement
 from intake.flows.text import Language
-from intake.store_files import ShortLock, dumps, fsync_dir, private_dir, read_json, write_atomic
+from intake.store_files import (
+    ShortLock,
+    dumps,
+    fsync_dir,
+    is_stale_temporary,
+    make_private,
+    private_dir,
+    read_json,
+    write_atomic,
+)
 from intake.store_index import SummaryIndex, file_sig
 from intake.store_locks import SessionLock
 from intake.store_log import AccessLog, os_user
-from intake.store_migrate import interrupted_migration, migrate_v1
+from intake.store_migrate import erase_from_v1_backup, interrupted_migration, migrate_v1
 
 Status = Literal["in_progress", "completed"]
 FORMAT = 2
@@ -65,7 +75,24 @@ class SessionSummary(BaseModel):
 
 
 class SessionRecord(SessionSummary):
+    # Counts the saves: a save must name the revision it was read at, so that nothing written
+    # in between by another process or window is silently overwritten (a lost update).
+    revision: int = 0
     state: InterviewState
+
+
+class DamagedSession(BaseModel):
+    """A session whose file cannot be read: listed with what is wrong, so it is never hidden."""
+
+    id: str
+    problem: str
+    updated_at: dt.datetime  # the file's last change
+    restorable: bool  # a previous version exists for `intake restore`
+
+    @property
+    def repair(self) -> str:
+        return (f"intake restore {self.id}" if self.restorable
+                else f"restore the store folder from a backup, or: intake delete {self.id}")
 
 
 SUMMARY_FIELDS = tuple(SessionSummary.model_fields)
@@ -73,6 +100,18 @@ SUMMARY_FIELDS = tuple(SessionSummary.model_fields)
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def _keep_damaged(path: Path) -> Path:
+    """Keep a damaged file under the first free name `<name>.damaged`, `.damaged.2`, …: a hard link,
+    which fails rather than replace an earlier damaged copy (the only copy of the newest answers)."""
+    for n in itertools.count(1):
+        kept = path.with_name(path.name + (".damaged" if n == 1 else f".damaged.{n}"))
+        try:
+            os.link(path, kept)
+            return kept
+        except FileExistsError:
+            continue
 
 
 def _restore_hint(session_id: str) -> str:
@@ -94,15 +133,15 @@ class AtomicJSONStorage(Storage):
         self.session_id = session_id
 
     def read(self) -> dict | None:
-        data = read_json(self.path, "session file", _restore_hint(self.session_id))
+        data = read_json(self.path, "session file", _restore_hint(self.session_id), damaged=SessionDamaged)
         if data is None:
             return None
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            raise StoreProblem(f"The session file {self.path} is not an intake session file. "
-                               f"{_restore_hint(self.session_id)}")
-        meta = data.get(META_TABLE, {}).get("1", {})
+        meta = data.get(META_TABLE, {}).get("1", {}) if isinstance(data, dict) else None
         version = meta.get("format") if isinstance(meta, dict) else None
-        if not isinstance(version, int) or version > FORMAT:
+        if not isinstance(version, int) or not all(isinstance(t, dict) for t in data.values()):
+            raise SessionDamaged(f"The session file {self.path} is not an intake session file. "
+                                 f"{_restore_hint(self.session_id)}")
+        if version > FORMAT:
             raise StoreProblem(f"The session file {self.path} is in format {version!r}, newer than this version of "
                                f"intake understands (format {FORMAT}). Update intake to open it; "
                                "nothing was changed.")
@@ -162,16 +201,21 @@ class Store:
         self.user = user or os_user()
         self._locks: dict[str, SessionLock] = {}
         self._changed: set[str] = set()
-        self._good: dict[str, list[int]] = {}  # session id -> signature of the file last read or written
+        # session id -> (signature, revision) of the file as last read or written here: a save
+        # whose file still has that signature need not read the file to know its revision
+        self._known: dict[str, tuple[list[int], int]] = {}
         try:
-            self._migrate_if_needed(legacy)
+            migrated = self._migrate_if_needed(legacy)
             self._open()
+            if migrated:
+                self.log.write("migrate", None, self.user)
+            self._clean_up()
         except OSError as exc:
             raise StoreProblem(f"Cannot open the store {self.path}: {exc.strerror or exc}. Check the folder's "
                                "owner and permissions, or use --store with another folder.") from None
 
     # -- opening -------------------------------------------------------------------------
-    def _migrate_if_needed(self, legacy: Path | None) -> None:
+    def _migrate_if_needed(self, legacy: Path | None) -> bool:
         source = None
         if self.path.is_file():
             source = self.path
@@ -180,11 +224,11 @@ class Store:
         elif not self.path.exists() and legacy is not None and legacy.is_file():
             source = legacy
         if source is None:
-            return
+            return False
         migrate_v1(source, self.path, self._build_from_v1)
-        AccessLog(self.path / "access.log.jsonl").write("migrate", None, self.user)
+        return True
 
-    def _build_from_v1(self, folder: Path, docs: list[dict]) -> None:
+    def _build_from_v1(self, folder: Path, docs: list[dict], backup: Path) -> None:
         records = []
         for doc in docs:
             try:
@@ -201,7 +245,8 @@ class Store:
             with open(f, "rb") as fh:
                 os.fsync(fh.fileno())
         fsync_dir(sessions)
-        write_atomic(folder / "format.json", dumps({"format": FORMAT, "app": "intake"}))
+        # The backup holds every old session: deleting one must erase it there too.
+        write_atomic(folder / "format.json", dumps({"format": FORMAT, "app": "intake", "v1_backup": str(backup)}))
 
     def _open(self) -> None:
         existed = self.path.exists()
@@ -215,7 +260,8 @@ class Store:
                                for p in self.path.iterdir()):
                 raise StoreProblem(f"The folder {self.path} is not an intake store (it has no format.json). "
                                    "Use --store with an empty or new folder.")
-            write_atomic(fmt_file, dumps({"format": FORMAT, "app": "intake"}))
+            fmt = {"format": FORMAT, "app": "intake"}
+            write_atomic(fmt_file, dumps(fmt))
         else:
             version = fmt.get("format") if isinstance(fmt, dict) else None
             if not isinstance(version, int):
@@ -224,11 +270,34 @@ class Store:
                 raise StoreProblem(f"The store {self.path} is in format {version}, written by a newer version of "
                                    f"intake (this version understands format {FORMAT}). Update intake; "
                                    "nothing was changed.")
+        self.v1_backup = Path(fmt["v1_backup"]) if isinstance(fmt.get("v1_backup"), str) else None
         self.sessions_dir = private_dir(self.path / "sessions")
         self.locks_dir = private_dir(self.path / "locks")
-        self.log = AccessLog(self.path / "access.log.jsonl")
-        self.index = SummaryIndex(self.path / "index", self.sessions_dir, self.locks_dir / "index.lock",
-                                  self._summary_from_file, SessionSummary.model_validate)
+        self.log = AccessLog(self.path / "access.log.jsonl", self.locks_dir)
+        self.index = SummaryIndex(private_dir(self.path / "index"), self.sessions_dir,
+                                  self.locks_dir / "index.lock", self._summary_from_file,
+                                  SessionSummary.model_validate)
+
+    def _clean_up(self) -> None:
+        """What a crash or an older version left behind: temporary files of writes that will never
+        finish (they hold answers), holder files of locks nobody holds, files others may read."""
+        for folder in (self.path, self.index.folder):
+            self.index.temporary.extend(p for p in folder.iterdir() if p.name.startswith(".")
+                                        and p.name.endswith(".tmp"))
+        for tmp in self.index.temporary:
+            if is_stale_temporary(tmp):
+                tmp.unlink(missing_ok=True)
+        for loose in [*self.index.loose, *(p for p in self.path.iterdir() if p.is_file()),
+                      *self.index.folder.iterdir()]:
+            make_private(loose)
+        for holder in self.locks_dir.glob("*.holder.json"):
+            session_id = holder.name.removesuffix(".holder.json")
+            if self._held(session_id) is None:
+                try:
+                    SessionLock(self.locks_dir, session_id, self.user).acquire().release()
+                except SessionLocked:
+                    continue  # really held, by another process
+                holder.unlink(missing_ok=True)
 
     def close(self) -> None:
         for lock in list(self._locks.values()):
@@ -247,6 +316,12 @@ class Store:
     def backup_file(self, session_id: str) -> Path:
         return self.sessions_dir / f"{session_id}.json.bak"
 
+    def _copies(self, session_id: str) -> list[Path]:
+        """Every file in sessions/ that holds this session, whole or in part: the file, its previous
+        version, damaged copies kept by restore, temporary files of writes."""
+        name = self.session_file(session_id).name  # ids are letters, digits, - and _: safe in a pattern
+        return [*self.sessions_dir.glob(f"{name}*"), *self.sessions_dir.glob(f".{name}*.tmp")]
+
     def _db(self, session_id: str) -> TinyDB:
         return TinyDB(self.session_file(session_id), self.backup_file(session_id), session_id,
                       storage=AtomicJSONStorage)
@@ -257,23 +332,27 @@ class Store:
         doc = db.table(SESSION_TABLE, cache_size=0).get(doc_id=1)
         if doc is None:
             if path.exists():
-                raise StoreProblem(f"The session file {path} holds no session. {_restore_hint(session_id)}")
+                raise SessionDamaged(f"The session file {path} holds no session. {_restore_hint(session_id)}")
             return None
         try:
             record = SessionRecord.model_validate(dict(doc))
         except ValidationError as exc:
-            raise StoreProblem(f"The session file {path} is damaged ({exc.error_count()} problems). "
-                               f"{_restore_hint(session_id)}") from None
+            raise SessionDamaged(f"The session file {path} is damaged ({exc.error_count()} problems). "
+                                 f"{_restore_hint(session_id)}") from None
+        if record.id != session_id:
+            # A file copied or renamed from another session: trusting it would show, export and
+            # change the other client's data under this id.
+            raise SessionDamaged(f"The session file {path} holds another session ({record.id}), not {session_id}: "
+                                 f"it was copied or renamed. {_restore_hint(session_id)}")
         if path == self.session_file(session_id):
-            self._good[session_id] = file_sig(os.stat(path))
+            self._known[session_id] = (file_sig(os.stat(path)), record.revision)
         return record
 
-    def _summary_from_file(self, session_id: str) -> dict | None:
-        try:
-            record = self._read_record(session_id)
-        except StoreProblem:
-            return None
-        return None if record is None else record.model_dump(mode="json", include=set(SUMMARY_FIELDS))
+    def _summary_from_file(self, session_id: str) -> dict:
+        record = self._read_record(session_id)
+        if record is None:
+            raise SessionDamaged(f"The session file of {session_id} is missing.")
+        return record.model_dump(mode="json", include=set(SUMMARY_FIELDS))
 
     def _write(self, record: SessionRecord, *, new: bool = False) -> SessionRecord:
         doc = record.model_dump(mode="json")
@@ -286,7 +365,7 @@ class Store:
             else:
                 table.upsert(Document(doc, doc_id=1))
             sig = file_sig(db.storage.written)
-            self._good[record.id] = sig
+            self._known[record.id] = (sig, record.revision)
             self.index.put(record.id, {k: doc[k] for k in SUMMARY_FIELDS}, sig)
         except OSError as exc:
             raise StoreProblem(f"Cannot save session {record.id} to {path}: {exc.strerror or exc}. "
@@ -295,11 +374,13 @@ class Store:
 
     # -- locks ---------------------------------------------------------------------------
     def lock_session(self, session_id: str, holder: str | None = None) -> SessionLock:
-        """Take the edit lock of a session (SessionLocked names who holds it elsewhere)."""
-        lock = self._locks.get(session_id)
-        if lock is None or not lock.held:
-            lock = SessionLock(self.locks_dir, session_id, holder or self.user).acquire()
-            self._locks[session_id] = lock
+        """Take the edit lock of a session: SessionLocked names who holds it, in another process or
+        already in this one (one editor per session, also within one program)."""
+        if self._held(session_id) is not None:
+            raise SessionLocked(f"Session {session_id} is already open for editing in this program "
+                                f"(by {self._locks[session_id].holder}). Close it there first, or open it read-only.")
+        lock = SessionLock(self.locks_dir, session_id, holder or self.user).acquire()
+        self._locks[session_id] = lock
         return lock
 
     def unlock_session(self, session_id: str) -> None:
@@ -321,11 +402,17 @@ class Store:
             with SessionLock(self.locks_dir, session_id, who or self.user):
                 yield
 
-    def _check_good(self, session_id: str) -> None:
-        """Before overwriting: the file must be the one we last read or wrote, or must read cleanly."""
+    def _revision_on_disk(self, session_id: str) -> int:
+        """The revision of the session file now (StoreProblem when it cannot be read: it is then
+        never overwritten)."""
         path = self.session_file(session_id)
-        if self._good.get(session_id) != file_sig(os.stat(path)):
-            self._read_record(session_id)  # StoreProblem when damaged: it is then never overwritten
+        known = self._known.get(session_id)
+        if known is not None and known[0] == file_sig(os.stat(path)):
+            return known[1]
+        record = self._read_record(session_id)
+        if record is None:
+            raise SessionNotFound(f"The session '{session_id}' is no longer in the store.")
+        return record.revision
 
     # -- the API -------------------------------------------------------------------------
     def create(self, client_label: str, counsellor: str, state: InterviewState,
@@ -348,22 +435,29 @@ class Store:
         return record
 
     def save(self, record: SessionRecord, who: str | None = None) -> SessionRecord:
-        """Write the session durably. Takes its edit lock for the write unless this store holds it."""
+        """Write the session durably, as the next revision of the one it was read at: SessionConflict
+        when the file has changed since (nothing is written). Takes its edit lock for the write
+        unless this store holds it."""
         if not self.session_file(record.id).exists():
             raise SessionNotFound(f"The session '{record.id}' is no longer in the store.")
-        record = record.model_copy(update={"updated_at": _now()})
         held = self._held(record.id)
         who = who or (held.holder if held is not None else None)
         with self._editing(record.id, who or self.user):
-            self._check_good(record.id)
-            self._write(record)
+            on_disk = self._revision_on_disk(record.id)
+            if on_disk != record.revision:
+                raise SessionConflict(
+                    f"Session {record.id} was saved elsewhere after it was read here (revision {on_disk}, this copy "
+                    f"has {record.revision}), so this change was not saved: it would have overwritten the other one. "
+                    "Open the session again to see the saved version.")
+            record = self._write(record.model_copy(update={"updated_at": _now(), "revision": on_disk + 1}))
         if record.id not in self._changed:
             self._changed.add(record.id)
             self.log.write("change", record.id, who or record.counsellor)
         return record
 
     def list(self, text: str | None = None, status: Status | None = None) -> list[SessionSummary]:
-        """Sessions, most recently changed first; optionally only those matching `text` or `status`."""
+        """Readable sessions, most recently changed first; optionally only those matching `text` or
+        `status`. The ones that cannot be read are in `damaged()`."""
         self.index.refresh()
         items = list(self.index.objects.values())
         if status is not None:
@@ -375,46 +469,100 @@ class Store:
         items.sort(key=lambda s: s.updated_at, reverse=True)
         return items
 
-    def delete(self, session_id: str, who: str | None = None, action: str = "delete") -> None:
-        """Remove a session for good (its file, its previous version, its index entry) and log it."""
-        path = self.session_file(session_id)
-        if not path.exists():
+    def damaged(self) -> list[DamagedSession]:
+        """The sessions whose files cannot be read, with what is wrong and how to repair each."""
+        self.index.refresh()
+        found = []
+        for session_id, problem in sorted(self.index.damaged.items()):
+            path = self.session_file(session_id)
+            try:
+                changed = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.timezone.utc)
+            except FileNotFoundError:
+                continue  # deleted since
+            found.append(DamagedSession(id=session_id, problem=problem, updated_at=changed,
+                                        restorable=self.backup_file(session_id).exists()))
+        return found
+
+    def delete(self, session_id: str, who: str | None = None, action: str = "delete", *,
+               compact: bool = True) -> None:
+        """Erase a session for good, damaged or not: its file, previous version, damaged copies,
+        temporary files, lock files, its entry and label in the index (rewritten unless `compact` is
+        False: purge rewrites it once) and its copy in a format-1 migration backup. The access log
+        keeps that it existed and was deleted (it never holds answers or labels)."""
+        copies = self._copies(session_id)
+        if not copies:
             raise SessionNotFound(f"No session with id '{session_id}'. "
                                   "'intake list' shows the sessions in this store.")
         with self._editing(session_id, who or self.user):
-            for p in (path, self.backup_file(session_id)):
+            for p in copies:
                 p.unlink(missing_ok=True)
             fsync_dir(self.sessions_dir)
             self.index.delete(session_id)
+            if compact:
+                self.index.compact()
+            if self.v1_backup is not None:
+                erase_from_v1_backup(self.v1_backup, session_id)
             self.log.write(action, session_id, who or self.user)
+            self._known.pop(session_id, None)
         self.unlock_session(session_id)
+        for p in self.locks_dir.glob(f"{session_id}.*"):
+            p.unlink(missing_ok=True)
 
     def purge(self, completed_before: dt.date, who: str | None = None) -> list[str]:
         """Delete every completed session last changed before the given day (local time)."""
         gone = []
         for s in self.list(status="completed"):
             if s.updated_at.astimezone().date() < completed_before:
-                self.delete(s.id, who, action="purge")
+                self.delete(s.id, who, action="purge", compact=False)
                 gone.append(s.id)
+        if gone:
+            self.index.compact()
         return gone
 
-    def restore(self, session_id: str, who: str | None = None) -> SessionRecord:
-        """Put back the last good version (`<id>.json.bak`); the damaged file is kept as `.damaged`."""
+    def restorable(self, session_id: str) -> SessionRecord:
+        """The previous version that `restore` would put back. Only a damaged (or missing) session
+        file is restored: StoreProblem says why not otherwise, and nothing is changed."""
         path, bak = self.session_file(session_id), self.backup_file(session_id)
+        if not path.exists() and not bak.exists():
+            raise SessionNotFound(f"No session with id '{session_id}'. "
+                                  "'intake list' shows the sessions in this store.")
+        try:
+            self._read_record(session_id)
+        except SessionDamaged:
+            pass
+        except StoreProblem as exc:
+            raise StoreProblem(f"{exc.message} Restore puts back the previous version of a damaged session only; "
+                               "this one is not damaged, so nothing was changed.") from None
+        else:
+            if path.exists():
+                raise StoreProblem(f"Session {session_id} is not damaged: it reads correctly, so restore changes "
+                                   "nothing (it would put back an older version and lose the newest answers).")
         if not bak.exists():
             raise StoreProblem(f"Session {session_id} has no previous version ({bak} is missing). "
                                "Restore the store folder from a backup.")
-        good = self._read_record(session_id, bak)  # raises when the backup is damaged too
+        try:
+            good = self._read_record(session_id, bak)
+        except StoreProblem as exc:
+            raise StoreProblem(f"The previous version of session {session_id} cannot be used either: {exc.message} "
+                               "Restore the store folder from a backup.") from None
         if good is None:
             raise StoreProblem(f"The previous version {bak} holds no session. Restore the store folder from a backup.")
-        with self._editing(session_id, who or self.user):
-            if path.exists():
-                os.replace(path, path.with_name(path.name + ".damaged"))
-            write_atomic(path, bak.read_bytes())
-            self.index.put(session_id, good.model_dump(mode="json", include=set(SUMMARY_FIELDS)),
-                           file_sig(os.stat(path)))
-            self.log.write("restore", session_id, who or self.user)
         return good
+
+    def restore(self, session_id: str, who: str | None = None) -> tuple[SessionRecord, Path | None]:
+        """Put back the previous version of a damaged session. The damaged file is kept beside it
+        as `<id>.json.damaged` (`.damaged.2`, … when one is kept already: never overwritten).
+        Returns the version put back and where the damaged file was kept."""
+        path, bak = self.session_file(session_id), self.backup_file(session_id)
+        with self._editing(session_id, who or self.user):
+            good = self.restorable(session_id)
+            kept = _keep_damaged(path) if path.exists() else None
+            write_atomic(path, bak.read_bytes())
+            sig = file_sig(os.stat(path))
+            self._known[session_id] = (sig, good.revision)
+            self.index.put(session_id, good.model_dump(mode="json", include=set(SUMMARY_FIELDS)), sig)
+            self.log.write("restore", session_id, who or self.user)
+        return good, kept
 
     # -- the county's own placements ------------------------------------------------------
     @property
@@ -478,4 +626,6 @@ class Store:
         self.log.write(action, session_id, who or self.user)
 
     def access_log(self, session_id: str | None = None) -> list[dict]:
+        if session_id is not None:
+            self.session_file(session_id)  # SessionNotFound for an id that cannot be one
         return self.log.read(session_id)

@@ -21,13 +21,32 @@ DIR_MODE = 0o700
 
 
 def private_dir(path: Path) -> Path:
-    """Create a folder (and parents) readable by the owner only."""
+    """A folder readable by its owner only: every folder created on the way is 0700 whatever the
+    umask (as the XDG base directory spec asks), and an existing one that others can read is
+    tightened."""
+    missing = []
+    p = path
     try:
-        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        while not p.exists():
+            missing.append(p)
+            p = p.parent
+        for d in reversed(missing):
+            d.mkdir(mode=DIR_MODE, exist_ok=True)
+            os.chmod(d, DIR_MODE)  # mkdir's mode is filtered through the umask
+        make_private(path, DIR_MODE)
     except OSError as exc:
-        raise StoreProblem(f"Cannot create the folder {path}: {exc.strerror}. "
-                           "Check its permissions, or use --store with another folder.") from None
+        raise StoreProblem(f"Cannot create or protect the folder {path}: {exc.strerror}. Check who owns it and "
+                           "its permissions, or choose another folder.") from None
     return path
+
+
+def make_private(path: Path, mode: int = FILE_MODE) -> None:
+    """Take away every permission of the group and others (the file or folder holds client data)."""
+    try:
+        if os.stat(path).st_mode & 0o077:
+            os.chmod(path, mode)
+    except FileNotFoundError:
+        pass  # a temporary file another process has just renamed
 
 
 def fsync_dir(path: Path) -> None:
@@ -38,13 +57,36 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def temporary_name(path: Path) -> Path:
+    """Where `path` is written before it is renamed into place: `.NAME.PID.tmp` beside it."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def is_stale_temporary(path: Path, max_age_s: float = 3600) -> bool:
+    """A temporary file of write_atomic that no write will finish: its process has ended (a crash)
+    or it is older than any write takes (the process id was reused)."""
+    name = path.name
+    pid = name[1:-4].rsplit(".", 1)[-1] if name.startswith(".") and name.endswith(".tmp") else ""
+    if not pid.isdigit():
+        return False
+    try:
+        if time.time() - os.stat(path).st_mtime > max_age_s:
+            return True
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # gone already, or a process of another user: not ours to judge
+        return False
+    return False
+
+
 def write_atomic(path: Path, data: bytes, *, backup: Path | None = None, durable: bool = True) -> os.stat_result:
     """Replace `path` with `data` so that a crash leaves either the old or the new file.
 
     Temporary file in the same folder, write, fsync, (hard-link the old file as `backup`),
     `os.replace`, fsync the folder. When this returns with durable=True, the data is on disk.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = temporary_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         view = memoryview(data)
@@ -108,7 +150,7 @@ class ShortLock:
 
 def keep_backup(path: Path, backup: Path) -> None:
     """Make `backup` the current version of `path` (a hard link: no copy, atomic)."""
-    link_tmp = backup.with_name(f".{backup.name}.{os.getpid()}.tmp")
+    link_tmp = temporary_name(backup)
     try:
         _unlink_quietly(link_tmp)
         os.link(path, link_tmp)
@@ -133,8 +175,9 @@ def read_bytes(path: Path, what: str = "file") -> bytes | None:
         raise StoreProblem(f"Cannot read the {what} {path}: {exc.strerror}.") from None
 
 
-def read_json(path: Path, what: str = "file", hint: str = "") -> Any:
-    """Parsed JSON, None when missing; StoreProblem naming the file when truncated or garbage."""
+def read_json(path: Path, what: str = "file", hint: str = "", damaged: type[StoreProblem] = StoreProblem) -> Any:
+    """Parsed JSON, None when missing; `damaged` naming the file when it is truncated or garbage
+    (StoreProblem when it cannot be read at all)."""
     data = read_bytes(path, what)
     if data is None:
         return None
@@ -142,7 +185,7 @@ def read_json(path: Path, what: str = "file", hint: str = "") -> Any:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         problem = "empty" if not data.strip() else f"damaged ({exc})"
-        raise StoreProblem(f"The {what} {path} is {problem}. {hint}".rstrip()) from None
+        raise damaged(f"The {what} {path} is {problem}. {hint}".rstrip()) from None
 
 
 def append_line(path: Path, line: str, *, durable: bool = False) -> None:

@@ -2,7 +2,11 @@
 
 Layout in `<store>/index/`:
   snapshot.json        {"format": 1, "generation": g, "entries": {id: {"s": summary, "sig": [ino, mtime_ns, size]}}}
-  journal-<g>.jsonl    one line per change since the snapshot: {"id", "s", "sig"} or {"id", "deleted": true}
+  journal-<g>.jsonl    one line per change since the snapshot: {"id", "s", "sig"}, {"id", "damaged", "sig"}
+                       or {"id", "deleted": true}
+
+A session file that cannot be read is listed too, as damaged with the reason (`damaged`), so that
+it is never hidden; it is read again as soon as its file changes (a restore).
 
 The index is a cache: the session files are the truth. Each entry remembers the signature
 (inode, mtime, size) of the session file it was read from; on open, one `stat` per file finds
@@ -20,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from intake.errors import StoreProblem
 from intake.store_files import ShortLock, append_line, dumps, private_dir, write_atomic
 
 Sig = list[int]
@@ -34,19 +39,22 @@ class SummaryIndex:
     """Summaries of all sessions in memory, kept current from the journal of every process."""
 
     def __init__(self, folder: Path, sessions_dir: Path, lock_path: Path,
-                 read_summary: Callable[[str], dict | None], make: Callable[[dict], Any]):
+                 read_summary: Callable[[str], dict], make: Callable[[dict], Any]):
         self.folder = private_dir(folder)
         self.sessions_dir = sessions_dir
         self.snapshot_path = folder / "snapshot.json"
         self._lock = ShortLock(lock_path)
-        self._read_summary = read_summary  # id -> summary dict from the session file (None: unreadable)
+        self._read_summary = read_summary  # id -> summary dict from the session file (StoreProblem: unreadable)
         self._make = make  # summary dict -> validated summary object
         self.entries: dict[str, dict] = {}
-        self.objects: dict[str, Any] = {}
+        self.objects: dict[str, Any] = {}  # the readable sessions' summaries
+        self.damaged: dict[str, str] = {}  # the unreadable sessions: id -> what is wrong
         self.generation = 0
         self._snap_ino = -1
         self._offset = 0
-        self.damaged: set[str] = set()
+        # Seen while scanning the session files on open, for the store to clean up:
+        self.temporary: list[Path] = []  # `.NAME.PID.tmp` files of writes
+        self.loose: list[Path] = []  # session files that others may read
         with self._lock:
             self._load()
             self._reconcile()
@@ -65,7 +73,7 @@ class SummaryIndex:
                 gc.enable()
 
     def _load_snapshot(self) -> None:
-        self.entries, self.objects, self._offset = {}, {}, 0
+        self.entries, self.objects, self.damaged, self._offset = {}, {}, {}, 0
         try:
             st = os.stat(self.snapshot_path)
             with open(self.snapshot_path, "rb") as f:
@@ -79,7 +87,7 @@ class SummaryIndex:
             self._snap_ino = st.st_ino
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             # missing or damaged: start empty; _reconcile re-reads every session file
-            self.entries, self.objects = {}, {}
+            self.entries, self.objects, self.damaged = {}, {}, {}
             self.generation = max(self.generation, self._highest_journal()) + 1
             self._snap_ino = -1
         self._tail()
@@ -89,23 +97,28 @@ class SummaryIndex:
                 if p.stem.split("-", 1)[1].isdigit()]
         return max(gens, default=0)
 
+    def _drop(self, sid: str) -> None:
+        self.entries.pop(sid, None)
+        self.objects.pop(sid, None)
+        self.damaged.pop(sid, None)
+
     def _set(self, sid: str, entry: dict) -> None:
+        self._drop(sid)
         try:
-            obj = self._make(entry["s"])
+            if "damaged" in entry:
+                self.damaged[sid] = str(entry["damaged"])
+            else:
+                self.objects[sid] = self._make(entry["s"])
         except Exception:  # a bad entry is dropped; _reconcile reads the file again
-            self.entries.pop(sid, None)
-            self.objects.pop(sid, None)
             return
         self.entries[sid] = entry
-        self.objects[sid] = obj
 
     def _apply(self, line: dict) -> None:
         sid = line["id"]
         if line.get("deleted"):
-            self.entries.pop(sid, None)
-            self.objects.pop(sid, None)
+            self._drop(sid)
         else:
-            self._set(sid, {"s": line["s"], "sig": line["sig"]})
+            self._set(sid, {k: v for k, v in line.items() if k != "id"})
 
     def _tail(self) -> None:
         """Apply the journal lines written since we last looked (by any process)."""
@@ -141,11 +154,17 @@ class SummaryIndex:
         with os.scandir(self.sessions_dir) as it:
             for entry in it:
                 name = entry.name
-                if name.endswith(".json") and not name.startswith("."):
+                if name.startswith("."):
+                    if name.endswith(".tmp"):
+                        self.temporary.append(Path(entry.path))
+                elif name.endswith(".json"):
                     try:
-                        on_disk[name[:-5]] = file_sig(entry.stat())
+                        st = entry.stat()
                     except FileNotFoundError:
                         continue
+                    on_disk[name[:-5]] = file_sig(st)
+                    if st.st_mode & 0o077:
+                        self.loose.append(Path(entry.path))
         changed = False
         for sid in [s for s in self.entries if s not in on_disk]:
             self._append({"id": sid, "deleted": True})
@@ -154,11 +173,11 @@ class SummaryIndex:
             entry = self.entries.get(sid)
             if entry is not None and entry["sig"] == sig:
                 continue
-            summary = self._read_summary(sid)
-            if summary is None:
-                self.damaged.add(sid)
-                continue
-            self._append({"id": sid, "s": summary, "sig": sig})
+            try:
+                line = {"id": sid, "s": self._read_summary(sid), "sig": sig}
+            except StoreProblem as exc:
+                line = {"id": sid, "damaged": exc.message, "sig": sig}
+            self._append(line)
             changed = True
         if self._snap_ino == -1 or (changed and self._offset > 4096 + 400 * max(1000, len(self.entries))):
             self._compact()
@@ -185,6 +204,12 @@ class SummaryIndex:
             self._append(line)
             if self._offset > 4096 + 400 * max(1000, len(self.entries)):
                 self._compact()
+
+    def compact(self) -> None:
+        """Rewrite the index from what it holds now: nothing of a deleted session stays in it."""
+        with self._lock:
+            self.refresh()
+            self._compact()
 
     def _compact(self) -> None:
         """Write a new snapshot of everything and start a new journal (caller holds the lock)."""

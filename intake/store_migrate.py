@@ -13,17 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from intake.errors import StoreProblem
-from intake.store_files import FILE_MODE, fsync_dir, read_json
+from intake.store_files import FILE_MODE, dumps, fsync_dir, read_json, write_atomic
 
 
 def backup_path(src: Path) -> Path:
     return src.with_name(src.name + ".v1-backup")
 
 
-def migrate_v1(src: Path, dest: Path, build: Callable[[Path, list[dict]], None]) -> Path:
+def migrate_v1(src: Path, dest: Path, build: Callable[[Path, list[dict], Path], None]) -> Path:
     """Turn the format-1 file `src` into a store folder at `dest` (which may be the same path).
 
-    `build(folder, docs)` validates the documents and writes a complete new store in `folder`.
+    `build(folder, docs, backup)` validates the documents and writes a complete new store in `folder`.
     Returns the backup file.
     """
     hint = ("It looks like a store of the first version of intake. Restore it from a backup, "
@@ -46,7 +46,7 @@ def migrate_v1(src: Path, dest: Path, build: Callable[[Path, list[dict]], None])
     work = dest.with_name(dest.name + ".migrating")
     shutil.rmtree(work, ignore_errors=True)
     try:
-        build(work, docs)
+        build(work, docs, backup)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -65,3 +65,18 @@ def interrupted_migration(dest: Path) -> Path | None:
     if not dest.exists() and backup.is_file():
         return backup
     return None
+
+
+def erase_from_v1_backup(backup: Path, session_id: str) -> None:
+    """Remove one session from the backup of a migrated first-version store (a deleted session
+    must not live on there). A backup that is gone or cannot be read is left as it is."""
+    try:
+        data = read_json(backup, "first-version backup")
+    except StoreProblem:
+        return
+    table = data.get("sessions") if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        return
+    kept = {k: v for k, v in table.items() if not (isinstance(v, dict) and v.get("id") == session_id)}
+    if len(kept) != len(table):
+        write_atomic(backup, dumps({**data, "sessions": kept}))

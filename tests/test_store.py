@@ -144,7 +144,11 @@ def test_damaged_session_file_is_named_never_overwritten_and_restorable(store_pa
     assert main(["--store", str(store_path), "export", sid]) == 2
     assert str(f) in capsys.readouterr().err
 
-    assert main(["--store", str(store_path), "restore", sid]) == 0
+    if how == "newer":  # not damaged: a newer intake reads it, so restore must not roll it back
+        assert main(["--store", str(store_path), "restore", sid, "--yes"]) == 2
+        assert "not damaged" in capsys.readouterr().err and f.read_bytes() == broken
+        return
+    assert main(["--store", str(store_path), "restore", sid, "--yes"]) == 0
     assert "Restored session" in capsys.readouterr().out
     record = Store(store_path).get(sid)
     assert record.answered == 2  # the version before the last save
@@ -161,7 +165,8 @@ def _state(content):
 def test_restore_without_backup_says_what_to_do(store_path, content, capsys):
     sid = one_session(store_path, content)
     (store_path / "sessions" / f"{sid}.json.bak").unlink()
-    assert main(["--store", str(store_path), "restore", sid]) == 2
+    (store_path / "sessions" / f"{sid}.json").write_text("{")
+    assert main(["--store", str(store_path), "restore", sid, "--yes"]) == 2
     assert "no previous version" in capsys.readouterr().err
 
 

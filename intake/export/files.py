@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from intake.errors import IntakeError
 from intake.export.plan_json import export_json
 from intake.flows.model import Content
 from intake.store import SessionRecord, Store
+from intake.store_files import write_atomic
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read: exports hold client data."""
+def write_private(path: Path, text: str, *, force: bool = False) -> None:
+    """Write a file only its owner can read, whatever the umask or the mode of a file it replaces
+    (exports hold client data), and never over an existing file unless `force`."""
+    if path.exists() and not force:
+        raise IntakeError(f"{path} exists already; nothing was written. Choose another file name, or add --force "
+                          "to replace it.")
+    if path.is_dir():
+        raise IntakeError(f"{path} is a folder; nothing was written. Name a file to write the export to.")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        write_atomic(path, text.encode("utf-8"))  # a new 0600 file renamed over the old one
     except OSError as exc:
         raise IntakeError(f"Cannot write {path}: {exc.strerror}. Choose another file or folder.") from None
 
 
 def export_plan(store: Store, content: Content, record: SessionRecord, path: Path | None,
-                who: str | None = None) -> str:
+                who: str | None = None, *, force: bool = False) -> str:
     """The plan as JSON, written to `path` when given; the export is logged once it has succeeded."""
     text = export_json(content, record)
     if path is not None:
-        write_private(path, text)
+        write_private(path, text, force=force)
     store.log_access("export", record.id, who)
     return text

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from intake.errors import IntakeError
 from intake.export.files import export_plan
 from intake.session import IntakeSession
 from intake.store import SessionRecord
+from intake.store_files import private_dir
 
 
 def export_path(export_dir: Path, record: SessionRecord) -> Path:
@@ -18,9 +18,7 @@ def export_path(export_dir: Path, record: SessionRecord) -> Path:
 
 
 def write_export(session: IntakeSession, path: Path) -> Path:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as exc:
-        raise IntakeError(f"Cannot create the folder {path.parent}: {exc.strerror}.") from None
-    export_plan(session.store, session.content, session.record, path, session.record.counsellor)
+    """Write the export; the caller has asked before replacing an existing file."""
+    private_dir(path.parent)  # every folder created for it is 0700: it holds client data
+    export_plan(session.store, session.content, session.record, path, session.record.counsellor, force=True)
     return path
