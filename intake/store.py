@@ -47,6 +47,7 @@ from intake.store_files import (
 from intake.store_index import SummaryIndex, file_sig
 from intake.store_locks import SessionLock
 from intake.store_log import AccessLog, os_user
+from intake.text_safety import check_name
 from intake.store_migrate import erase_from_v1_backup, interrupted_migration, migrate_v1
 
 Status = Literal["in_progress", "completed"]
@@ -417,6 +418,8 @@ class Store:
     # -- the API -------------------------------------------------------------------------
     def create(self, client_label: str, counsellor: str, state: InterviewState,
                language: Language = "fi", plain: bool = False, *, lock: bool = False) -> SessionRecord:
+        client_label = check_name(client_label, "client label")  # NameProblem says what is wrong
+        counsellor = check_name(counsellor, "counsellor's name")
         now = _now()
         record = SessionRecord(id=uuid.uuid4().hex[:12], client_label=client_label, counsellor=counsellor,
                                language=language, plain=plain, created_at=now, updated_at=now, state=state)

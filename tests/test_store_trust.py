@@ -391,3 +391,28 @@ def test_listing_is_logged_and_an_unknown_id_is_an_error(store_path, content, ca
     assert main(["--store", str(store_path), "delete", sid, "--yes"]) == 0
     assert main(["--store", str(store_path), "log", sid]) == 0  # who handled a deleted session stays answerable
     assert "delete" in capsys.readouterr().out
+
+
+async def test_the_start_screen_lists_a_damaged_session_and_says_how_to_repair_it(store_path, content, tmp_path):
+    from textual.widgets import DataTable
+
+    from intake.screens.app import IntakeApp
+    from intake.screens.dialogs import ErrorDialog
+
+    healthy = one_session(store_path, content)
+    sid = one_session(store_path, content)
+    damage(session_file(store_path, sid))
+    app = IntakeApp(store=Store(store_path), content=content, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one("#sessions", DataTable)
+        rows = {key.value: table.get_row(key) for key in table.rows}
+        assert set(rows) == {healthy, sid}
+        assert "Vahingoittunut" in rows[sid]
+        table.move_cursor(row=table.get_row_index(sid))
+        table.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert f"intake restore {sid}" in app.screen.message
+    assert any(e["action"] == "list" for e in Store(store_path).access_log())
