@@ -51,7 +51,7 @@ HOURS = [3.0, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0]
 def generate(n: int, real: list[Placement], config: MatchingFile, rng: random.Random) -> list[Placement]:
     """n placements with every field random (texts and contacts borrowed from the real catalogue)."""
     skills = sorted({s for p in real for s in p.skills})
-    municipalities = [m.name for m in config.municipalities] + ["Lahti"]   # one the travel table does not know
+    municipalities = [m.name for m in config.municipalities] + ["Atlantis"]   # not a Finnish municipality
     texts = [p.tasks for p in real]
     contact = Contact.model_construct(name="Testi Henkilö", phone=None, email=None)
     out = []

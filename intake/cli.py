@@ -6,6 +6,7 @@ Default paths are worked out here, once, and passed on; nothing else chooses a p
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
 import json
 import sys
@@ -16,6 +17,9 @@ from platformdirs import user_data_path
 from intake.errors import ContentProblem, IntakeError, SessionDamaged, SessionNotFound, StoreProblem
 from intake.flows.loader import ContentError, load_content
 from intake.flows.model import Content
+from intake.settings import export_dir, read_settings, settings_file
+from intake.export.kinds import FORMATS, READERS
+from intake.flows.validate import iso_date
 from intake.text_safety import json_printable, printable
 
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -39,14 +43,22 @@ def parser() -> argparse.ArgumentParser:
                                 "work activity and supported employment.")
     p.add_argument("--store", type=Path, help=f"the session store folder (default: {default_store()})")
     p.add_argument("--content", type=Path, help="the interview content directory (default: the built-in content)")
+    p.add_argument("--export-dir", type=Path, help="where the app writes exports (default: the export_dir setting in "
+                   f"{settings_file()}, else a private folder in your documents)")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="open the app (the default)")
     check = sub.add_parser("check-content", help="check a content directory and summarise it")
     check.add_argument("dir", nargs="?", type=Path)
     lst = sub.add_parser("list", help="list the sessions in the store")
     lst.add_argument("--json", action="store_true", help="print JSON for machines")
-    exp = sub.add_parser("export", help="export a session's plan as JSON")
+    exp = sub.add_parser("export", help="export a session for a reader: the counsellor (the full record as JSON), "
+                         "the client (their own plan) or the placement (only what the host needs)")
     exp.add_argument("session_id")
+    exp.add_argument("--for", dest="reader", choices=READERS, default="counsellor",
+                     help="who the export is for (default: counsellor)")
+    exp.add_argument("--format", dest="fmt", choices=sorted({f for fs in FORMATS.values() for f in fs}),
+                     help="json, md (Markdown) or html (a printable page); default: json for the counsellor, "
+                     "html for the client and the placement")
     exp.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     exp.add_argument("--force", action="store_true", help="replace the file when it exists already")
     log = sub.add_parser("log", help="who opened, changed, exported or deleted sessions, and when")
@@ -63,6 +75,10 @@ def parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="put back the last good version of a damaged session")
     restore.add_argument("session_id")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    imp = sub.add_parser("import", help="read a counsellor's export back into the store (another machine, a "
+                         "colleague taking over)")
+    imp.add_argument("file", type=Path, metavar="FILE.json")
+    imp.add_argument("--replace", action="store_true", help="replace the session with the same id in this store")
     places = sub.add_parser("placements", help="the placement catalogue: list it, or import a county's own list")
     places_sub = places.add_subparsers(dest="placements_command", required=True, metavar="{list,import}")
     plist = places_sub.add_parser("list", help="the placements: built-in and imported")
@@ -79,10 +95,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+    error, day = iso_date(text)
+    if error is None:
+        return day
+    p = error.params
+    if "days" in p:
+        problem = f"there is no such day: {calendar.month_name[p['month']]} {p['year']} has {p['days']} days"
+    elif "month" in p:
+        problem = f"there is no month {p['month']}"
+    else:
+        problem = "not a date"
+    raise argparse.ArgumentTypeError(f"{problem} ({text!r}); write the day as YYYY-MM-DD, e.g. 2026-11-26")
 
 
 def load(content_dir: Path) -> Content:
@@ -144,11 +167,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     content = load(args.content or DEFAULT_CONTENT)
     store = open_store(args)
-    text = export_plan(store, content, store.get(args.session_id), args.output, force=args.force)
+    fmt = args.fmt or FORMATS[args.reader][0]
+    text = export_plan(store, content, store.get(args.session_id), args.output, force=args.force,
+                       reader=args.reader, fmt=fmt)
     if args.output is None:
-        sys.stdout.write(json_printable(text))
+        # Stored text, shown without terminal commands: JSON as escapes that read back the same.
+        sys.stdout.write(json_printable(text) if fmt == "json" else printable(text, keep="\n"))
     else:
-        print(f"Exported session {args.session_id} to {args.output}", file=sys.stderr)
+        print(f"Exported session {args.session_id} for the {args.reader} to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -208,8 +234,14 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    store = open_store(args)
     day = args.completed_before
+    # Before tomorrow takes every session completed so far; a later day is most likely a typing error.
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    if day > tomorrow:
+        raise IntakeError(f"{day} is in the future; purge deletes the sessions completed before the day given, "
+                          f"and {tomorrow} (tomorrow) already takes every session completed so far. "
+                          "Check the date and give a day that has passed, or tomorrow at the latest.")
+    store = open_store(args)
     due = [s for s in store.list(status="completed") if s.updated_at.astimezone().date() < day]
     if not due:
         print(f"No completed sessions last changed before {day}.")
@@ -310,7 +342,7 @@ def cmd_placements_import(args: argparse.Namespace) -> int:
               f"{', '.join(overrides)}")
     unknown = unknown_municipalities(placements, content)
     if unknown:
-        print(f"Warning: {', '.join(unknown)} not in the municipalities of content/matching.yaml: matching cannot "
+        print(f"Warning: {', '.join(unknown)} not in the municipalities of content/municipalities.yaml: matching cannot "
               "work out the journey there, so these placements are not proposed to a client with a journey limit.")
     skills = unknown_skills(placements, content)
     if skills:
@@ -319,19 +351,29 @@ def cmd_placements_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from intake.export.import_plan import import_export
+
+    content = load(args.content or DEFAULT_CONTENT)
+    record = import_export(open_store(args), content, args.file, replace=args.replace)
+    print(printable(f"Imported session {record.id} ({record.client_label}, {record.counsellor}): "
+                    f"{record.answered}/{record.relevant} questions answered."))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from intake.screens.app import IntakeApp
 
     content = load(args.content or DEFAULT_CONTENT)
     store = open_store(args)
-    app = IntakeApp(store=store, content=content)
+    app = IntakeApp(store=store, content=content, export_dir=export_dir(args.export_dir, read_settings(settings_file())))
     app.run()
     return app.return_code or 0
 
 
 COMMANDS = {"run": cmd_run, None: cmd_run, "check-content": cmd_check_content,
             "list": cmd_list, "export": cmd_export, "log": cmd_log, "delete": cmd_delete,
-            "purge": cmd_purge, "restore": cmd_restore, "placements": cmd_placements}
+            "purge": cmd_purge, "restore": cmd_restore, "placements": cmd_placements, "import": cmd_import}
 
 
 def main(argv: list[str] | None = None) -> int:

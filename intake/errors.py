@@ -42,3 +42,7 @@ class SessionDamaged(StoreProblem):
 
 class SessionConflict(IntakeError):
     title = "The session was changed elsewhere"
+
+
+class SessionExists(IntakeError):
+    title = "The session exists already"

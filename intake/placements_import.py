@@ -8,23 +8,32 @@ writes `;`); the delimiter is worked out from the header row.
 
 Every problem is reported at once as `FILE:ROW: column: message`, with rows numbered as a
 spreadsheet shows them (the header is row 1). Nothing here writes anything: the store does.
+
+Refused, besides what the Placement model refuses: rows whose host is a company (the law does
+not allow it, see the allowed_hosts rule in content/rules.yaml), cells a spreadsheet would run
+as a formula when the list is opened again, and control characters. The file is read row by row
+and is limited in size and rows, so memory stays bounded whatever is given.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Iterator, Literal
 
 from pydantic import ValidationError
 
 from intake.errors import IntakeError
+from intake.flows.parse import parse_date
 from intake.flows.placements import Placement
+from intake.flows.rules import AllowedHosts, Rules, RulesFile
 
-Kind = Literal["text", "list", "bool", "numbers"]
+Kind = Literal["text", "list", "bool", "numbers", "dates"]
 
 # column -> (path in the Placement model, kind). The order is the template's.
 COLUMNS: dict[str, tuple[tuple[str, ...], Kind]] = {
@@ -59,6 +68,9 @@ COLUMNS: dict[str, tuple[tuple[str, ...], Kind]] = {
     "days_per_week": (("schedule", "days_per_week"), "numbers"),
     "hours_per_day": (("schedule", "hours_per_day"), "numbers"),
     "times": (("schedule", "times"), "list"),
+    "start_dates": (("start_dates",), "dates"),
+    "min_age": (("ages", "min"), "text"),
+    "max_age": (("ages", "max"), "text"),
     "open_places": (("open_places",), "text"),
     "contact_name": (("contact", "name"), "text"),
     "contact_phone": (("contact", "phone"), "text"),
@@ -66,14 +78,37 @@ COLUMNS: dict[str, tuple[tuple[str, ...], Kind]] = {
 }
 # Columns that may be left out of the file altogether (their fields have defaults).
 OPTIONAL_COLUMNS = frozenset({"tasks_plain_fi", "skills", "adapted_tasks", "accessible_toilet",
-                              "contact_phone", "contact_email"})
+                              "start_dates", "min_age", "max_age", "contact_phone", "contact_email"})
 BY_PATH = {path: column for column, (path, _) in COLUMNS.items()}
 NESTED = ("demands", "support", "accessibility", "schedule", "contact", "tasks")
 
 YES = frozenset({"yes", "true", "kyllä", "kylla", "ja", "1"})
 NO = frozenset({"no", "false", "ei", "nej", "0"})
 BOOL_HINT = "yes or no (also true/false, kyllä/ei)"
+DATE_HINT = "should be a date such as 11.1.2027 or 2027-01-11"
 _DECIMAL_COMMA = re.compile(r"^\s*\d+,\d+\s*$")
+
+# A county's list has hundreds of placements; the limits keep a wrong file from filling the memory
+# (every good row is kept as a model until the store writes them all at once).
+MAX_ROWS = 10_000
+MAX_BYTES = 20 * 1024 * 1024
+
+# The service the catalogue is for: its allowed_hosts rule says why a company cannot host a placement.
+SERVICE = "rehabilitative_work_activity"
+# Finnish and Swedish company forms, written out or abbreviated (Oy, Ab…), as whole words only.
+_COMPANY_FORMS = (r"osakeyhtiö|kommandiittiyhtiö|avoin yhtiö|toiminimi|aktiebolag|kommanditbolag|öppet bolag"
+                  r"|oyj?|abp?|ky|ay|tmi")
+_COMPANY_FORM = re.compile(rf"(?<!\w)(?:{_COMPANY_FORMS})(?!\w)", re.IGNORECASE)
+# In a name the abbreviation comes first or last: "Kouvolan Kauppa Oy", "Oy Yritys Ab", "Tmi Virtanen".
+_COMPANY_NAME = re.compile(rf"^(?:{_COMPANY_FORMS})\.?(?!\w)|(?<!\w)(?:{_COMPANY_FORMS})\.?$", re.IGNORECASE)
+
+# A cell starting with one of these is run as a formula when the list is opened in a spreadsheet
+# (CSV injection); numbers and phone numbers such as -1 or +358 40 123 4567 cannot do harm.
+_FORMULA_START = ("=", "+", "-", "@")
+_HARMLESS = re.compile(r"^[+-][\d\s().,;+-]*$")
+# C0 (tab and line breaks too), DEL and C1; a line break is allowed in the task descriptions only.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_MULTILINE = frozenset({"tasks_fi", "tasks_sv", "tasks_en", "tasks_plain_fi"})
 
 
 class PlacementsImportProblem(IntakeError):
@@ -138,6 +173,12 @@ def _number(item: str) -> str:
     return item.replace(",", ".") if _DECIMAL_COMMA.match(item) else item
 
 
+def _date(item: str) -> str:
+    """A Finnish (11.1.2027) or ISO date as ISO; anything else as it is, for the model to refuse."""
+    error, iso = parse_date(item)
+    return item if error else iso
+
+
 def row_to_dict(cells: dict[str, str]) -> dict[str, Any]:
     """The nested dict for the Placement model; empty cells are left out (defaults, or 'required')."""
     data: dict[str, Any] = {name: {} for name in NESTED}
@@ -150,6 +191,8 @@ def row_to_dict(cells: dict[str, str]) -> dict[str, Any]:
             value = _split(cell)
         elif kind == "numbers":
             value = [_number(item) for item in _split(cell)]
+        elif kind == "dates":
+            value = [_date(item) for item in _split(cell)]
         elif kind == "bool":
             value = _bool(cell)
         else:
@@ -170,7 +213,9 @@ def _column_of(loc: tuple[Any, ...]) -> tuple[str, int | None]:
         if names[:n] in BY_PATH:
             items = [part for part in loc if isinstance(part, int)]
             return BY_PATH[names[:n]], (items[0] if items else None)
-    return ".".join(str(part) for part in loc) or "row", None
+    # A problem of a group of columns as a whole (min_age above max_age) is named by its first column.
+    first = next((column for path, column in BY_PATH.items() if names and path[:len(names)] == names), None)
+    return first or ".".join(str(part) for part in loc) or "row", None
 
 
 def _message(error: dict[str, Any], column: str, item: int | None, cells: dict[str, str]) -> str:
@@ -183,6 +228,8 @@ def _message(error: dict[str, Any], column: str, item: int | None, cells: dict[s
     given = _split(cell)[item] if item is not None and item < len(_split(cell)) else cell
     if COLUMNS.get(column, ((), ""))[1] == "bool" and kind.startswith("bool"):
         text = f"should be {BOOL_HINT}"
+    elif COLUMNS.get(column, ((), ""))[1] == "dates" and kind.startswith("date"):
+        text = DATE_HINT
     else:
         text = error["msg"]
         text = text[0].lower() + text[1:] if text else text
@@ -191,58 +238,110 @@ def _message(error: dict[str, Any], column: str, item: int | None, cells: dict[s
     return f"{where}{given!r}: {text}" if given else text
 
 
-def validate_row(row: int, cells: dict[str, str]) -> tuple[Placement | None, list[RowProblem]]:
+def company_reason(rules: RulesFile | None) -> str:
+    """Why a company cannot host a placement, in the words of the allowed_hosts rule in force today."""
+    rule = Rules(rules).in_force(SERVICE, dt.date.today()).get("allowed_hosts") if rules else None
+    law = f": {rule.explanation.en} ({rule.source.en})" if isinstance(rule, AllowedHosts) else \
+        " (see allowed_hosts in content/rules.yaml)"
+    return f"a company cannot host rehabilitative work activity{law}. Leave the row out, or correct it if the " \
+           "host is not a company"
+
+
+def _company(cells: dict[str, str]) -> tuple[str, str] | None:
+    """The column and the words that make the host a company, if any."""
+    host_type = (cells.get("host_type") or "").strip()
+    if host_type.casefold() == "company":
+        return "host_type", repr(host_type)
+    for column, pattern in (("legal_form", _COMPANY_FORM), ("host", _COMPANY_NAME), ("name", _COMPANY_NAME)):
+        cell = (cells.get(column) or "").strip()
+        found = pattern.search(cell)
+        if found:
+            return column, f"{cell!r}: '{found.group()}' is a company form"
+    return None
+
+
+def _cell_problems(row: int, cells: dict[str, str]) -> list[RowProblem]:
+    """Control characters and cells a spreadsheet would run as formulas, in column order."""
+    problems = []
+    for column, cell in cells.items():
+        control = _CONTROL.search(cell.replace("\n", "") if column in _MULTILINE else cell)
+        if control:
+            problems.append(RowProblem(row, column, f"contains the control character U+{ord(control.group()):04X}, "
+                                                    "which cannot be shown; delete it (retype the cell)"))
+        elif cell.strip().startswith(_FORMULA_START) and not _HARMLESS.match(cell.strip()):
+            problems.append(RowProblem(row, column, f"starts with '{cell.strip()[0]}', which a spreadsheet would "
+                                                    "run as a formula; remove the sign or rephrase the cell"))
+    return problems
+
+
+def validate_row(row: int, cells: dict[str, str], rules: RulesFile | None = None
+                 ) -> tuple[Placement | None, list[RowProblem]]:
+    """The placement of a row, or every problem in it (a refused cell is not also checked by the model)."""
+    problems = _cell_problems(row, cells)
+    company = _company(cells)
+    if company:
+        column, why = company
+        problems.append(RowProblem(row, column, f"{why}: {company_reason(rules)}"))
+    refused = {p.column for p in problems}
     try:
-        return Placement.model_validate(row_to_dict(cells)), []
+        placement = Placement.model_validate(row_to_dict(cells))
     except ValidationError as exc:
-        problems = []
+        placement = None
         seen = set()
         for error in exc.errors():
             column, item = _column_of(error["loc"])
             message = _message(error, column, item, cells)
-            if (column, message) not in seen:
+            if column not in refused and (column, message) not in seen:
                 seen.add((column, message))
                 problems.append(RowProblem(row, column, message))
-        order = list(COLUMNS)
-        problems.sort(key=lambda p: order.index(p.column) if p.column in order else len(order))
-        return None, problems
+    order = list(COLUMNS)
+    problems.sort(key=lambda p: order.index(p.column) if p.column in order else len(order))
+    return (None, problems) if problems else (placement, [])
 
 
-def read_text(path: Path) -> str:
+def _not_utf8(path: Path) -> PlacementsImportProblem:
+    """The problem for a file that is not UTF-8, naming the first line that is not."""
+    with path.open("rb") as f:
+        line = next((n for n, raw in enumerate(f, start=1) if not _is_utf8(raw)), 1)
+    return PlacementsImportProblem(
+        f"{path}:{line}: the file is not UTF-8 text. In Excel, save it as 'CSV UTF-8' "
+        "(CSV UTF-8 (pilkuin erotettu)); nothing was imported.")
+
+
+def _is_utf8(raw: bytes) -> bool:
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PlacementsImportProblem(f"No such file: {path}") from None
-    except IsADirectoryError:
-        raise PlacementsImportProblem(f"{path} is a folder, not a CSV file.") from None
-    except OSError as exc:
-        raise PlacementsImportProblem(f"Cannot read {path}: {exc.strerror or exc}.") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise PlacementsImportProblem(
-            f"{path}:{line}: the file is not UTF-8 text. In Excel, save it as 'CSV UTF-8' "
-            "(CSV UTF-8 (pilkuin erotettu)); nothing was imported.") from None
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
-def parse_csv(text: str, file: str) -> CsvPlacements:
+def parse_csv(text: str, file: str, rules: RulesFile | None = None) -> CsvPlacements:
     """Every row of the text validated; problems for the header, each bad row, and duplicate ids."""
+    return parse_lines(io.StringIO(text.lstrip("\ufeff"), newline=""), file, rules)
+
+
+def parse_lines(lines: Iterator[str], file: str, rules: RulesFile | None = None) -> CsvPlacements:
+    """parse_csv for lines read one at a time (a file opened with newline=''), holding only the good rows."""
     result = CsvPlacements(file)
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    first = next(lines, "")
+    reader = csv.reader(itertools.chain([first], lines), delimiter=_delimiter(first))
     try:
-        records = list(reader)
+        _read_rows(reader, result, rules)
     except csv.Error as exc:
         result.problems.append(RowProblem(reader.line_num, "row", f"cannot be read as CSV: {exc}"))
         result.header_broken = True
-        return result
-    if not records or not any(c.strip() for c in records[0]):
+    return result
+
+
+def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, rules: RulesFile | None) -> None:
+    header_cells = next(reader, [])
+    if not any(c.strip() for c in header_cells):
         result.problems.append(RowProblem(1, "columns", f"the file has no header row. {expected_columns()}"))
         result.header_broken = True
-        return result
+        return
 
-    header = [c.strip().lower() for c in records[0]]
+    header = [c.strip().lower() for c in header_cells]
     unknown = [c for c in header if c and c not in COLUMNS]
     missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
     doubled = sorted({c for c in header if c and header.count(c) > 1})
@@ -256,20 +355,27 @@ def parse_csv(text: str, file: str) -> CsvPlacements:
     if parts:
         result.problems.append(RowProblem(1, "columns", f"{'; '.join(parts)}. {expected_columns()}"))
         result.header_broken = True
-        return result
+        return
 
     first_row: dict[str, int] = {}
-    for row, record in enumerate(records[1:], start=2):
+    for row, record in enumerate(reader, start=2):
         if not any(c.strip() for c in record):
             continue  # an empty row (Excel leaves them at the end)
         result.rows += 1
+        if result.rows > MAX_ROWS:
+            result.problems.append(RowProblem(row, "rows", f"the file has more than {MAX_ROWS:,} placements; split it "
+                                              "into smaller files and import them one after the other"))
+            result.header_broken = True
+            return
         extra = [c for c in record[len(header):] if c.strip()]
         if extra:
             result.problems.append(RowProblem(row, "row", f"{len(record)} cells, but the header has {len(header)} "
                                               "columns (is a list separated with the delimiter? quote the cell)"))
             continue
-        cells = {name: value for name, value in zip(header, record) if name}
-        placement, problems = validate_row(row, cells)
+        # Line breaks inside a cell as Excel (CR LF) or an old Mac (CR) writes them are one line break.
+        cells = {name: value.replace("\r\n", "\n").replace("\r", "\n")
+                 for name, value in zip(header, record) if name}
+        placement, problems = validate_row(row, cells, rules)
         if placement is not None and placement.id in first_row:
             problems = [RowProblem(row, "id", f"'{placement.id}' is already on row {first_row[placement.id]}")]
         if problems:
@@ -280,12 +386,27 @@ def parse_csv(text: str, file: str) -> CsvPlacements:
         result.placements.append((row, placement))
     if result.rows == 0:
         result.problems.append(RowProblem(1, "rows", "the file has a header but no placements"))
-    return result
 
 
-def read_placements_csv(path: Path, file: str | None = None) -> CsvPlacements:
-    """Read and validate a county's placement list. `file` is the name used in messages."""
-    return parse_csv(read_text(path), file or str(path))
+def read_placements_csv(path: Path, file: str | None = None, rules: RulesFile | None = None) -> CsvPlacements:
+    """Read and validate a county's placement list. `file` is the name used in messages;
+    `rules` (content/rules.yaml) gives the legal reason a company row is refused."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise PlacementsImportProblem(
+                f"{path} has {size:,} bytes; a placement list may have at most {MAX_BYTES:,} bytes (a county's "
+                "list has hundreds of placements). Is it the right file? Split a longer list into smaller files.")
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return parse_lines(f, file or str(path), rules)
+    except FileNotFoundError:
+        raise PlacementsImportProblem(f"No such file: {path}") from None
+    except IsADirectoryError:
+        raise PlacementsImportProblem(f"{path} is a folder, not a CSV file.") from None
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
+    except OSError as exc:
+        raise PlacementsImportProblem(f"Cannot read {path}: {exc.strerror or exc}.") from None
 
 
 def template_rows(placements: list[Placement]) -> list[list[str]]:
@@ -296,7 +417,7 @@ def template_rows(placements: list[Placement]) -> list[list[str]]:
             return ""
         if kind == "bool":
             return "yes" if value else "no"
-        if kind in ("list", "numbers"):
+        if kind in ("list", "numbers", "dates"):
             return ";".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
         return str(value)
 
@@ -343,8 +464,10 @@ def catalogue_entries(store: Any, content: Any) -> list[CatalogueEntry]:
 
 
 def unknown_municipalities(placements: list[Placement], content: Any) -> list[str]:
-    """Municipalities not in content/matching.yaml: matching cannot work out the journey to them."""
-    known = {m.name.casefold() for m in content.matching.municipalities} if content.matching else set()
+    """Municipalities not in content/municipalities.yaml (by their Finnish or Swedish name): matching
+    cannot work out the journey to them."""
+    municipalities = content.matching.municipalities if content.matching else []
+    known = {name.casefold() for m in municipalities for name in (m.name, m.name_sv) if name}
     found: dict[str, str] = {}
     for p in placements:
         if p.municipality.casefold() not in known:

@@ -126,18 +126,26 @@ class IntakeSession:
         self.interview.state.decisions = PlanDecisions.model_validate({**current, **changes, "agreed": None})
         self.save()
 
+    @property
+    def placements(self) -> list[Placement]:
+        """The merged catalogue (built-in and imported) that matching, the plan and the exports share."""
+        return catalogue_placements(self.store, self.content)
+
     def plan(self) -> Plan:
         return PlanBuilder(self.interview, self.texts, self.record.client_label, self.record.counsellor,
-                           self.rules).build()
+                           self.rules, self.placements).build()
 
-    def agree(self, at: dt.datetime | None = None) -> Plan:
-        """Record that both agree on the plan, when it has no issues; returns the plan either way."""
+    def agree(self, at: dt.datetime | None = None, reason: str | None = None) -> Plan:
+        """Record that both agree on the plan, when the law leaves nothing to fix and any departure from
+        guidance has its reason recorded; returns the plan either way."""
         self._writable()
         plan = self.plan()
-        if not plan.issues:
+        reason = (reason or "").strip() or None
+        departs = any(not i.blocking for i in plan.issues)
+        if not any(i.blocking for i in plan.issues) and (reason or not departs):
             self.interview.state.decisions.agreed = Agreement(
                 at=at or dt.datetime.now(dt.timezone.utc), client=self.record.client_label,
-                counsellor=self.holder)
+                counsellor=self.holder, guidance_reason=reason if departs else None)
             self.save()
             self.store.log_access("agree", self.record.id, self.holder)
             plan = self.plan()

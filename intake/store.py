@@ -30,7 +30,14 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from intake.errors import SessionConflict, SessionDamaged, SessionLocked, SessionNotFound, StoreProblem
+from intake.errors import (
+    SessionConflict,
+    SessionDamaged,
+    SessionExists,
+    SessionLocked,
+    SessionNotFound,
+    StoreProblem,
+)
 from intake.flows.engine import InterviewState
 from intake.flows.placements import Placement
 from intake.flows.text import Language
@@ -456,6 +463,24 @@ class Store:
         if record.id not in self._changed:
             self._changed.add(record.id)
             self.log.write("change", record.id, who or record.counsellor)
+        return record
+
+    def adopt(self, record: SessionRecord, *, replace: bool = False, who: str | None = None) -> SessionRecord:
+        """Take in a session made elsewhere (`intake import`) under its own id: a session with that id
+        is replaced only with `replace` (as its next revision; a damaged one is kept aside first)."""
+        path = self.session_file(record.id)
+        with self._editing(record.id, who or self.user):
+            revision = 0
+            if path.exists():
+                if not replace:
+                    raise SessionExists(f"Session {record.id} is in this store already; nothing was imported. "
+                                        "Add --replace to put the imported version in its place.")
+                try:
+                    revision = self._revision_on_disk(record.id) + 1
+                except SessionDamaged:
+                    _keep_damaged(path)
+            record = self._write(record.model_copy(update={"revision": revision}), new=not path.exists())
+            self.log.write("import", record.id, who or self.user)
         return record
 
     def list(self, text: str | None = None, status: Status | None = None) -> list[SessionSummary]:

@@ -27,8 +27,8 @@ from pathlib import Path
 from intake.errors import StoreProblem
 from intake.store_files import ShortLock, append_line, dumps, read_bytes, read_json, write_atomic
 
-ACTIONS = ("create", "open", "open-read-only", "list", "change", "agree", "export", "delete", "purge", "restore",
-           "migrate")
+ACTIONS = ("create", "open", "open-read-only", "list", "change", "agree", "export", "export-client",
+           "export-placement", "delete", "purge", "restore", "migrate", "import")
 GENESIS = hashlib.sha256(b"").hexdigest()
 
 

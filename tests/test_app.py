@@ -136,15 +136,20 @@ async def test_whole_interview_quit_resume_finish_export(content, store_path, tm
         assert "Asiakas: Tietokoneet ja digilaitteet, Keittiö ja kahvila" in answers
 
         await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert await pilot.click("#choice-counsellor")  # the export asks for its reader
         await app.workers.wait_for_complete()
         await pilot.pause()
         files = list((tmp_path / "exports").glob("*.json"))
-        assert len(files) == 1 and files[0].name.startswith("T-1-")
+        sid = app.screen.session.record.id
+        assert len(files) == 1 and files[0].name.startswith(f"intake-{sid}-counsellor-")  # not the label
         assert str(files[0]) in str(summary.query_one("#export-result").content)
         assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
 
         # Exporting again asks before replacing the file.
         assert await pilot.click("#export")
+        await pilot.pause()
+        assert await pilot.click("#choice-counsellor")
         await pilot.pause()
         assert await pilot.click("#dialog-yes")
         await app.workers.wait_for_complete()
@@ -281,6 +286,8 @@ async def test_export_failure_opens_error_dialog(content, store_path, tmp_path):
         await start_intake(pilot)
         await answers_after_interview(pilot)
         await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert await pilot.click("#choice-counsellor")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ErrorDialog)

@@ -46,7 +46,7 @@ SIZE = (120, 40)
 # Espoo and goes by bus, 3 days a week, 4 hours a day.
 CHOICES: dict[str, Any] = {
     "referral": "employment_services",
-    "benefit": "labour_market_subsidy",
+    "benefit": ["labour_market_subsidy"],
     "consent_record": "all_needed",
     "orientation": "forward",
     "pref_setting": "indoors",
@@ -76,6 +76,11 @@ CHOICES: dict[str, Any] = {
     "preferred_start": "2026-10-01",
 }
 INTEREST_LIKES = {"s": 5, "c": 4, "i": 3}  # the social area strongest, then conventional
+
+
+# A visit is agreed for a day to come (a day that has passed is refused).
+VISIT = dt.date.today() + dt.timedelta(days=30)
+VISIT_TYPED = f"{VISIT.day}.{VISIT.month}.{VISIT.year}"
 
 
 def valid_value(step, content: Content) -> Any:
@@ -229,13 +234,13 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
         assert app.screen.query_one("#visit-date", Input).value == "31.2.2026"
-        await pilot.press("ctrl+u", *"15.9.2026", "enter")
+        await pilot.press("ctrl+u", *VISIT_TYPED, "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen is screen
         visited = proposals[1].placement.id
-        assert screen.session.interview.state.decisions.visits == {visited: dt.date(2026, 9, 15)}
-        assert "Tutustumiskäynti 15.9.2026" in str(screen.query_one("#proposals", OptionList)
+        assert screen.session.interview.state.decisions.visits == {visited: VISIT}
+        assert f"Tutustumiskäynti {VISIT_TYPED}" in str(screen.query_one("#proposals", OptionList)
                                                    .get_option(visited).prompt)
 
         # None yet: back to the start screen; opening the session again returns here.
@@ -245,7 +250,7 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         await open_first_session(pilot)
         screen = app.screen
         assert isinstance(screen, MatchingScreen)
-        assert screen.session.interview.state.decisions.visits == {visited: dt.date(2026, 9, 15)}
+        assert screen.session.interview.state.decisions.visits == {visited: VISIT}
 
         # Choose the one visited: on to the plan, with the schedule it offers.
         await pilot.press("down", "f9")
@@ -299,7 +304,7 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         assert "1.10.2026 – 1.4.2027" in body                   # six months
         assert "Liisa Omatyöntekijä" in body
         assert "Oppia opastamaan ikäihmisiä digilaitteissa." in body
-        assert "Tutustumiskäynti 15.9.2026" in body
+        assert f"Tutustumiskäynti {VISIT_TYPED}" in body
         assert "Toimintaraha arviolta 9,00 € päivässä" in body
         discuss = plan_screen.query(".discuss")
         assert len(discuss) == 1 and "Mieliala" in str(discuss.first().content)
@@ -319,6 +324,8 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         summary = app.screen
         assert isinstance(summary, SummaryScreen)
         await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert await pilot.click("#choice-counsellor")
         await app.workers.wait_for_complete()
         await pilot.pause()
         # The summary leads back to the plan, where they left off.
@@ -403,7 +410,7 @@ async def test_section_summary_is_said_back_corrected_and_confirmed(store_path, 
         await pilot.press("up", "enter")
         await pilot.pause()
         assert not screen.step.is_confirm
-        assert screen.step.key == "consent_record"   # the one before the latest
+        assert screen.step.key == "contact_person"   # the one before the latest
         # Answer it again (the same, highlighted): back to the summary, still to be confirmed.
         await pilot.press("enter")
         await pilot.pause()

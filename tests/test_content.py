@@ -134,6 +134,8 @@ def random_value(step: Step, rng: random.Random) -> Any:
         return rng.randint(int(q.min if q.min is not None else 0), int(q.max if q.max is not None else 100))
     if isinstance(q, DateQuestion):
         low, high = q.min or dt.date(2020, 1, 1), q.max or dt.date(2030, 12, 31)
+        if q.not_after == "today":
+            high = min(high, dt.date.today())
         return (low + dt.timedelta(days=rng.randint(0, (high - low).days))).isoformat()
     return rng.random() < 0.5  # yes/no
 

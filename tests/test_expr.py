@@ -384,3 +384,45 @@ def test_yes_no_never_equals_a_number():
     assert ev("x == 1", x=True) is False
     assert ev("x != 1", x=True) is True
     assert ev("x == true", x=True) is True
+
+
+# --- limits and wording ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [
+    "(" * 300 + "x == 1" + ")" * 300,
+    "x in " + "[" * 300 + "1" + "]" * 300,
+    "not " * 200 + "x",
+], ids=["brackets", "lists", "not"])
+def test_deep_nesting_is_a_condition_error_not_a_recursion_error(source: str) -> None:
+    with pytest.raises(ConditionError, match="nested too deeply inside one another"):
+        expr.parse(source)
+
+
+def test_nesting_as_deep_as_real_conditions_is_fine() -> None:
+    assert ev("(" * 10 + "x == 1" + ")" * 10, x=1) is True
+    assert ev("not " * 10 + "x", x=True) is True
+
+
+def test_a_too_long_condition_is_refused_before_it_is_parsed() -> None:
+    source = "(" * 5000 + "x == 1" + ")" * 5000
+    with pytest.raises(ConditionError) as info:
+        expr.parse(source)
+    assert str(info.value) == (f"the condition has {len(source):,} characters; at most {expr.MAX_LENGTH:,} are "
+                               "allowed. Write it more simply, or split the question")
+
+
+@pytest.mark.parametrize(("source", "why"), [
+    ("x = 1", "column 3: a single '=': write == to compare"),
+    ("x == 'a", "column 6: the text starting with ' has no closing '"),
+    ("X == 1", "column 1: 'X': question ids are written in small letters"),
+    ("(x == 1", "column 7: the condition ends too early; ')' should follow"),
+    ("x ==", "column 3: the condition ends too early; a question id, a number or a 'text' should follow"),
+    ("x == 1)", "column 7: ')' is not expected here; expected the end of the condition"),
+    ("x not y", "column 7: 'y' is not expected here; expected 'in'"),
+    ("answered(1)", "column 10: '1' is not expected here; expected a question id"),
+])
+def test_syntax_errors_are_said_for_a_content_editor(source: str, why: str) -> None:
+    with pytest.raises(ConditionError) as info:
+        expr.parse(source)
+    assert str(info.value) == f"cannot read the condition {source!r} at {why}"

@@ -176,3 +176,110 @@ def test_summary_lines_name_only_earlier_questions(content_copy):
         "the condition refers to 'reasn', which is not an earlier question",
         f"sections/goals.yaml:{start + 5}: section.summary[2].each: 'reason' is not an earlier repeat group",
     ]
+
+
+# -- impossible values, parser wording, limits --------------------------------------------------
+
+
+def test_an_impossible_date_is_reported_with_every_other_problem(content_copy):
+    rules = content_copy / "rules.yaml"
+    date_line = edit(rules, "    valid_from: 2001-09-01\n    source: {fi: Laki kuntouttavasta",
+                     "    valid_from: 2015-02-30\n    source: {fi: Laki kuntouttavasta")
+    key_line = edit(content_copy / "sections" / "background.yaml", "      max_length: 2000\n",
+                    "      max_lenght: 2000\n")
+    found = problems(content_copy)
+    assert f"rules.yaml:{date_line}: service_types[0].valid_from: 2015-02-30 is not a date: February 2015 has 28 days" \
+        in found
+    assert any(p.startswith(f"sections/background.yaml:{key_line}: ") for p in found)
+    assert len(found) == 2
+
+
+@pytest.mark.parametrize(("date", "why"), [
+    ("2024-02-30", "February 2024 has 29 days"),
+    ("2015-04-31", "April 2015 has 30 days"),
+    ("2015-13-01", "there is no month 13"),
+    ("2015-00-10", "there is no month 0"),
+])
+def test_an_impossible_date_says_why(content_copy, date, why):
+    line = edit(content_copy / "rules.yaml", "    valid_from: 2001-09-01\n    source: {fi: Laki kuntouttavasta",
+                f"    valid_from: {date}\n    source: {{fi: Laki kuntouttavasta")
+    assert problems(content_copy) == [f"rules.yaml:{line}: service_types[0].valid_from: {date} is not a date: {why}"]
+
+
+def test_a_scale_with_a_missing_point_is_refused(content_copy):
+    f = content_copy / "scales.yaml"
+    text = f.read_text(encoding="utf-8")
+    points_line = text[:text.index("    points:\n")].count("\n") + 1
+    edit(f, "      - value: 2\n        label: {fi: Kohtalainen vaikeus",
+         "      - value: 5\n        label: {fi: Kohtalainen vaikeus")
+    assert problems(content_copy) == [
+        f"scales.yaml:{points_line}: scales.difficulty_0_4.points: the point values must go up in steps "
+        "of one, but there is no point between 1 and 3; add the missing point or renumber the points"]
+
+
+@pytest.mark.parametrize(("brackets", "message"), [
+    (300, "the condition has brackets, lists or 'not' nested too deeply inside one another; write it more simply"),
+    (5000, "the condition has {length:,} characters; at most 1,000 are allowed. Write it more simply, or split the "
+           "question"),
+])
+def test_deep_brackets_in_a_condition_are_a_located_problem(content_copy, brackets, message):
+    f = content_copy / "sections" / "background.yaml"
+    condition = f"{'(' * brackets}has_worked == true{')' * brackets}"
+    line = edit(f, "      when: has_worked == true\n", f"      when: \"{condition}\"\n")
+    assert problems(content_copy) == [f"sections/background.yaml:{line}: section.questions[4].when: "
+                                      + message.format(length=len(condition))]
+
+
+def test_deeply_nested_yaml_is_a_located_problem(content_copy):
+    f = content_copy / "texts.yaml"
+    lines = f.read_text(encoding="utf-8").count("\n")
+    with f.open("a", encoding="utf-8") as out:
+        out.write("  deep.text: " + "[" * 5000 + "]" * 5000 + "\n")
+    [problem] = problems(content_copy)
+    assert problem.startswith(f"texts.yaml:{lines + 1}: yaml: column ")
+    assert problem.endswith(": the values are nested more than 30 deep; check the indentation and the brackets")
+
+
+def test_a_file_with_too_many_values_stops_early(content_copy, monkeypatch):
+    import intake.flows.loader as loader
+
+    monkeypatch.setattr(loader, "MAX_NODES", 100)
+    found = problems(content_copy)
+    assert not any(p.startswith("flow.yaml:") for p in found)  # it has fewer values
+    [texts] = [p for p in found if p.startswith("texts.yaml:")]
+    assert ": yaml: column " in texts and texts.endswith(": the file has more than 100 values; split it (a section "
+                                                         "per file)")
+
+
+def test_a_file_too_large_is_refused_before_it_is_parsed(content_copy):
+    f = content_copy / "texts.yaml"
+    with f.open("a", encoding="utf-8") as out:
+        out.write(("# " + "x" * 98 + "\n") * 11_000)  # 1.1 MB of comments
+    assert problems(content_copy) == [f"texts.yaml:1: the file has {f.stat().st_size:,} bytes; a content file may "
+                                      "have at most 1,048,576. Split it (a section per file)"]
+
+
+def test_an_alias_is_refused(content_copy):
+    f = content_copy / "texts.yaml"
+    line = edit(f, '  answer.yes: {fi: Kyllä, sv: Ja, en: "Yes", plain: {fi: "Kyllä"}}\n',
+                '  answer.yes: &yes {fi: Kyllä, sv: Ja, en: "Yes", plain: {fi: "Kyllä"}}\n  answer.also: *yes\n')
+    [problem] = problems(content_copy)
+    assert problem.startswith(f"texts.yaml:{line + 1}: yaml: column 16: an alias ('*yes'): write the value out")
+
+
+@pytest.mark.parametrize(("old", "new", "shift", "message"), [
+    ("      min_entries: 1\n", "      min_entries: [1\n", 0, "the list that starts here with '[' has no closing ']'"),
+    ("      min_entries: 1\n", "      min_entries 1\n", 0, "a ':' is missing after the key (a text that goes on to "
+                                                         "the next line must be indented more than its key)"),
+    ("      min_entries: 1\n", "      min_entries: 'one\n", 0, "the quoted text that starts here has no closing quote"),
+    ("      min_entries: 1\n", "      min_entries: 1\n      min_entries: 2\n", 1,
+     "the key \"min_entries\" is given twice in the same place"),
+    ("      min_entries: 1\n", "      min_entries: a: 1\n", 0, "a ': ' inside a value; put the whole text in quotes"),
+    ("      min_entries: 1\n", "\tmin_entries: 1\n", 0, "a tab; indent with spaces"),
+    ("      min_entries: 1\n", "      min_entries: @1\n", 0, "'@' cannot start a value; put the text in quotes"),
+])
+def test_yaml_syntax_errors_are_said_for_a_content_editor(content_copy, old, new, shift, message):
+    line = edit(content_copy / "sections" / "goals.yaml", old, new) + shift
+    [problem] = problems(content_copy)
+    assert problem.startswith(f"sections/goals.yaml:{line}: yaml: column ")
+    assert problem.split(": ", 3)[-1] == message

@@ -229,21 +229,21 @@ def test_imported_id_overrides_built_in_and_unknown_municipality_warns(store_pat
     builtin = content.placements[0]
     rows = good_rows()
     override = dict(rows[0], id=builtin.id, name="Uusi nimi", open_places="9")
-    elsewhere = dict(rows[1], id="lahti_park_group", municipality="Lahti")
+    elsewhere = dict(rows[1], id="atlantis_park_group", municipality="Atlantis")
     f = write_csv(tmp_path / "county.csv", [override, elsewhere])
     code, out, _ = run(capsys, "--store", str(store_path), "placements", "import", str(f))
     assert code == 0
     assert f"replace the built-in placement with the same id (the imported one is used): {builtin.id}" in out
-    assert "Warning: Lahti not in the municipalities of content/matching.yaml" in out
+    assert "Warning: Atlantis not in the municipalities of content/municipalities.yaml" in out
 
     store = Store(store_path)
     merged = catalogue_placements(store, content)
     ids = [p.id for p in merged]
     assert len(ids) == len(set(ids)) == len(content.placements) + 1
     assert ids[0] == builtin.id and merged[0].name == "Uusi nimi" and merged[0].open_places == 9
-    assert ids[-1] == "lahti_park_group"
+    assert ids[-1] == "atlantis_park_group"
     catalogue = Catalogue(merged, content.matching)  # the matching step can compile it
-    assert catalogue.by_id["lahti_park_group"] == len(merged) - 1
+    assert catalogue.by_id["atlantis_park_group"] == len(merged) - 1
 
     code, out, _ = run(capsys, "--store", str(store_path), "placements", "list", "--json")
     row = next(r for r in json.loads(out) if r["id"] == builtin.id)
@@ -307,5 +307,142 @@ def test_every_built_in_placement_survives_a_round_trip_through_csv():
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(template_rows(placements))
     found = parse_csv(out.getvalue(), "catalogue.csv")
-    assert found.problems == []
-    assert [p for _, p in found.placements] == placements
+    # The built-in catalogue keeps one company on purpose (matching must say why it is never proposed);
+    # an import refuses it.
+    [company] = [i for i, p in enumerate(placements) if p.host_type == "company"]
+    assert [(p.row, p.column) for p in found.problems] == [(company + 2, "host_type")]
+    assert [p for _, p in found.placements] == placements[:company] + placements[company + 1:]
+
+
+# -- refused: companies, formulas, control characters; limits -----------------------------------
+
+
+def problems_of(tmp_path: Path, rows: list[dict[str, str]], rules=None) -> list[str]:
+    f = write_csv(tmp_path / "county.csv", rows)
+    return read_placements_csv(f, "county.csv", rules).report()
+
+
+@pytest.mark.parametrize(("changes", "column", "form"), [
+    ({"host_type": "company"}, "host_type", "company"),
+    ({"legal_form": "osakeyhtiö (Oy)"}, "legal_form", "osakeyhtiö"),
+    ({"legal_form": "Aktiebolag"}, "legal_form", "Aktiebolag"),
+    ({"legal_form": "Tmi"}, "legal_form", "Tmi"),
+    ({"host": "Kouvolan Kauppa Oy"}, "host", "Oy"),
+    ({"host": "Oy Yritys Ab"}, "host", "Oy"),
+    ({"host": "Tmi Virtanen"}, "host", "Tmi"),
+    ({"name": "Kouvolan Kauppa Oy"}, "name", "Oy"),
+    ({"name": "Varasto, Logistiikka Oyj."}, "name", "Oyj."),
+])
+def test_a_company_row_is_refused_with_the_legal_reason(tmp_path, changes, column, form):
+    from intake.flows.loader import load_content
+
+    rules = load_content(REAL_CONTENT).rules
+    row = dict(good_rows()[0], **changes)  # the host type stays 'association' unless changed
+    [problem] = problems_of(tmp_path, [row], rules)
+    assert problem.startswith(f"county.csv:2: {column}: ")
+    assert f"'{form}'" in problem and "a company cannot host rehabilitative work activity" in problem
+    [rule] = [r for r in rules.rules if r.kind == "allowed_hosts"]
+    assert rule.explanation.en in problem and rule.source.en in problem
+
+
+def test_the_cli_refuses_a_company_row_with_the_reason_from_the_rules(store_path, tmp_path, capsys):
+    rows = good_rows()
+    rows[1] = dict(rows[1], id="kouvola_kauppa", name="Kouvolan Kauppa Oy", legal_form="osakeyhtiö")
+    f = write_csv(tmp_path / "county.csv", rows)
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert code == 2 and out == "" and "nothing was imported" in err
+    [problem] = [line for line in err.splitlines() if line.startswith(f"{f}:")]
+    assert problem.startswith(f"{f}:3: legal_form: 'osakeyhtiö': 'osakeyhtiö' is a company form")
+    assert "Act 189/2001" in problem
+    assert imported_ids(store_path) == []
+
+
+@pytest.mark.parametrize("changes", [
+    {"name": "Joy ry:n kahvila", "host": "Kylän Ayla ry"},
+    {"name": "Abbey Road -kahvila", "host": "Tmipaja ry", "legal_form": "rekisteröity yhdistys (ry)"},
+    {"name": "Kyläkauppa", "host": "Oyster Club ry", "legal_form": "kyläyhdistys"},
+])
+def test_company_words_inside_other_words_are_not_companies(tmp_path, changes):
+    assert problems_of(tmp_path, [dict(good_rows()[0], **changes)]) == []
+
+
+@pytest.mark.parametrize(("column", "cell"), [
+    ("name", "=HYPERLINK(\"http://x.example\",\"Kirpputori\")"),
+    ("host", "+cmd|' /C calc'!A0"),
+    ("contact_name", "@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("tasks_en", "-2+3+cmd|' /C calc'!A0"),
+    ("legal_form", "  =1+2"),
+])
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_refused(tmp_path, column, cell):
+    [problem] = problems_of(tmp_path, [dict(good_rows()[0], **{column: cell})])
+    sign = cell.strip()[0]
+    assert problem == (f"county.csv:2: {column}: starts with '{sign}', which a spreadsheet would run as a formula; "
+                       "remove the sign or rephrase the cell")
+
+
+def test_numbers_and_phone_numbers_with_a_sign_are_not_formulas(tmp_path):
+    row = dict(good_rows()[0], contact_phone="+358 40 111 2223", open_places="-1")
+    assert problems_of(tmp_path, [row]) == [
+        "county.csv:2: open_places: '-1': input should be greater than or equal to 0"]
+    row = dict(row, open_places="+2")
+    assert problems_of(tmp_path, [row]) == []
+
+
+@pytest.mark.parametrize(("column", "cell", "code"), [
+    ("name", "Kirppu\x07tori", "0007"),
+    ("host", "Tikkurilan\tKierrätys ry", "0009"),
+    ("contact_name", "Maija\nEsimerkki", "000A"),
+    ("municipality", "Vantaa\x7f", "007F"),
+    ("tasks_fi", "Lajittelet\x85vaatteita.", "0085"),
+    ("tasks_sv", "\x00", "0000"),
+])
+def test_control_characters_are_refused_naming_the_column(tmp_path, column, cell, code):
+    found = problems_of(tmp_path, [dict(good_rows()[0], **{column: cell})])
+    assert found == [f"county.csv:2: {column}: contains the control character U+{code}, which cannot be shown; "
+                     "delete it (retype the cell)"]
+
+
+def test_line_breaks_in_task_texts_are_kept_whatever_the_line_ending(tmp_path):
+    row = dict(good_rows()[0], tasks_fi="Ensimmäinen rivi.\r\nToinen rivi.\rKolmas rivi.")
+    f = write_csv(tmp_path / "county.csv", [row])
+    [(_, placement)] = read_placements_csv(f).placements
+    assert placement.tasks.fi == "Ensimmäinen rivi.\nToinen rivi.\nKolmas rivi."
+    old_mac = tmp_path / "old-mac.csv"
+    old_mac.write_bytes(f.read_bytes().replace(b"\r\n", b"\r"))
+    found = read_placements_csv(old_mac)
+    assert found.problems == [] and [p.id for _, p in found.placements] == [row["id"]]
+
+
+def test_not_utf8_names_the_line(tmp_path, store_path, capsys):
+    rows = good_rows()
+    f = write_csv(tmp_path / "ansi.csv", rows)
+    f.write_bytes(f.read_bytes().replace("Forssan seurakunta".encode(), "Forssan seurakunta ä".encode("cp1252")))
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert code == 2 and f"{f}:3: the file is not UTF-8 text" in err
+
+
+def test_too_many_rows_stop_the_reading_and_nothing_is_imported(store_path, tmp_path, capsys, monkeypatch):
+    import intake.placements_import as imp
+
+    monkeypatch.setattr(imp, "MAX_ROWS", 2)
+    rows = good_rows() + [dict(good_rows()[0], id=f"extra_{i}") for i in range(3)]
+    f = write_csv(tmp_path / "county.csv", rows)
+    found = read_placements_csv(f, "county.csv")
+    assert found.header_broken and len(found.placements) == 2
+    assert found.report() == ["county.csv:4: rows: the file has more than 2 placements; split it into smaller files "
+                              "and import them one after the other"]
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(f), "--skip-bad")
+    assert code == 2 and out == "" and "nothing was imported" in err
+    assert imported_ids(store_path) == []
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(store_path, tmp_path, capsys, monkeypatch):
+    import intake.placements_import as imp
+
+    f = write_csv(tmp_path / "county.csv", good_rows())
+    monkeypatch.setattr(imp, "MAX_BYTES", f.stat().st_size - 1)
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert code == 2 and out == ""
+    assert f"{f} has {f.stat().st_size:,} bytes; a placement list may have at most {imp.MAX_BYTES:,} bytes" in err
+    assert "Split a longer list into smaller files" in err
+    assert imported_ids(store_path) == []

@@ -28,7 +28,7 @@ SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "expor
 ASIAKAS_X = {
     "reason": "Selkä ei kestä rakennustöitä, ja mieliala on ollut matala. Haluan tekemistä.",
     "referral": "employment_services",
-    "benefit": "labour_market_subsidy",
+    "benefit": ["labour_market_subsidy"],
     "months_unemployed": 30,
     "education": "vocational",
     "physical_health@client": 3, "physical_health@counsellor": 3,
@@ -81,6 +81,9 @@ def answer_all(target) -> None:
     interview = getattr(target, "interview", target)
     rng = random.Random(0)
     while (step := interview.current()) is not None:
+        if step.question is not None and step.question.id == "due":
+            assert target.skip() is None  # no target date: one would have to fall within each test's period
+            continue
         assert target.answer(value_for(step, rng)) is None, step.key
 
 

@@ -4,6 +4,7 @@ log whose tampering shows."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -233,7 +234,8 @@ def test_delete_and_purge_leave_no_copy_of_the_client(store_path, content, how):
     if how == "delete":
         assert main(["--store", str(store_path), "delete", sid, "--yes"]) == 0
     else:
-        assert main(["--store", str(store_path), "purge", "--completed-before", "2999-01-01", "--yes"]) == 0
+        tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+        assert main(["--store", str(store_path), "purge", "--completed-before", tomorrow, "--yes"]) == 0
     assert SENTINEL.encode() not in everything_in(store_path)
     assert not list(store_path.rglob(f"*{sid}*"))
     assert [x.id for x in Store(store_path).list()] == [other.record.id]  # the other client is untouched

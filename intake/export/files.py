@@ -1,12 +1,14 @@
-"""Writing exports: files readable by their owner only, and every export in the access log."""
+"""Writing exports: files readable by their owner only, and every export in the access log with its reader."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from intake.errors import IntakeError
-from intake.export.plan_json import export_json
+from intake.export.kinds import LOG_ACTION, Format, Reader
+from intake.export.readers import render
 from intake.flows.model import Content
+from intake.session import catalogue_placements
 from intake.store import SessionRecord, Store
 from intake.store_files import write_atomic
 
@@ -26,10 +28,11 @@ def write_private(path: Path, text: str, *, force: bool = False) -> None:
 
 
 def export_plan(store: Store, content: Content, record: SessionRecord, path: Path | None,
-                who: str | None = None, *, force: bool = False) -> str:
-    """The plan as JSON, written to `path` when given; the export is logged once it has succeeded."""
-    text = export_json(content, record)
+                who: str | None = None, *, force: bool = False, reader: Reader = "counsellor",
+                fmt: Format | None = None) -> str:
+    """The export for `reader`, written to `path` when given; logged with its reader once it has succeeded."""
+    text = render(content, record, reader, fmt, placements=catalogue_placements(store, content))
     if path is not None:
         write_private(path, text, force=force)
-    store.log_access("export", record.id, who)
+    store.log_access(LOG_ACTION[reader], record.id, who)
     return text

@@ -10,9 +10,11 @@ import datetime as dt
 from typing import Any, Literal
 
 from intake.flows.base import Record
+from intake.flows.decisions import PlanDecisions
 from intake.flows.display import Texts
 from intake.flows.engine import Interview, Role
 from intake.flows.model import Content
+from intake.flows.placements import Placement
 from intake.flows.plan import Plan, PlanBuilder
 from intake.flows.rules import Rules
 from intake.flows.text import Language
@@ -47,6 +49,7 @@ class ExportedSession(Record):
     client_label: str
     counsellor: str
     language: Language
+    plain: bool = False
     created_at: dt.datetime
     updated_at: dt.datetime
     status: Status
@@ -60,10 +63,15 @@ class PlanExport(Record):
     exported_at: dt.datetime
     session: ExportedSession
     sections: list[ExportedSection]
+    # What was decided after the questions (placement, visits, schedule), so that `intake import`
+    # can continue the session where it was left.
+    decisions: PlanDecisions = PlanDecisions()
     plan: Plan | None = None  # only once both parties have agreed it
 
 
-def build_export(content: Content, record: SessionRecord, now: dt.datetime | None = None) -> PlanExport:
+def build_export(content: Content, record: SessionRecord, now: dt.datetime | None = None,
+                 placements: list[Placement] | None = None) -> PlanExport:
+    """`placements`: the merged catalogue the plan's placement is chosen from (PlanBuilder)."""
     interview = Interview(content, record.state)
     texts = Texts(content, record.language)
     by_section: dict[str, list[ExportedAnswer]] = {s.id: [] for s in content.sections}
@@ -84,12 +92,12 @@ def build_export(content: Content, record: SessionRecord, now: dt.datetime | Non
     plan = None
     if record.state.decisions.agreed is not None:  # only an agreed plan is exported
         rules = Rules(content.rules) if content.rules else None
-        plan = PlanBuilder(interview, texts, record.client_label, record.counsellor, rules).build()
+        plan = PlanBuilder(interview, texts, record.client_label, record.counsellor, rules, placements).build()
     return PlanExport(
         exported_at=now or dt.datetime.now(dt.timezone.utc),
         session=ExportedSession(
             id=record.id, client_label=record.client_label, counsellor=record.counsellor,
-            language=record.language, created_at=record.created_at, updated_at=record.updated_at,
+            language=record.language, plain=record.plain, created_at=record.created_at, updated_at=record.updated_at,
             status=record.status, flow_id=record.state.flow_id, flow_version=record.state.flow_version,
         ),
         sections=[
@@ -97,9 +105,10 @@ def build_export(content: Content, record: SessionRecord, now: dt.datetime | Non
                             relevant=progress[s.id].relevant, answers=by_section[s.id])
             for s in content.sections
         ],
+        decisions=record.state.decisions,
         plan=plan,
     )
 
 
-def export_json(content: Content, record: SessionRecord) -> str:
-    return build_export(content, record).model_dump_json(indent=2) + "\n"
+def export_json(content: Content, record: SessionRecord, placements: list[Placement] | None = None) -> str:
+    return build_export(content, record, placements=placements).model_dump_json(indent=2) + "\n"

@@ -15,6 +15,7 @@ class Agreement(BaseModel):
     at: dt.datetime
     client: str = Field(description="The client's label, as the client agreed")
     counsellor: str
+    guidance_reason: str | None = Field(None, description="Why the plan departs from guidance, when it does")
 
 
 class PlanDecisions(BaseModel):

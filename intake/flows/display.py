@@ -31,6 +31,7 @@ LABEL_SOURCES = {
     "restrictions": ("restrictions",),
     "with": ("pref_works_with",),
     "offered": ("wish_times", "languages"),
+    "mode": ("transport",),
 }
 
 
@@ -97,7 +98,7 @@ class Texts:
             if step is None or answer is None or answer.skipped:
                 missing = True
                 return ""
-            return self.value(step, answer.value)
+            return self.value(step, answer.value, in_summary=True)
 
         text = PLACEHOLDER.sub(put, template)
         return None if missing else text
@@ -113,8 +114,8 @@ class Texts:
         day = dt.date.fromisoformat(value) if isinstance(value, str) else value
         return f"{day.day}.{day.month}.{day.year}" if self.language != "en" else day.isoformat()
 
-    def value(self, step: Step, value: Any, skipped: bool = False) -> str:
-        """The answer as a person reads it."""
+    def value(self, step: Step, value: Any, skipped: bool = False, in_summary: bool = False) -> str:
+        """The answer as a person reads it; `in_summary`: as a section summary says it (a choice's summary form)."""
         if skipped or value is None:
             return self("answer.skipped")
         q = step.question
@@ -123,9 +124,9 @@ class Texts:
         if q is None or isinstance(q, YesNo):
             return self("answer.yes" if value else "answer.no")
         if isinstance(q, SingleChoice):
-            return self._choice(q, value)
+            return self._choice(q, value, in_summary)
         if isinstance(q, MultiChoice):
-            return ", ".join(self._choice(q, v) for v in value) or self("answer.none_chosen")
+            return ", ".join(self._choice(q, v, in_summary) for v in value) or self("answer.none_chosen")
         if isinstance(q, ScaleQuestion):
             return self.scale_point(q, value)
         if isinstance(q, NumberQuestion):
@@ -170,6 +171,7 @@ class Texts:
                 return self._choice(q, value)
         return value
 
-    def _choice(self, q: SingleChoice | MultiChoice, value: str) -> str:
+    def _choice(self, q: SingleChoice | MultiChoice, value: str, in_summary: bool = False) -> str:
         choice = next(c for c in q.choices if c.value == value)
-        return choice.text.get(self.language, self.plain)
+        text = choice.summary if in_summary and choice.summary is not None else choice.text
+        return text.get(self.language, self.plain)

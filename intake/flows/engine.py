@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from intake.flows import expr
 from intake.flows.decisions import PlanDecisions
-from intake.flows.model import Content, Question, RepeatGroup, Section
+from intake.flows.model import Content, MultiChoice, Question, RepeatGroup, Section
 from intake.flows.validate import AnswerError, validate
 
 Role = Literal["client", "counsellor"]
@@ -168,6 +168,10 @@ class Interview:
         def add_question(section: Section, q: Question, path: str, group=None, entry=None) -> None:
             for view in q.views:
                 key = f"{path}@{view}" if q.who == "both" else path
+                answer = answers.get(key)
+                if isinstance(q, MultiChoice) and answer is not None and isinstance(answer.value, str):
+                    # Saved when the question was a single choice (the benefit, until 12/2026): one of many.
+                    answers[key] = answer.model_copy(update={"value": [answer.value]})
                 steps.append(Step(key, section, q, view, group, entry))
                 active.values[key] = value(key)
 

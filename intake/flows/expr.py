@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Union
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import LarkError, UnexpectedInput
+from lark import Lark, Token, Transformer, Tree as LarkTree, v_args
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 GRAMMAR = r"""
 ?start: or_expr
@@ -44,6 +44,12 @@ STRING: /'[^']*'/ | /"[^"]*"/
 %import common.WS
 %ignore WS
 """
+
+
+# Real conditions are a line or two, a few brackets deep. The limits turn a runaway one into a
+# message rather than a RecursionError: the tree is walked recursively once it is built.
+MAX_LENGTH = 1000
+MAX_DEPTH = 50   # levels of the parse tree; a pair of brackets adds two or three
 
 
 class ConditionError(ValueError):
@@ -121,12 +127,74 @@ _PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
 @lru_cache(maxsize=4096)
 def parse(source: str) -> Tree:
     """Parse a condition into a tree, or raise ConditionError naming the column."""
+    if len(source) > MAX_LENGTH:
+        raise ConditionError(f"the condition has {len(source):,} characters; at most {MAX_LENGTH:,} are allowed. "
+                             "Write it more simply, or split the question")
     try:
-        return _Build().transform(_PARSER.parse(source))
+        parsed = _PARSER.parse(source)  # LALR: no recursion, however deep the brackets
+        if _depth(parsed) > MAX_DEPTH:
+            raise ConditionError("the condition has brackets, lists or 'not' nested too deeply inside one another; "
+                                 "write it more simply")
+        return _Build().transform(parsed)
     except UnexpectedInput as exc:
-        raise ConditionError(f"cannot read the condition at column {exc.column}: {source!r}") from None
+        raise ConditionError(f"cannot read the condition {source!r} at column {exc.column}: {_why(exc)}") from None
     except LarkError as exc:
         raise ConditionError(f"cannot read the condition {source!r}: {exc}") from None
+
+
+def _depth(tree: LarkTree) -> int:
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, LarkTree))
+    return deepest
+
+
+# What the parser expected next, in words; a group is said when all its terminals were expected.
+_EXPECTED = (
+    ({"NAME", "NUMBER", "STRING"}, "a question id, a number or a 'text'"),
+    ({"NAME"}, "a question id"),
+    ({"COMP"}, "a comparison such as == or >="),
+    ({"IN"}, "'in'"),
+    ({"AND", "OR"}, "'and' or 'or'"),
+    ({"RPAR"}, "')'"),
+    ({"RSQB"}, "']'"),
+    ({"$END"}, "the end of the condition"),
+)
+
+
+def _expected(names: set[str]) -> str:
+    said: list[str] = []
+    covered: set[str] = set()
+    for group, words in _EXPECTED:
+        if group <= names and not group <= covered:
+            said.append(words)
+            covered |= group
+    return ", ".join(said[:-1]) + f" or {said[-1]}" if len(said) > 1 else "".join(said)
+
+
+def _why(exc: UnexpectedInput) -> str:
+    """What is wrong at the column, for a content editor rather than in the parser's terms."""
+    if isinstance(exc, UnexpectedCharacters):
+        char = exc.char
+        if char in "'\"":
+            return f"the text starting with {char} has no closing {char}"
+        if char == "=":
+            return "a single '=': write == to compare"
+        if char.isupper():
+            return f"'{char}': question ids are written in small letters"
+        found = f"'{char}' cannot be used here"
+        names = set(exc.allowed or ())
+    elif isinstance(exc, UnexpectedToken) and exc.token.type == "$END":
+        return f"the condition ends too early; {_expected(set(exc.expected)) or 'more'} should follow"
+    elif isinstance(exc, UnexpectedToken):
+        found = f"'{exc.token}' is not expected here"
+        names = set(exc.expected)
+    else:
+        return "the condition ends too early"
+    expected = _expected(names)
+    return f"{found}; expected {expected}" if expected else found
 
 
 def refs(tree: Tree) -> list[Ref]:

@@ -7,13 +7,18 @@ across files (unique ids, scale names, conditions on earlier questions).
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from intake.flows import expr
 from intake.flows.model import (
@@ -30,7 +35,7 @@ from intake.flows.model import (
     MultiChoice,
     PLACEHOLDER,
 )
-from intake.flows.placements import MatchingFile, Placement, PlacementsFile
+from intake.flows.placements import MatchingFile, MunicipalitiesFile, Placement, PlacementsFile
 from intake.flows.rules import RulesFile
 from intake.flows.scoring import AREAS, ScoringFile, SuggestionsFile
 
@@ -41,7 +46,14 @@ RULES_FILE = "rules.yaml"
 SCORING_FILE = "scoring.yaml"
 SUGGESTIONS_FILE = "suggestions.yaml"
 MATCHING_FILE = "matching.yaml"
+MUNICIPALITIES_FILE = "municipalities.yaml"
 PLACEMENTS_DIR = "placements"
+
+# Far above the real content (the largest file has 71 kB and 3,700 values, nested 9 deep), low enough
+# that a wrong or hostile file is refused in a moment instead of using minutes and gigabytes.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NODES = 50_000
+MAX_DEPTH = 30
 
 
 @dataclass(frozen=True)
@@ -90,15 +102,52 @@ class _Doc:
         return line
 
 
+class _Composer(Composer):
+    """Counts the values of a file, so that a huge one stops early, and refuses aliases (*name),
+    which would let a small file expand to a huge one. The depth is YAML.max_depth's."""
+
+    def __init__(self, loader: Any = None):
+        super().__init__(loader)
+        self.nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            raise ComposerError(None, None, f"alias '*{event.anchor}'", event.start_mark)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ComposerError(None, None, "too many values", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _Constructor(RoundTripConstructor):
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return node.value  # an impossible date such as 2015-02-30: the model's check names it
+
+
+_Constructor.add_default_constructor("timestamp")
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.max_depth = MAX_DEPTH
+    yaml.Composer = _Composer
+    yaml.Constructor = _Constructor
     return yaml
 
 
 def _read(path: Path, root: Path, problems: list[Problem]) -> _Doc | None:
     label = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(label, 1, "", f"the file has {size:,} bytes; a content file may have at most "
+                                                  f"{MAX_FILE_BYTES:,}. Split it (a section per file)"))
+            return None
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.append(Problem(label, 0, "", "file not found"))
@@ -109,14 +158,54 @@ def _read(path: Path, root: Path, problems: list[Problem]) -> _Doc | None:
     try:
         data = _yaml().load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        problems.append(Problem(label, line, "yaml", f"{exc.problem or exc.context}"))
+        line, message = _yaml_mistake(exc)
+        problems.append(Problem(label, line, "yaml", message))
         return None
     except YAMLError as exc:
         problems.append(Problem(label, 0, "yaml", str(exc)))
         return None
     return _Doc(path, label, data)
+
+
+# The parser's words for the common mistakes -> the words for a content editor. `True` when the
+# mistake starts where the parser's context began (the key, quote or bracket), not where it noticed.
+_YAML_MISTAKES: tuple[tuple[str, bool, str], ...] = (
+    ("could not find expected ':'", True, "a ':' is missing after the key (a text that goes on to the next "
+                                          "line must be indented more than its key)"),
+    ("mapping values are not allowed here", False, "a ': ' inside a value; put the whole text in quotes"),
+    ("found character '\\t'", False, "a tab; indent with spaces"),
+    ("that cannot start any token", False, "{quoted} cannot start a value; put the text in quotes"),
+    ("found unexpected end of stream", True, "the quoted text that starts here has no closing quote"),
+    ("expected ',' or ']'", True, "the list that starts here with '[' has no closing ']'"),
+    ("expected ',' or '}'", True, "the '{{' here has no closing '}}'"),
+    ("but found '<scalar>'", False, "text after a value: put the whole text in quotes, or check the indentation"),
+    ("expected <block end>", False, "the indentation does not match the lines above"),
+    ("did not find expected", False, "the indentation does not match the lines above"),
+    ("found duplicate key", False, "the key {quoted} is given twice in the same place"),
+    ("found unknown escape character", False, "{quoted} after a backslash inside double quotes; write \\\\ for a "
+                                              "backslash, or use single quotes"),
+    ("maximum depth of data structure exceeded", False, "the values are nested more than {max_depth} deep; "
+                                                        "check the indentation and the brackets"),
+    ("too many values", False, "the file has more than {max_nodes:,} values; split it (a section per file)"),
+    ("alias '*", False, "an alias ({quoted}): write the value out; aliases are not used in content files"),
+)
+
+
+def _yaml_mistake(exc: MarkedYAMLError) -> tuple[int, str]:
+    """The line and the message for a YAML error, said for a content editor."""
+    problem = exc.problem or exc.context or "the YAML cannot be read"
+    for words, at_context, message in _YAML_MISTAKES:
+        if words in problem:
+            mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
+            quoted = re.search(r"'[^']*'|\"[^\"]*\"", problem)  # the character, key or alias it names
+            text = message.format(quoted=quoted.group(0) if quoted else "", max_depth=MAX_DEPTH, max_nodes=MAX_NODES)
+            break
+    else:
+        mark = exc.problem_mark or exc.context_mark
+        text = f"{problem} ({exc.context})" if exc.context and exc.problem else problem
+    if mark is None:
+        return 0, text
+    return mark.line + 1, f"column {mark.column + 1}: {text}"
 
 
 def _location(loc: tuple[Any, ...], data: Any) -> str:
@@ -155,8 +244,28 @@ def _validate(doc: _Doc, model: type[BaseModel], problems: list[Problem]) -> Bas
                            f"(one of: {err['ctx']['expected_tags']})")
             elif err["type"] == "missing":
                 message = f"missing key '{loc[-1]}'" if loc else "missing key"
+            elif err["type"] == "value_error":
+                message = message.removeprefix("Value error, ")  # a model's own check: its words as they are
+            elif err["type"].startswith("date") and isinstance(err["input"], str):
+                message = _not_a_date(err["input"]) or message
             problems.append(doc.problem(loc, message))
         return None
+
+
+def _not_a_date(text: str) -> str | None:
+    """Why a YYYY-MM-DD that YAML read as a date is not one (2015-02-30), or None if that is not the trouble."""
+    found = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if not found:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    if year < 1:
+        return f"{text} is not a date: there is no year 0"
+    if not 1 <= month <= 12:
+        return f"{text} is not a date: there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{text} is not a date: {calendar.month_name[month]} {year} has {days} days"
+    return None
 
 
 def load_content(root: Path) -> Content:
@@ -193,11 +302,14 @@ def load_content(root: Path) -> Content:
     suggestions = _validate(suggestions_doc, SuggestionsFile, problems) if suggestions_doc else None
     matching_doc = _read(root / MATCHING_FILE, root, problems) if (root / MATCHING_FILE).exists() else None
     matching = _validate(matching_doc, MatchingFile, problems) if matching_doc else None
+    if matching and (root / MUNICIPALITIES_FILE).exists():
+        matching = _with_municipalities(matching_doc, matching, root, problems)
     if matching:
         problems.extend(_check_matching(matching_doc, matching, placements))
 
     if flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
         questions = _cross_check(section_docs, scales, problems)
+        problems.extend(_check_sensitive(section_docs))
         if scoring:
             problems.extend(_check_scoring(scoring_doc, scoring, questions))
         if suggestions:
@@ -222,6 +334,24 @@ def load_content(root: Path) -> Content:
     )
 
 
+def _with_municipalities(doc: _Doc, matching: MatchingFile, root: Path, problems: list[Problem]
+                         ) -> MatchingFile | None:
+    """The matching settings with the municipalities of municipalities.yaml (ids unique)."""
+    if matching.municipalities:
+        problems.append(doc.problem(("municipalities",), f"municipalities are listed in {MUNICIPALITIES_FILE}"))
+        return None
+    mdoc = _read(root / MUNICIPALITIES_FILE, root, problems)
+    parsed = _validate(mdoc, MunicipalitiesFile, problems) if mdoc else None
+    if not isinstance(parsed, MunicipalitiesFile):
+        return None
+    seen: set[str] = set()
+    for i, m in enumerate(parsed.municipalities):
+        if m.id in seen:
+            problems.append(mdoc.problem(("municipalities", i, "id"), f"duplicate id '{m.id}'"))
+        seen.add(m.id)
+    return matching.model_copy(update={"municipalities": parsed.municipalities})
+
+
 def _check_matching(doc: _Doc, matching: MatchingFile, placements: list[tuple[_Doc, int, Placement]]
                     ) -> list[Problem]:
     """Journeys name known municipalities, and every placement is in one of them."""
@@ -236,7 +366,7 @@ def _check_matching(doc: _Doc, matching: MatchingFile, placements: list[tuple[_D
     for pdoc, i, placement in placements:
         if placement.municipality.casefold() not in names:
             loc = ("placements", i, "municipality")
-            problems.append(pdoc.problem(loc, f"unknown municipality '{placement.municipality}': add it to {MATCHING_FILE}"))
+            problems.append(pdoc.problem(loc, f"unknown municipality '{placement.municipality}': add it to {MUNICIPALITIES_FILE}"))
     return problems
 
 
@@ -324,6 +454,40 @@ def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile,
             seen[q.id] = (q, group)
         problems.extend(_check_summary(doc, section, seen))
     return seen
+
+
+def _check_sensitive(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
+    """A question in a sensitive domain must say so (the placement export and its leak test rely on the flag):
+    one asked because of a sensitive answer (its notes, its follow-ups) holds that answer's kinds, and every
+    rating on a scale used for a sensitive rating is an assessment of the same sort."""
+    problems = []
+    kinds: dict[str, set[str]] = {}
+    on_sensitive_scale: dict[str, str] = {}
+    for _, section in section_docs:
+        for _, q, _ in _questions(section):
+            kinds[q.id] = set(q.sensitive)
+            if isinstance(q, ScaleQuestion) and q.sensitive:
+                on_sensitive_scale.setdefault(q.scale, q.id)
+    for doc, section in section_docs:
+        for loc, q, _ in _questions(section):
+            for ref in _refs(q.when):
+                missing = kinds.get(ref.name, set()) - set(q.sensitive)
+                if missing:
+                    problems.append(doc.problem(loc + ("id",), (
+                        f"'{q.id}' is asked because of the sensitive answer '{ref.name}', so it is sensitive too: "
+                        f"add {', '.join(sorted(missing))} to its sensitive: list")))
+            if isinstance(q, ScaleQuestion) and not q.sensitive and q.scale in on_sensitive_scale:
+                problems.append(doc.problem(loc + ("id",), (
+                    f"'{q.id}' rates on the scale '{q.scale}' like the sensitive '{on_sensitive_scale[q.scale]}': "
+                    "say which kinds of sensitive information it holds with sensitive: [...]")))
+    return problems
+
+
+def _refs(condition: str | None) -> list[expr.Ref]:
+    try:
+        return expr.refs(expr.parse(condition)) if condition else []
+    except expr.ConditionError:
+        return []  # _cross_check reports it
 
 
 def _check_summary(doc: _Doc, section: Section, earlier: dict[str, tuple[Question, RepeatGroup | None]]

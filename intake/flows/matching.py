@@ -12,19 +12,24 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterable
+from typing import Any, Callable, Hashable, Iterable, get_args
 
 import numpy as np
 
-from intake.flows.placements import MatchingFile, Placement
-from intake.flows.rules import AllowedHosts, DaysPerWeek, HoursPerDay, Rules
+from intake.flows.placements import MatchingFile, Mode, Placement
+from intake.flows.rules import AllowedHosts, Rules
+from intake.flows.text import LANGUAGES
 
 AREAS = "RIASEC"
 RANK_WEIGHTS = (3, 2, 1)  # the strongest interest area counts most
 BEST_CONGRUENCE = sum(w * w for w in RANK_WEIGHTS)
 LEVELS = {"low": 0, "medium": 1, "high": 2, "none": 0, "light": 1, "heavy": 2, "quiet": 0, "moderate": 1, "loud": 2}
 TIMES = ("morning", "daytime", "afternoon", "evening")
+HOW = ("within", "table", "estimate")   # how a journey's minutes were found
+MODES = frozenset(get_args(Mode))
+EARTH_KM = 6371.0
 WORKS_WITH = ("people", "things", "information")
 GROUP_FORMS = ("workshop", "group", "club")
 DEFAULT_SERVICE = "rehabilitative_work_activity"
@@ -51,6 +56,17 @@ class ClientProfile:
     languages: frozenset[str] = frozenset()
     support_needs: frozenset[str] = frozenset()
     orientation: str | None = None        # maintaining, forward
+    avoid: frozenset[str] = frozenset()   # words of what the client wants to avoid (avoid_words)
+    age: int | None = None                # years; asked only to check a placement's age group
+
+
+@dataclass(frozen=True)
+class Route:
+    """The fastest way to a placement: minutes, the mode and how the minutes were found (HOW)."""
+
+    minutes: int
+    mode: str
+    how: str
 
 
 @dataclass(frozen=True)
@@ -124,7 +140,12 @@ class Catalogue:
         self.languages = sorted({lang for p in ps for lang in p.support.guidance_languages})
         self.skills = sorted({s for p in ps for s in p.skills})
         self.skill_index = {s: i for i, s in enumerate(self.skills)}
-        muni_index = {_slug(m.name): i for i, m in enumerate(config.municipalities)}
+        muni_index = {_slug(name): i for i, m in enumerate(config.municipalities) for name in (m.name, m.name_sv)
+                      if name}
+        self.muni_ids = {m.id: i for i, m in enumerate(config.municipalities)}
+        # The centres in radians (nan: no location), for the distances that the table does not have.
+        self.lat = np.radians([m.lat if m.lat is not None else math.nan for m in config.municipalities])
+        self.lon = np.radians([m.lon if m.lon is not None else math.nan for m in config.municipalities])
 
         def column(get: Callable[[Placement], Any], dtype: Any = np.int64) -> np.ndarray:
             return np.fromiter((get(p) for p in ps), dtype=dtype, count=n)
@@ -132,9 +153,11 @@ class Catalogue:
         # Hard constraints.
         self.host_types, self.host_code = _encode(p.host_type for p in ps)
         self.has_places = column(lambda p: p.open_places > 0, bool)
+        self.age_groups, self.age_code = _encode(p.ages for p in ps)
         self.day_sets, self.day_code = _encode(frozenset(p.schedule.days_per_week) for p in ps)
         self.hour_sets, self.hour_code = _encode(frozenset(p.schedule.hours_per_day) for p in ps)
         self.time_sets, self.time_code = _encode(frozenset(p.schedule.times) for p in ps)
+        self.time_hours = [self.hours_of(s) for s in self.time_sets]
         self.level = {name: column(lambda p, n=name: LEVELS[getattr(p.demands, n)], np.int8)
                       for name in ("lifting", "standing", "sitting", "noise", "crowds", "social")}
         self.language_sets, self.language_code = _encode(frozenset(p.support.guidance_languages) for p in ps)
@@ -163,46 +186,86 @@ class Catalogue:
                                        np.int8)
         # Ties are broken by id, so the ranking never depends on the catalogue's order.
         self.id_rank = np.argsort(np.argsort(np.array([p.id for p in ps], dtype=object)))
+        self._words: _WordIndex | None = None
 
-    # --- journeys -------------------------------------------------------------
+    # --- times and journeys ------------------------------------------------------
 
-    def journey_table(self, home: str, modes: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Minutes from `home` to each municipality without and with public transport (inf: impossible)."""
-        config = self.config
-        count = len(config.municipalities)
-        other = np.full(count, math.inf)
-        public = np.full(count, math.inf)
-        ids = [m.id for m in config.municipalities]
-        if home not in ids:
-            return other, public
-        here = ids.index(home)
-        within = config.travel.within
-        other[here] = min((within[m] for m in modes if m != "public_transport" and m in within), default=math.inf)
-        if "public_transport" in modes and "public_transport" in within:
-            public[here] = within["public_transport"]
-        for journey in config.travel.between:
-            if home not in journey.between:
-                continue
-            there = ids.index(journey.between[1] if journey.between[0] == home else journey.between[0])
-            if "car" in modes and journey.car is not None:
-                other[there] = min(other[there], journey.car)
-            if "public_transport" in modes and journey.public_transport is not None:
-                public[there] = min(public[there], journey.public_transport)
-        return other, public
+    def hours_of(self, times: Iterable[str]) -> int:
+        """The hours of the day (one bit each) that the times of day cover."""
+        windows = self.config.time_windows
+        return sum(1 << h for h in {h for t in times if t in windows for h in range(*windows[t])})  # windows overlap
 
-    def journeys(self, client: ClientProfile) -> np.ndarray:
+    def mode_table(self, home: str, modes: frozenset[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """For each mode the client can use: minutes from `home` to each municipality (inf: not possible),
+        and how they were found (an index into HOW). Empty when `home` is not a known municipality."""
+        here = self.muni_ids.get(home)
+        if here is None:
+            return {}
+        travel = self.config.travel
+        estimate = travel.estimate
+        lat, lon = self.lat, self.lon
+        haversine = (np.sin((lat - lat[here]) / 2) ** 2
+                     + np.cos(lat) * np.cos(lat[here]) * np.sin((lon - lon[here]) / 2) ** 2)
+        road_km = 2 * EARTH_KM * np.arcsin(np.sqrt(haversine)) * (estimate.road_factor if estimate else 1.0)
+        ids = list(self.muni_ids)
+        table = {}
+        for mode in sorted(modes):
+            minutes = np.full(len(ids), math.inf)
+            how = np.full(len(ids), HOW.index("estimate"), np.int8)
+            if estimate and mode in estimate.km_per_hour:
+                guess = road_km / estimate.km_per_hour[mode] * 60 + estimate.overhead.get(mode, 0)
+                minutes = np.where(np.isnan(guess), math.inf, np.round(guess))
+            for journey in travel.between:
+                given = getattr(journey, mode, None)
+                if home in journey.between and given is not None:
+                    there = self.muni_ids[journey.between[1] if journey.between[0] == home else journey.between[0]]
+                    minutes[there], how[there] = given, HOW.index("table")
+            minutes[here], how[here] = travel.within.get(mode, math.inf), HOW.index("within")
+            table[mode] = (minutes, how)
+        return table
+
+    def journeys(self, client: ClientProfile, table: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+                 ) -> np.ndarray:
         """Minutes from the client's home to each placement by the fastest way they can travel (inf: none)."""
-        other, public = self.journey_table(client.home or "", client.transport)
-        by_route = np.full(2 * (len(other) + 1), math.inf)
+        table = self.mode_table(client.home or "", _modes(client)) if table is None else table
+        count = len(self.muni_ids)
+        other = np.full(count, math.inf)
+        for mode, (minutes, _) in table.items():
+            if mode != "public_transport":
+                other = np.minimum(other, minutes)
+        public = table["public_transport"][0] if "public_transport" in table else np.full(count, math.inf)
+        by_route = np.full(2 * (count + 1), math.inf)   # the last two: a municipality that is not known
         by_route[0:-2:2] = other                        # the placement is not on public transport
         by_route[1:-2:2] = np.minimum(other, public)
         return by_route[self.route_code]
 
+    def route(self, index: int, table: dict[str, tuple[np.ndarray, np.ndarray]]) -> Route | None:
+        """The fastest way to the placement at `index` (None: no way, or its municipality is not known)."""
+        p, here = self.placements[index], int(self.municipality[index])
+        options = [(minutes[here], mode, HOW[how[here]]) for mode, (minutes, how) in table.items()
+                   if here >= 0 and (mode != "public_transport" or p.public_transport)]
+        best = min(options, default=None)
+        return None if best is None or math.isinf(best[0]) else Route(int(best[0]), best[1], best[2])
+
+    def avoided(self, words: Iterable[str]) -> np.ndarray:
+        """For each placement, whether its name, host, municipality or tasks have one of `words`."""
+        found = np.zeros(len(self.placements), bool)
+        for word in words:
+            found[self.word_index.placements(word)] = True
+        return found
+
+    @property
+    def word_index(self) -> _WordIndex:
+        if self._words is None:   # only when a client has something to avoid
+            self._words = _WordIndex(self.placements)
+        return self._words
+
     # --- matching ---------------------------------------------------------------
 
     def match(self, client: ClientProfile, rules: Rules | None = None) -> MatchResult:
-        limits = Limits.of(client, rules)
-        journeys: list[np.ndarray] = []
+        limits = Limits.of(client, rules, self)
+        table = self.mode_table(client.home or "", _modes(client))
+        journeys = self.journeys(client, table) if client.max_journey is not None else None
         checks = self._constraints(client, limits, journeys)
         eligible = np.ones(len(self.placements), bool)
         for ok in checks.values():
@@ -210,11 +273,16 @@ class Catalogue:
         rows = np.flatnonzero(eligible)
         fit = _Fit(self, client)
         parts, score = fit(rows)
-        order = rows[np.lexsort((self.id_rank[rows], -np.round(score, 9)))]
-        return MatchResult(self, client, limits, checks, fit, rows, parts, score, order.tolist(),
-                           journeys[0] if journeys else None)
+        # Equal fits: a placement that guides in the client's own language (not only Finnish) first.
+        own = _table(bool(s & _own_languages(client)) for s in self.language_sets)[self.language_code[rows]]
+        # A place whose description has a word the client wants to avoid goes below the rest, whatever its
+        # fit; it is not excluded, as a word in free text may mean something else.
+        avoided = self.avoided(client.avoid)[rows]
+        order = rows[np.lexsort((self.id_rank[rows], ~own, -np.round(score, 9), avoided))]
+        return MatchResult(self, client, limits, checks, fit, rows, parts, score, order.tolist(), table, journeys)
 
-    def _constraints(self, client: ClientProfile, limits: Limits, journeys: list[np.ndarray]) -> dict[str, np.ndarray]:
+    def _constraints(self, client: ClientProfile, limits: Limits, journeys: np.ndarray | None
+                     ) -> dict[str, np.ndarray]:
         lv, r = self.level, client.restrictions
         (lo_d, hi_d), (lo_h, hi_h) = limits.days, limits.hours
         checks = {
@@ -222,7 +290,7 @@ class Catalogue:
             "open_places": self.has_places,
             "days": _table(any(lo_d <= d <= hi_d for d in s) for s in self.day_sets)[self.day_code],
             "hours": _table(any(lo_h <= h <= hi_h for h in s) for s in self.hour_sets)[self.hour_code],
-            "times": _table(bool(s & limits.times) for s in self.time_sets)[self.time_code],
+            "times": _table(hours & limits.hours_of_day for hours in self.time_hours)[self.time_code],
         }
         if "no_lifting" in r:
             checks["lifting"] = lv["lifting"] == 0
@@ -236,15 +304,15 @@ class Catalogue:
             checks["noise"] = lv["noise"] <= 1
         if "no_crowds" in r:
             checks["crowds"] = lv["crowds"] <= 1
+        if client.age is not None:
+            checks["age"] = _table(g is None or g.fits(client.age) for g in self.age_groups)[self.age_code]
         if client.languages:
             checks["language"] = _table(bool(s & client.languages) for s in self.language_sets)[self.language_code]
         if "step_free_access" in client.support_needs:
             checks["step_free"] = self.step_free
-        # A journey limit needs to know where from and how: unknown is no constraint.
-        if (client.home and client.max_journey is not None and client.transport
-                and client.home in {m.id for m in self.config.municipalities}):
-            journeys.append(self.journeys(client))
-            checks["journey"] = journeys[0] <= client.max_journey
+        # A journey limit is never ignored: an unknown home or placement municipality fails it.
+        if journeys is not None:
+            checks["journey"] = journeys <= client.max_journey
         return checks
 
 
@@ -266,10 +334,10 @@ class _Fit:
         self.skill_columns = [catalogue.skill_index[s] for s in sorted(client.skills) if s in catalogue.skill_index]
 
         preference_scores = []
-        if client.setting == "indoors":
-            preference_scores.append(_PROTO_INDOORS.astype(float))
-        elif client.setting == "outdoors":
-            preference_scores.append(_PROTO_OUTDOORS.astype(float))
+        if client.setting in ("indoors", "outdoors"):
+            # A place that is both indoors and outdoors is half of what the client wished.
+            wished = _PROTO_INDOORS if client.setting == "indoors" else _PROTO_OUTDOORS
+            preference_scores.append(np.where(_PROTO_INDOORS & _PROTO_OUTDOORS, 0.5, wished.astype(float)))
         if client.social == "alone":
             preference_scores.append(_PROTO_INDIVIDUAL.astype(float))
         elif client.social in ("small_group", "group"):
@@ -316,28 +384,29 @@ class Limits:
     hosts: frozenset[str]
     days: tuple[int, int]
     hours: tuple[float, float]
-    times: frozenset[str]
+    hours_of_day: int        # the hours (one bit each) of the times of day the client can come
 
     @classmethod
-    def of(cls, client: ClientProfile, rules: Rules | None) -> Limits:
+    def of(cls, client: ClientProfile, rules: Rules | None, catalogue: Catalogue) -> Limits:
         in_force = rules.in_force(client.service, client.start) if rules else {}
         hosts_rule = in_force.get("allowed_hosts")
         hosts = frozenset(hosts_rule.host_types) if isinstance(hosts_rule, AllowedHosts) else frozenset(
             {"public_unit", "association", "foundation", "state_agency", "religious_community"})
-        day_rule, hour_rule = in_force.get("days_per_week"), in_force.get("hours_per_day")
-        lo_d, hi_d = (day_rule.min, day_rule.max) if isinstance(day_rule, DaysPerWeek) else (1, 5)
-        lo_h, hi_h = (hour_rule.min, hour_rule.max) if isinstance(hour_rule, HoursPerDay) else (1.0, 8.0)
+        # The law and guidance together; a rule may set only one end (the law a minimum, guidance a maximum).
+        lo_d, hi_d = rules.limits(client.service, client.start, "days_per_week", (1, 5)) if rules else (1, 5)
+        lo_h, hi_h = rules.limits(client.service, client.start, "hours_per_day", (1.0, 8.0)) if rules else (1.0, 8.0)
         # The client's wish caps the schedule, but never below the legal minimum: that is for the plan to discuss.
         if client.days_per_week is not None:
             hi_d = max(lo_d, min(hi_d, client.days_per_week))
         if client.hours_per_day is not None:
             hi_h = max(lo_h, min(hi_h, client.hours_per_day))
-        times = set(client.times or TIMES)
-        if "no_mornings" in client.restrictions:
-            times.discard("morning")
-        if "no_evenings" in client.restrictions:
-            times.discard("evening")
-        return cls(hosts, (lo_d, hi_d), (lo_h, hi_h), frozenset(times))
+        barred = {time for time, restriction in (("morning", "no_mornings"), ("evening", "no_evenings"))
+                  if restriction in client.restrictions}
+        times = set(client.times or TIMES) - barred
+        # Without the barred hours too: daytime (9-15) overlaps morning (7-10), but a place open only in the
+        # morning is no place for a client who cannot come early.
+        hours = catalogue.hours_of(times) & ~catalogue.hours_of(barred)
+        return cls(hosts, (lo_d, hi_d), (lo_h, hi_h), hours)
 
 
 class MatchResult:
@@ -345,7 +414,7 @@ class MatchResult:
 
     def __init__(self, catalogue: Catalogue, client: ClientProfile, limits: Limits, checks: dict[str, np.ndarray],
                  fit: _Fit, rows: np.ndarray, parts: dict[str, np.ndarray], score: np.ndarray, ranked: list[int],
-                 journeys: np.ndarray | None = None):
+                 table: dict[str, tuple[np.ndarray, np.ndarray]], journeys: np.ndarray | None):
         self.catalogue = catalogue
         self.client = client
         self.limits = limits
@@ -354,7 +423,8 @@ class MatchResult:
         self._rows = rows            # the placements that pass every constraint, in catalogue order
         self._parts = parts          # each part of the fit for those rows
         self._score = score
-        self._journeys = journeys    # minutes to every placement, once worked out
+        self._table = table          # minutes to every municipality by each mode (Catalogue.mode_table)
+        self._journeys = journeys    # minutes to every placement, when the client has a limit
         self.ranked = ranked
 
     @property
@@ -369,10 +439,11 @@ class MatchResult:
         p = self.catalogue.placements[index]
         days = max(d for d in p.schedule.days_per_week if self.limits.days[0] <= d <= self.limits.days[1])
         hours = max(h for h in p.schedule.hours_per_day if self.limits.hours[0] <= h <= self.limits.hours[1])
-        journey = self._journey(index)
+        route = self.catalogue.route(index, self._table)
         parts, score = self._fit_of(index)
         parts = {name: round(value, 3) for name, value in parts.items()}
-        return Proposal(p, round(score, 1), parts, self._reasons(p, parts, days, hours, journey), days, hours, journey)
+        return Proposal(p, round(score, 1), parts, self._reasons(index, days, hours, route), days, hours,
+                        route.minutes if route else None)
 
     def why_not(self, placement_id: str) -> list[Reason]:
         """Why a placement is not proposed: the constraints it fails (empty when it is proposed)."""
@@ -400,14 +471,6 @@ class MatchResult:
             (parts, score), at = self._fit(np.array([index])), 0
         return {name: float(values[at]) for name, values in parts.items()}, float(score[at])
 
-    def _journey(self, index: int) -> int | None:
-        if not self.client.home:
-            return None
-        if self._journeys is None:
-            self._journeys = self.catalogue.journeys(self.client)
-        minutes = self._journeys[index]
-        return None if math.isinf(minutes) else int(minutes)
-
     def _exclusion(self, name: str, p: Placement, index: int) -> Reason:
         limits = self.limits
         if name == "host_type":
@@ -422,27 +485,42 @@ class MatchResult:
         if name == "times":
             return Reason("exclude.times", {"offered": p.schedule.times})
         if name == "journey":
-            minutes = self._journey(index)
-            if minutes is None:
-                return Reason("exclude.no_route", {"municipality": p.municipality})
-            return Reason("exclude.journey", {"minutes": minutes, "limit": self.client.max_journey,
-                                              "municipality": p.municipality})
+            return self._journey_exclusion(p, index)
         if name == "language":
             return Reason("exclude.language", {"offered": p.support.guidance_languages})
+        if name == "age":
+            return age_reason(p, self.client.age)
         return Reason(f"exclude.{name}", {})
 
-    def _reasons(self, p: Placement, parts: dict[str, float], days: int, hours: float,
-                 journey: int | None) -> list[Reason]:
+    def _journey_exclusion(self, p: Placement, index: int) -> Reason:
+        limit = self.client.max_journey
+        if not self._table:
+            return Reason("exclude.no_home", {"limit": limit})
+        if self.catalogue.municipality[index] < 0:
+            return Reason("exclude.unknown_municipality", {"municipality": p.municipality, "limit": limit})
+        route = self.catalogue.route(index, self._table)
+        if route is None:
+            return Reason("exclude.no_route", {"municipality": p.municipality})
+        return Reason(f"exclude.journey.{route.how}", {"minutes": route.minutes, "mode": route.mode, "limit": limit,
+                                                        "municipality": p.municipality})
+
+    def _reasons(self, index: int, days: int, hours: float, route: Route | None) -> list[Reason]:
+        p = self.catalogue.placements[index]
         c = self.client
         reasons = []
+        avoided = [w for w in sorted(c.avoid) if index in self.catalogue.word_index.placements(w)]
+        if avoided:
+            reasons.append(Reason("reason.avoid", {"words": avoided}))
         shared_areas = [a for a in c.interest_code if a in p.interest_code]
         if shared_areas:
             reasons.append(Reason("reason.interests", {"areas": shared_areas}))
         shared_skills = sorted(c.skills & set(p.skills), key=p.skills.index)
         if shared_skills:
             reasons.append(Reason("reason.skills", {"skills": shared_skills}))
-        if c.setting in ("indoors", "outdoors") and p.setting in (c.setting, "both"):
+        if c.setting in ("indoors", "outdoors") and p.setting == c.setting:
             reasons.append(Reason(f"reason.{c.setting}"))
+        elif c.setting in ("indoors", "outdoors") and p.setting == "both":
+            reasons.append(Reason("reason.indoors_and_outdoors"))
         if c.social == "alone" and p.form == "individual":
             reasons.append(Reason("reason.alone"))
         elif c.social in ("small_group", "group") and p.form in GROUP_FORMS:
@@ -450,19 +528,118 @@ class MatchResult:
         shared_with = [w for w in WORKS_WITH if w in c.works_with and w in p.works_with]
         if shared_with:
             reasons.append(Reason("reason.works_with", {"with": shared_with}))
-        respected = sorted(r for r in c.restrictions if r in RESPECTS)
+        respected = sorted(r for r in c.restrictions if r in RESPECTS and RESPECTS[r](p))
         if respected:
             reasons.append(Reason("reason.respects", {"restrictions": respected}))
+        if c.times:   # only a wish can be met; with none, every time of day is fine
+            offered = self.catalogue.hours_of(p.schedule.times)
+            shared = offered & self.limits.hours_of_day
+            reasons.append(Reason("reason.times" if shared == offered else "reason.times_partly",
+                                  {"window": _spans(shared)}))
+        own = sorted(_own_languages(c) & set(p.support.guidance_languages))
+        if own:
+            reasons.append(Reason("reason.language", {"offered": own}))
         if "work_coach" in c.support_needs and p.support.work_coach:
             reasons.append(Reason("reason.work_coach"))
         if c.orientation and c.orientation in p.orientation:
             reasons.append(Reason(f"reason.{c.orientation}"))
         reasons.append(Reason("reason.schedule", {"days": days, "hours": hours}))
-        if journey is not None:
-            reasons.append(Reason("reason.journey", {"minutes": journey}))
+        if route is not None:
+            reasons.append(Reason(f"reason.journey.{route.how}", {"minutes": route.minutes, "mode": route.mode}))
         return reasons
 
 
-# Restrictions that a proposed placement is known to respect (the constraints checked them).
-RESPECTS = {"no_lifting", "light_lifting_only", "no_long_standing", "no_long_sitting", "needs_quiet", "no_crowds",
-            "no_mornings", "no_evenings"}
+def age_reason(p: Placement, age: int) -> Reason:
+    """Why a client of `age` does not fit the placement's age group."""
+    return Reason(p.ages.reason_key, {"min": p.ages.min, "max": p.ages.max, "age": age})
+
+
+def _modes(client: ClientProfile) -> frozenset[str]:
+    """How the client can travel; not known is any way, so that a journey limit is still kept."""
+    return client.transport or MODES
+
+
+def _own_languages(client: ClientProfile) -> frozenset[str]:
+    """The guidance languages a client named besides Finnish: most likely their own."""
+    return client.languages - {"fi"}
+
+
+def _spans(hours: int) -> str:
+    """The hours of a bit set as clock spans, e.g. "9–10, 12–15"."""
+    spans: list[list[int]] = []
+    for h in (h for h in range(24) if hours >> h & 1):
+        if spans and spans[-1][1] == h:
+            spans[-1][1] = h + 1
+        else:
+            spans.append([h, h + 1])
+    return ", ".join(f"{a}–{b}" for a, b in spans)
+
+
+# What a placement must be for the reason "respects <restriction>" to be true, in the words of the
+# restriction's label ("no crowds" is a place with few people, not one with some). The constraints
+# exclude only what clearly breaks a restriction, so a proposal may pass them and still not earn the reason.
+RESPECTS: dict[str, Callable[[Placement], bool]] = {
+    "no_lifting": lambda p: p.demands.lifting == "none",
+    "light_lifting_only": lambda p: p.demands.lifting in ("none", "light"),
+    "no_long_standing": lambda p: p.demands.standing != "high",
+    "no_long_sitting": lambda p: p.demands.sitting != "high",
+    "needs_quiet": lambda p: p.demands.noise == "quiet",
+    "no_crowds": lambda p: p.demands.crowds == "low",
+    "no_mornings": lambda p: "morning" not in p.schedule.times,
+    "no_evenings": lambda p: "evening" not in p.schedule.times,
+}
+
+
+# --- what the client wants to avoid ------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+SHORTEST_WORD = 4     # shorter ones (ei, och, the, työ) say nothing about a place
+STEM = 6              # two words are taken as one when they share this many first letters
+# Words of a free-text answer that are about the wish itself, not about a place or a task.
+COMMON_WORDS = frozenset("""
+    haluan halua haluaisin haluta välttää vältän välttäisin olla olisi ollaan jossa joissa jotka joita missä mitään
+    mikään mikä sellainen sellaisia sellaista tällainen mutta myös koska että kuin eikä enkä tämä tätä tämän siellä
+    täällä paikka paikassa paikkaa paikkoja paikat paikkoihin tehdä kaikki kanssa ihan aina liian paljon vähän
+    vill vilja undvika inte plats platsen platser arbete arbeta eller också sådan sådana
+    want would like avoid place places work working where with that there this which something anything
+    """.split())
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, in small letters, that are long enough to say something."""
+    return [w for w in _WORD.findall(text.casefold()) if len(w) >= SHORTEST_WORD and not w.isdigit()]
+
+
+def same_word(a: str, b: str) -> bool:
+    """The same word, perhaps inflected: their first letters agree, up to STEM letters or the shorter
+    word (kahvila, kahvilassa; Espoo, Espoossa). A compound or a short root can match too: a caution."""
+    n = min(STEM, len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def avoid_words(text: str) -> frozenset[str]:
+    """The words of the free-text "avoid" answer that can name a task, a place or a host."""
+    return frozenset(w for w in words(text) if not any(same_word(w, common) for common in COMMON_WORDS))
+
+
+class _WordIndex:
+    """For each stem and short word in the placements' descriptions, the placements that have it, so
+    that finding the placements with a word like one the client wants to avoid is a few lookups."""
+
+    def __init__(self, placements: list[Placement]):
+        self.index: dict[str, list[int]] = {}
+        for i, p in enumerate(placements):
+            keys = set()
+            tasks = [p.tasks.get(language, plain) for language in LANGUAGES for plain in (False, True)]
+            for w in words(" ".join([p.name, p.host, p.municipality, *tasks])):
+                keys.update("p" + w[:k] for k in range(SHORTEST_WORD, min(STEM, len(w)) + 1))   # its beginnings
+                if len(w) < STEM:
+                    keys.add("w" + w)                                                          # a whole short word
+            for key in keys:
+                self.index.setdefault(key, []).append(i)
+
+    def placements(self, word: str) -> list[int]:
+        """The placements with a word that same_word(word, ...) holds for."""
+        # Their word begins like this one (up to STEM letters), or is a short word this one begins with.
+        keys = ["p" + word[:STEM]] + ["w" + word[:k] for k in range(SHORTEST_WORD, min(STEM, len(word)))]
+        return sorted({i for key in keys for i in self.index.get(key, ())})

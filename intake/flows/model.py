@@ -11,7 +11,7 @@ import re
 from functools import cached_property
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from intake.flows.base import Id, Strict
 from intake.flows.placements import MatchingFile, Placement
@@ -20,11 +20,17 @@ from intake.flows.rules import RulesFile
 from intake.flows.text import CounsellorText, Text
 
 Who = Literal["client", "counsellor", "both"]
+# Kinds of special or private information; a question holding one is shared only with the client's consent.
+Sensitive = Literal["health", "substance_use", "finances", "benefits", "assessment"]
 
 
 class Choice(Strict):
     value: Id
     text: Text
+    exclusive: bool = Field(False, description="In a multiple choice, chosen only on its own (such as 'none')")
+    summary: Text | None = Field(None, description=(
+        "The choice as a section summary says it, when the label does not fit the summary's sentence "
+        "(a first-person label such as 'I came myself' in a 'you' sentence); without it the summary uses the label"))
 
 
 class QuestionBase(Strict):
@@ -35,6 +41,9 @@ class QuestionBase(Strict):
     who: Who = "client"
     required: bool = True
     when: str | None = None
+    sensitive: list[Sensitive] = Field(default_factory=list, description=(
+        "What kinds of sensitive information the answer holds; it leaves the counsellor's export only with "
+        "the client's consent to every kind listed"))
 
     @property
     def views(self) -> tuple[str, ...]:
@@ -100,6 +109,7 @@ class DateQuestion(QuestionBase):
     type: Literal["date"]
     min: dt.date | None = None
     max: dt.date | None = None
+    not_after: Literal["today"] | None = None  # a day that has already come, such as when a job ended
 
 
 class YesNo(QuestionBase):
@@ -188,12 +198,19 @@ class Scale(Strict):
     title: Text
     points: list[ScalePoint] = Field(min_length=2)
 
-    @model_validator(mode="after")
-    def _distinct(self) -> Scale:
-        values = [p.value for p in self.points]
+    @field_validator("points")
+    @classmethod
+    def _steps_of_one(cls, points: list[ScalePoint]) -> list[ScalePoint]:
+        # A scale is read as even steps (and scored so): a missing point is a mistake, not a choice.
+        values = [p.value for p in points]
         if len(set(values)) != len(values):
             raise ValueError("scale point values must be distinct")
-        return self
+        ordered = sorted(values)
+        gap = next(((low, high) for low, high in zip(ordered, ordered[1:]) if high - low > 1), None)
+        if gap:
+            raise ValueError(f"the point values must go up in steps of one, but there is no point between {gap[0]} "
+                             f"and {gap[1]}; add the missing point or renumber the points")
+        return points
 
 
 class ScalesFile(Strict):

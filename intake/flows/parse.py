@@ -5,12 +5,11 @@ Finnish habits come first: decimal comma, dates as 26.11.2026.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 from intake.flows.model import DateQuestion, NumberQuestion, Question
-from intake.flows.validate import AnswerError
+from intake.flows.validate import AnswerError, calendar_date, iso_date
 
 _DATE_FI = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
@@ -36,11 +35,11 @@ def parse_number(text: str) -> tuple[AnswerError | None, Any]:
 
 
 def parse_date(text: str) -> tuple[AnswerError | None, Any]:
+    """(None, the day as 2026-11-26) for 26.11.2026 or 2026-11-26, else an error that says what is wrong."""
     match = _DATE_FI.match(text)
-    try:
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return None, dt.date(year, month, day).isoformat()
-        return None, dt.date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        return AnswerError("error.date_expected"), None
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        error, date = calendar_date(year, month, day)
+    else:
+        error, date = iso_date(text)
+    return (error, None) if error is not None else (None, date.isoformat())

@@ -4,9 +4,10 @@ and explain its suggestions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from intake.flows.base import Id, Strict
 from intake.flows.rules import HostType
@@ -51,6 +52,31 @@ class Support(Strict):
     adapted_tasks: bool = True
 
 
+class AgeGroup(Strict):
+    """The ages a placement is for, e.g. a youth group for 17–29-year-olds; a missing end is open."""
+
+    min: int | None = Field(None, ge=15, le=99, description="The youngest age, e.g. 17")
+    max: int | None = Field(None, ge=15, le=99, description="The oldest age, e.g. 29 for 'alle 30-vuotiaille'")
+
+    @model_validator(mode="after")
+    def _range(self) -> AgeGroup:
+        if self.min is None and self.max is None:
+            raise ValueError("give the youngest age (min), the oldest (max) or both; leave both out for any age")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"the youngest age {self.min} is above the oldest {self.max}")
+        return self
+
+    def fits(self, age: int) -> bool:
+        return (self.min is None or age >= self.min) and (self.max is None or age <= self.max)
+
+    @property
+    def reason_key(self) -> str:
+        """The text that names the group's ages: exclude.age_between, _up_to or _from."""
+        if self.min is not None and self.max is not None:
+            return "exclude.age_between"
+        return "exclude.age_up_to" if self.max is not None else "exclude.age_from"
+
+
 class Accessibility(Strict):
     step_free: bool
     accessible_toilet: bool = False
@@ -81,6 +107,10 @@ class Placement(Strict):
     accessibility: Accessibility
     public_transport: bool = Field(description="Reachable by public transport on the placement's hours")
     schedule: Schedule
+    start_dates: list[dt.date] = Field(
+        default_factory=list, description="The days new participants start (a group's start days); "
+                                          "none: continuous intake, any day")
+    ages: AgeGroup | None = Field(None, description="The ages the placement is for; none: any age")
     open_places: int = Field(ge=0)
     contact: Contact
 
@@ -94,7 +124,15 @@ Mode = Literal["car", "public_transport", "bicycle", "walking"]
 
 class Municipality(Strict):
     id: Id
-    name: str = Field(min_length=2, description="As written in the placement catalogue, e.g. Seinäjoki")
+    name: str = Field(min_length=2, description="In Finnish, as written in the placement catalogue, e.g. Seinäjoki")
+    name_sv: str | None = Field(None, min_length=2, description="In Swedish (bilingual and Swedish-speaking ones)")
+    code: str | None = Field(None, pattern=r"^[0-9]{3}$", description="Statistics Finland's municipality number")
+    lat: float | None = Field(None, ge=59, le=71, description="Latitude of the municipal centre")
+    lon: float | None = Field(None, ge=19, le=32, description="Longitude of the municipal centre")
+
+
+class MunicipalitiesFile(Strict):
+    municipalities: list[Municipality] = Field(min_length=1)
 
 
 class Journey(Strict):
@@ -105,9 +143,19 @@ class Journey(Strict):
     public_transport: int | None = Field(None, ge=1)
 
 
+class Estimate(Strict):
+    """A journey between two municipalities that the table does not have, from the distance between
+    their centres: the great-circle distance times `road_factor`, at a speed, plus a fixed overhead."""
+
+    road_factor: float = Field(ge=1, le=3)
+    km_per_hour: dict[Mode, float] = Field(description="The modes estimated; any other only within a municipality")
+    overhead: dict[Mode, int] = Field(default_factory=dict, description="Minutes added, e.g. to reach a stop")
+
+
 class Travel(Strict):
     within: dict[Mode, int] = Field(description="Typical minutes for a journey inside one municipality")
     between: list[Journey]
+    estimate: Estimate | None = None
 
 
 class Weights(Strict):
@@ -123,5 +171,8 @@ class Weights(Strict):
 class MatchingFile(Strict):
     weights: Weights
     proposals: int = Field(ge=1, le=50, description="How many placements the matching step shows")
-    municipalities: list[Municipality] = Field(min_length=1)
+    municipalities: list[Municipality] = Field(
+        default_factory=list, description="Read from municipalities.yaml when that file is there")
     travel: Travel
+    time_windows: dict[TimeOfDay, tuple[int, int]] = Field(
+        description="The hours (from, to) of each time of day, as the interview says them")

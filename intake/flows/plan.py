@@ -19,19 +19,18 @@ from intake.flows.display import Texts
 from intake.flows.engine import Interview
 from intake.flows.matching import DEFAULT_SERVICE
 from intake.flows.model import ScaleQuestion
+from intake.flows.placements import Placement
+from intake.flows.plan_fit import placement_fit
 from intake.flows.rules import (
     AllowedHosts,
-    DailyAllowance,
     DaysPerWeek,
     HoursPerDay,
-    HoursPerWeek,
     PeriodMonths,
     PlanMustRecord,
+    ReviewInterval,
     Rules,
 )
 
-REVIEW_EVERY_MONTHS = 3
-END_REVIEW_COVERS = dt.timedelta(weeks=6)
 ASSESSMENT_SECTION = "assessment"
 DIFFERENCE_TO_DISCUSS = 2
 
@@ -67,6 +66,8 @@ class InterestSummary(Record):
 
 
 class Allowance(Record):
+    name: str   # kulukorvaus or toimintaraha, in the session's language
+    payer: str  # who pays it, as the client reads it
     euros_per_day: float
     attended_days: int
     total_euros: float
@@ -82,7 +83,9 @@ class SuggestedService(Record):
 class PlanIssue(Record):
     key: str
     params: dict[str, Any] = {}
-    text: str
+    text: str  # with its basis in brackets, when a rule made the check
+    basis: str | None = None  # the rule's public source, in the session's language
+    blocking: bool = True  # the law blocks agreement; guidance only warns
 
 
 class Plan(Record):
@@ -109,6 +112,7 @@ class Plan(Record):
     suggested_services: list[SuggestedService]
     agreed: Agreement | None
     issues: list[PlanIssue]
+    unconfirmed: list[str] = []  # sources of applied rules whose enacted text or date is not confirmed
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -118,25 +122,35 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def review_dates(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Interim reviews about every three months, and the end review on the last day; an interim
-    review that would fall within six weeks of the end review is left to the end review."""
-    reviews, step = [], REVIEW_EVERY_MONTHS
-    while (day := add_months(start, step)) < end - END_REVIEW_COVERS:
-        reviews.append(day)
-        step += REVIEW_EVERY_MONTHS
+def period_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of `months` from `start`: 3 months from 11.1. end on 10.4."""
+    return add_months(start, months) - dt.timedelta(days=1)
+
+
+def review_dates(start: dt.date, end: dt.date, interval: ReviewInterval | None) -> list[dt.date]:
+    """Interim reviews at the rule's interval, and the end review on the last day; an interim review
+    that would fall within the rule's weeks of the end review is left to the end review."""
+    reviews = []
+    if interval is not None:
+        step, covers = interval.months, dt.timedelta(weeks=interval.end_review_covers_weeks)
+        while (day := add_months(start, step)) < end - covers:
+            reviews.append(day)
+            step += interval.months
     return reviews + [end]
 
 
 @dataclass
 class PlanBuilder:
-    """Reads the interview for the plan; `texts` gives the session's language."""
+    """Reads the interview for the plan; `texts` gives the session's language. `placements` is the
+    catalogue the placement is chosen from: the built-in placements merged with the county's imported
+    ones (session.catalogue_placements); None is the built-in ones only."""
 
     interview: Interview
     texts: Texts
     client_label: str
     counsellor: str
     rules: Rules | None = None
+    placements: list[Placement] | None = None
     _issues: list[PlanIssue] = field(default_factory=list)
 
     def build(self) -> Plan:
@@ -145,9 +159,11 @@ class PlanBuilder:
         d = iv.state.decisions
         service = active.get("service_type") or DEFAULT_SERVICE
         start = d.start
-        end = add_months(start, d.months) if start and d.months else None
-        in_force = self.rules.in_force(service, start or dt.date.today()) if self.rules else {}
-        placement = next((p for p in content.placements if p.id == d.placement_id), None)
+        end = period_end(start, d.months) if start and d.months else None
+        day = start or dt.date.today()
+        interval = self.rules.in_force(service, day, "guidance").get("review_interval") if self.rules else None
+        catalogue = content.placements if self.placements is None else self.placements
+        placement = next((p for p in catalogue if p.id == d.placement_id), None)
         plan = Plan(
             client_label=self.client_label,
             counsellor=self.counsellor,
@@ -173,15 +189,19 @@ class PlanBuilder:
             hours_per_day=d.hours_per_day,
             start=start,
             end=end,
-            reviews=review_dates(start, end) if start and end else [],
-            allowance=self._allowance(in_force.get("daily_allowance"), d.days_per_week, start, end),
+            reviews=review_dates(start, end, interval) if start and end else [],
+            allowance=self._allowance(service, d.days_per_week, start, end),
             suggested_services=[SuggestedService(id=s.id, service=s.service.get(self.texts.language, self.texts.plain),
                                                  reason=s.reason.get(self.texts.language))
                                 for s in suggested_services(content.suggestions, iv)],
             agreed=d.agreed,
             issues=[],
         )
-        plan.issues = self._check(plan, service, in_force, placement.host_type if placement else None)
+        plan.issues = self._check(plan, service, placement.host_type if placement else None)
+        for key, params in placement_fit(plan, placement, active.get("age"), self.texts):
+            self._issue(key, **params)
+        plan.issues = self._issues
+        plan.unconfirmed = self._unconfirmed(service, day)
         return plan
 
     # --- pieces -------------------------------------------------------------------
@@ -203,9 +223,16 @@ class PlanBuilder:
         return found.name.get(self.texts.language, self.texts.plain) if found else service
 
     def _plan_type_name(self, plan_type: str | None) -> str | None:
-        rules = self.rules.data.plan_types if self.rules else []
-        found = next((p for p in rules if p.id == plan_type), None)
+        found = self.rules.plan_type(plan_type) if self.rules and plan_type else None
         return found.name.get(self.texts.language, self.texts.plain) if found else plan_type
+
+    def benefits(self) -> set[str] | None:
+        """The client's benefits, or None when the question was not answered."""
+        answer = self.interview.active().get("benefit")
+        return set(answer) if answer else None
+
+    def _text(self, text: Any) -> str:
+        return text.get(self.texts.language, self.texts.plain)
 
     def _assessment(self) -> list[DomainViews]:
         out = []
@@ -236,39 +263,54 @@ class PlanBuilder:
         profile = interest_profile(scoring.interest_profile, self.interview)
         return InterestSummary(code=profile.code, scores=dict(profile.scores))
 
-    @staticmethod
-    def _allowance(rule: Any, days: int | None, start: dt.date | None, end: dt.date | None) -> Allowance | None:
-        if not isinstance(rule, DailyAllowance) or not (days and start and end):
+    def _allowance(self, service: str, days: int | None, start: dt.date | None,
+                   end: dt.date | None) -> Allowance | None:
+        """The estimate for the days in the plan: `days` a week for each whole week of the period, paid
+        as the allowance the client's benefits give; none when no allowance applies to them."""
+        benefits = self.benefits()
+        if self.rules is None or not (days and start and end and benefits):
             return None
-        attended = days * ((end - start).days // 7)
-        return Allowance(euros_per_day=rule.euros, attended_days=attended,
-                         total_euros=round(attended * rule.euros, 2), travel_costs=rule.travel_costs)
+        rule = self.rules.allowance(service, start, benefits)
+        if rule is None:
+            return None
+        attended = days * (((end - start).days + 1) // 7)
+        return Allowance(name=self._text(rule.name), payer=self._text(rule.payer), euros_per_day=rule.euros,
+                         attended_days=attended, total_euros=round(attended * rule.euros, 2),
+                         travel_costs=rule.travel_costs)
+
+    def _unconfirmed(self, service: str, day: dt.date) -> list[str]:
+        if self.rules is None:
+            return []
+        chosen = self.interview.state.decisions.plan_type
+        applied = [*self.rules.checks(service, day),
+                   *(p for p in self.rules.plan_types(service, day) if p.id == chosen)]
+        return [self._text(r.source) for r in applied if not r.confirmed]
 
     # --- the rules ------------------------------------------------------------------
 
-    def _check(self, plan: Plan, service: str, in_force: dict[str, Any], host_type: str | None) -> list[PlanIssue]:
+    def _check(self, plan: Plan, service: str, host_type: str | None) -> list[PlanIssue]:
         self._issues = []
         days, hours = plan.days_per_week, plan.hours_per_day
         period = self.interview.state.decisions.months
-        for rule in in_force.values():
+        rules = self.rules.checks(service, plan.start or dt.date.today()) if self.rules else []
+        for rule in rules:
             if isinstance(rule, DaysPerWeek) and days is not None:
-                self._limit("days", days, rule.min, rule.max)
+                self._limit("days", days, rule)
             elif isinstance(rule, HoursPerDay) and hours is not None:
-                self._limit("hours", hours, rule.min, rule.max)
-            elif isinstance(rule, HoursPerWeek) and days is not None and hours is not None and days * hours > rule.max:
-                self._issue("plan.week_above_max", hours=days * hours, max=rule.max)
+                self._limit("hours", hours, rule)
             elif isinstance(rule, PeriodMonths) and period is not None:
-                self._limit("months", period, rule.min, rule.max)
+                self._limit("months", period, rule)
             elif isinstance(rule, AllowedHosts) and host_type is not None and host_type not in rule.host_types:
-                self._issue("plan.host_not_allowed")
+                self._issue("plan.host_not_allowed", rule)
             elif isinstance(rule, PlanMustRecord):
                 if "goal" in rule.items and not plan.goals:
-                    self._issue("plan.no_goal")
+                    self._issue("plan.no_goal", rule)
                 if "support_and_guidance" in rule.items and not plan.support_and_guidance:
-                    self._issue("plan.no_support")
-        if host_type == "company":
-            self._issue("plan.host_not_allowed")
+                    self._issue("plan.no_support", rule)
+        if host_type == "company" and not any(isinstance(r, AllowedHosts) for r in rules):
+            self._issue("plan.host_not_allowed")  # no rule lets a company host this service
         self._check_plan_type(plan, service)
+        self._check_goal_dates(plan)
         for name, value in (("placement", plan.placement), ("start", plan.start), ("months", period),
                             ("days", days), ("hours", hours)):
             if value is None:
@@ -276,23 +318,49 @@ class PlanBuilder:
         return self._issues
 
     def _check_plan_type(self, plan: Plan, service: str) -> None:
-        """A plan type must be chosen, and be one in force for the service on the start date."""
+        """A plan type must be chosen, be in force for the service on the start date, and be offered to
+        a client with these benefits."""
         chosen = self.interview.state.decisions.plan_type
         if chosen is None:
             self._issue("plan.missing_plan_type")
-        elif self.rules is not None and plan.start is not None:
-            if chosen not in [p.id for p in self.rules.plan_types(service, plan.start)]:
-                self._issue("plan.plan_type_not_in_force", plan_type=plan.plan_type)
+        if self.rules is None or plan.start is None:
+            return
+        benefits, in_force = self.benefits(), self.rules.plan_types(service, plan.start)
+        if benefits is None and any(p.for_benefits is not None for p in in_force):
+            self._issue("plan.missing_benefit")
+        entry = next((p for p in in_force if p.id == chosen), None)
+        if chosen is not None and entry is None:
+            self._issue("plan.plan_type_not_in_force", plan_type=plan.plan_type)
+        elif entry is not None and benefits is not None and entry not in self.rules.plan_types(
+                service, plan.start, benefits):
+            self._issue("plan.plan_type_not_for_benefits", entry, plan_type=plan.plan_type,
+                        eligibility=entry.eligibility.get(self.texts.language))
 
-    def _limit(self, what: str, value: float, low: float, high: float) -> None:
-        if value < low:
-            self._issue(f"plan.{what}_below_min", value=value, min=low)
-        elif value > high:
-            self._issue(f"plan.{what}_above_max", value=value, max=high)
+    def _check_goal_dates(self, plan: Plan) -> None:
+        """A goal's target date falls within the period, where the reviews can follow it up."""
+        date = self.texts.date
+        for g in plan.goals:
+            if g.due is None:
+                continue
+            if plan.start is not None and g.due < plan.start:
+                self._issue("plan.goal_due_before_start", goal=g.goal, due=date(g.due), start=date(plan.start))
+            elif plan.end is not None and g.due > plan.end:
+                self._issue("plan.goal_due_after_end", goal=g.goal, due=date(g.due), end=date(plan.end))
 
-    def _issue(self, key: str, **params: Any) -> None:
+    def _limit(self, what: str, value: float, rule: DaysPerWeek | HoursPerDay | PeriodMonths) -> None:
+        if rule.min is not None and value < rule.min:
+            self._issue(f"plan.{what}_below_min", rule, value=value, min=rule.min)
+        elif rule.max is not None and value > rule.max:
+            # A guideline has its own words: it is not what the law allows.
+            key = f"plan.{what}_above_max" + ("_guidance" if rule.basis == "guidance" else "")
+            self._issue(key, rule, value=value, max=rule.max)
+
+    def _issue(self, key: str, rule: Any = None, **params: Any) -> None:
+        """An issue; one a rule found names the rule's source, and blocks agreement only when it is law."""
         shown = {k: _number(v) for k, v in params.items()}
-        self._issues.append(PlanIssue(key=key, params=shown, text=self.texts(key, **shown)))
+        text, basis = self.texts(key, **shown), self._text(rule.source) if rule is not None else None
+        self._issues.append(PlanIssue(key=key, params=shown, text=f"{text} ({basis})" if basis else text,
+                                      basis=basis, blocking=rule is None or rule.basis == "law"))
 
 
 def _number(value: Any) -> Any:

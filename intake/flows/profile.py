@@ -12,7 +12,7 @@ from typing import Any
 
 from intake.flows.derive import interest_profile
 from intake.flows.engine import Interview
-from intake.flows.matching import DEFAULT_SERVICE, ClientProfile
+from intake.flows.matching import DEFAULT_SERVICE, ClientProfile, avoid_words
 
 # Question id in the interview → field of ClientProfile.
 MATCHING_QUESTIONS = {
@@ -31,6 +31,7 @@ MATCHING_QUESTIONS = {
     "support_needs": "support_needs",
     "orientation": "orientation",
     "service_type": "service",
+    "age": "age",
 }
 
 
@@ -47,8 +48,21 @@ def client_profile(interview: Interview, start: dt.date | None = None) -> Client
     fields.setdefault("service", DEFAULT_SERVICE)
     scoring = interview.content.scoring
     if scoring is not None:
-        fields["interest_code"] = interest_profile(scoring.interest_profile, interview).code
+        fields["interest_code"] = interests(interview)
+    avoid = active.get("avoid")
+    if avoid:
+        fields["avoid"] = avoid_words(avoid)
     return ClientProfile(start=start or planned_start(interview), **fields)
+
+
+def interests(interview: Interview) -> str:
+    """The client's interest code with only real interests: the areas rated above the middle of the
+    scale (a neutral or lower rating is no interest, and must not count as one or push one out)."""
+    spec = interview.content.scoring.interest_profile
+    profile = interest_profile(spec, interview, top=len(spec.areas))
+    values = [p.value for p in interview.content.scales[spec.scale].points]
+    neutral = (min(values) + max(values)) / 2
+    return "".join(a for a in profile.code if profile.scores[a] > neutral)[:3]
 
 
 def planned_start(interview: Interview) -> dt.date:

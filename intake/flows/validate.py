@@ -3,6 +3,7 @@ parameters; the front-end translates them from the text catalogue."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -82,6 +83,8 @@ def _multi(q: MultiChoice, value: Any) -> tuple[AnswerError | None, Any]:
     if not isinstance(value, (list, tuple)) or any(v not in known for v in value):
         return AnswerError("error.choose_from_list"), None
     chosen = [v for v in known if v in value]  # content order, no duplicates
+    if len(chosen) > 1 and any(c.exclusive and c.value in chosen for c in q.choices):
+        return AnswerError("error.choice_alone"), None
     least = max(q.min_selected, 1 if q.required else 0)
     if len(chosen) < least:
         return AnswerError("error.too_few_selected", {"min": least}), None
@@ -120,14 +123,41 @@ def _plain_number(x: float) -> int | float:
     return int(x) if x == int(x) else x
 
 
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
+
+
+def calendar_date(year: int, month: int, day: int) -> tuple[AnswerError | None, dt.date | None]:
+    """The day, or an error that says why the calendar has no such day (31.2. names February's length)."""
+    if not 1 <= month <= 12:
+        return AnswerError("error.date_no_such_month", {"month": month}), None
+    if year < dt.MINYEAR or day < 1:
+        return AnswerError("error.date_expected"), None
+    days = calendar.monthrange(year, month)[1]
+    if day > days:
+        # One text per month, so that each language can name the month in its own way.
+        return AnswerError(f"error.date_no_such_day.{month}", {"day": day, "month": month, "year": year, "days": days}), None
+    return None, dt.date(year, month, day)
+
+
+def iso_date(text: str) -> tuple[AnswerError | None, dt.date | None]:
+    """A day written as 2026-11-26."""
+    match = _ISO_DATE.fullmatch(text)
+    if match is None:
+        return AnswerError("error.date_expected"), None
+    year, month, day = (int(g) for g in match.groups())
+    return calendar_date(year, month, day)
+
+
 def _date(q: DateQuestion, value: Any) -> tuple[AnswerError | None, Any]:
     if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return AnswerError("error.date_expected"), None
+        error, value = iso_date(value)
+        if error is not None:
+            return error, None
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         return AnswerError("error.date_expected"), None
+    today = dt.date.today()
+    if q.not_after == "today" and value > today:
+        return AnswerError("error.date_in_future", {"date": value, "today": today}), None
     if q.min is not None and value < q.min:
         return AnswerError("error.date_too_early", {"min": q.min}), None
     if q.max is not None and value > q.max:

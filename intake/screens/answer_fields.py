@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, SelectionList, TextArea
 from textual.widgets.option_list import Option
 
@@ -21,13 +22,20 @@ from intake.flows.engine import Answer, Step
 from intake.flows.model import DateQuestion, LongText, MultiChoice, NumberQuestion, ScaleQuestion, SingleChoice
 from intake.flows.parse import parse_typed
 from intake.flows.validate import NOT_APPLICABLE, NOT_DISCUSSED, AnswerError
+from intake.text_safety import printable
 
 
 class AnswerField(Vertical):
     """Base class: one step's input. `Submit` asks the screen to take the answer now."""
 
     class Submit(Message):
-        pass
+        """`reading` is the field's `read()` at the moment the person answered, so that keys
+        pressed after the answer cannot change it."""
+
+        def __init__(self, field: AnswerField, reading: tuple[AnswerError | None, Any]):
+            super().__init__()
+            self.field = field
+            self.reading = reading
 
     def __init__(self, step: Step, texts: Texts, previous: Answer | None):
         super().__init__(id="answer-field")
@@ -39,8 +47,12 @@ class AnswerField(Vertical):
     def read(self) -> tuple[AnswerError | None, Any]:
         raise NotImplementedError
 
+    @property
+    def input(self) -> Widget:
+        return self.query_one(".answer-input")
+
     def focus_input(self) -> None:
-        self.query_one(".answer-input").focus()
+        self.input.focus()
 
 
 class TypedField(AnswerField):
@@ -64,11 +76,11 @@ class TypedField(AnswerField):
             return self.t.date(value)
         if isinstance(q, NumberQuestion):
             return str(value).replace(".", ",") if self.t.language != "en" else str(value)
-        return str(value)
+        return printable(str(value))  # an input shows control characters raw, to the terminal
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.Submit())
+        self.post_message(self.Submit(self, parse_typed(self.step.question, event.value)))
 
     def read(self) -> tuple[AnswerError | None, Any]:
         return parse_typed(self.step.question, self.query_one(Input).value)
@@ -78,13 +90,13 @@ class LongTextField(AnswerField):
     """Free text over several lines; Enter starts a new line, ctrl+s or the button answers."""
 
     def compose(self) -> ComposeResult:
-        yield TextArea(self.previous or "", id="answer-input", classes="answer-input",
+        yield TextArea(printable(self.previous or "", keep="\n\t"), id="answer-input", classes="answer-input",
                        soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield Button(self.t("field.save_answer"), id="answer-save", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.Submit())
+        self.post_message(self.Submit(self, self.read()))
 
     def read(self) -> tuple[AnswerError | None, Any]:
         return None, self.query_one(TextArea).text
@@ -142,14 +154,15 @@ class ChoiceField(AnswerField):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.Submit())
+        self.post_message(self.Submit(self, self._chosen(event.option_index)))
 
     def read(self) -> tuple[AnswerError | None, Any]:
-        option_list = self.query_one(OptionList)
-        index = option_list.highlighted
+        return self._chosen(self.query_one(OptionList).highlighted)
+
+    def _chosen(self, index: int | None) -> tuple[AnswerError | None, Any]:
         if index is None:
             return AnswerError("error.choose_one"), None
-        option_id = option_list.get_option_at_index(index).id
+        option_id = self.query_one(OptionList).get_option_at_index(index).id
         return None, self.values[int(option_id.removeprefix("choice-"))]
 
 
@@ -167,7 +180,7 @@ class MultiChoiceField(AnswerField):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.Submit())
+        self.post_message(self.Submit(self, self.read()))
 
     def read(self) -> tuple[AnswerError | None, Any]:
         return None, list(self.query_one(SelectionList).selected)
@@ -190,7 +203,7 @@ class ConfirmField(AnswerField):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.Submit() if event.option_id == "confirm-yes" else self.Correct())
+        self.post_message(self.Submit(self, (None, True)) if event.option_id == "confirm-yes" else self.Correct())
 
     def read(self) -> tuple[AnswerError | None, Any]:
         option = self.query_one(OptionList).highlighted_option

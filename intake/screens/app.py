@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from intake import settings
 from intake.errors import IntakeError
 from intake.flows.display import Texts
 from intake.flows.matching import Catalogue
@@ -36,7 +37,7 @@ class IntakeApp(App[None]):
         self.store = store
         self.content = content
         self.language: Language = language
-        self.export_dir = Path(export_dir) if export_dir is not None else Path.home() / "intake-exports"
+        self.export_dir = settings.export_dir(export_dir, {})
         self.texts = Texts(content, language)
         self.session: IntakeSession | None = None  # the open session; it holds its edit lock
         translate_bindings(self, self.texts)

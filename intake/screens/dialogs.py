@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from intake.screens.texts_util import plain
+
 
 class MessageDialog(ModalScreen[None]):
     """A title, a message and one button that closes it (Esc and Enter close it too)."""
@@ -23,9 +25,9 @@ class MessageDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(self.title_text, id="dialog-title", markup=False)
+            yield Static(plain(self.title_text), id="dialog-title")
             with VerticalScroll(id="dialog-body"):
-                yield Static(self.message, id="dialog-message", markup=False)
+                yield Static(plain(self.message), id="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.close_label, id="dialog-close", variant="primary")
 
@@ -56,8 +58,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(self.title_text, id="dialog-title", markup=False)
-            yield Static(self.message, id="dialog-message", markup=False)
+            yield Static(plain(self.title_text), id="dialog-title")
+            yield Static(plain(self.message), id="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes_label, id="dialog-yes", variant="primary")
                 yield Button(self.no_label, id="dialog-no")

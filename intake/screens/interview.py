@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import Any
+
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,6 +17,7 @@ from intake.screens.answer_fields import AnswerField, ConfirmField, field_for
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
 from intake.screens.progress_panel import ProgressPanel
+from intake.screens.texts_util import plain
 from intake.screens.transcript import Transcript, TranscriptAnswer
 from intake.session import IntakeSession
 
@@ -34,6 +37,9 @@ class InterviewScreen(IntakeScreen):
         super().__init__(texts)
         self.session = session
         self.step: Step | None = None
+        self.field: AnswerField | None = None
+        # Keys typed while the screen moves to another step; they wait here for its input.
+        self._held: list[events.Key] | None = None
 
     @property
     def interview(self):
@@ -65,13 +71,20 @@ class InterviewScreen(IntakeScreen):
             # The questions are done: on to the placements and the plan.
             self.app.switch_screen(self.app.after_interview(self.session))
             return
+        self._hold_keys()
+        try:
+            await self._show(step)
+        finally:
+            self._release_keys()
+
+    async def _show(self, step: Step) -> None:
         self.step = step
         record = self.session.record
         progress = self.interview.progress()
-        self.query_one("#interview-header", Static).update(self.t(
+        self.query_one("#interview-header", Static).update(plain(self.t(
             "interview.header", flow=self.session.content.flow.title.get(self.t.language, self.t.plain),
             client=record.client_label,
-            answered=progress.answered, relevant=progress.relevant))
+            answered=progress.answered, relevant=progress.relevant)))
         await self.query_one(Transcript).show(self.interview)
         self.query_one(ProgressPanel).show(self.interview)
         self.query_one("#turn", Static).update(self.t(f"interview.turn.{step.view}"))
@@ -80,12 +93,38 @@ class InterviewScreen(IntakeScreen):
         self.set_error(None)
         slot = self.query_one("#field-slot", Vertical)
         await slot.remove_children()
-        field = field_for(step, self.t, self.interview.answer_for(step.key))
-        await slot.mount(field)
-        field.focus_input()
+        self.field = field_for(step, self.t, self.interview.answer_for(step.key))
+        await slot.mount(self.field)
         # After the layout settles, since the question area below changes its height.
         self.call_after_refresh(self.query_one(Transcript).scroll_to_current)
         self.refresh_bindings()
+
+    def _hold_keys(self) -> None:
+        """Until the next step's input is ready, keys wait instead of going to the input on
+        screen, which belongs to the step being left."""
+        if self._held is None:
+            self._held = []
+        self.set_focus(None)
+
+    def _release_keys(self) -> None:
+        """Focus the new input and hand it the keys that waited, in the order they were typed."""
+        held, self._held = self._held or [], None
+        if self.field is None or not self.field.is_attached:
+            return
+        target = self.field.input
+        # Focused here and now, not through `focus()`, which would queue the change behind keys
+        # the app has yet to hand out, and those would go to no input at all.
+        self.set_focus(target)
+        for key in held:
+            target._forward_event(key)
+
+    def _forward_event(self, event: events.Event) -> None:
+        # The app hands each key to the focused widget, or to the screen when none is focused,
+        # as it happens; while keys are held nothing is focused, so each one lands here in order.
+        if isinstance(event, events.Key) and self._held is not None:
+            self._held.append(event)
+        else:
+            super()._forward_event(event)
 
     def _question_text(self, step: Step) -> str:
         text = self.t.question(step)
@@ -123,9 +162,17 @@ class InterviewScreen(IntakeScreen):
     # --- answering ------------------------------------------------------------
 
     @on(AnswerField.Submit)
+    async def _submitted(self, event: AnswerField.Submit) -> None:
+        # A field already replaced (clicked while the step changed) answers nothing.
+        if event.field is self.field:
+            await self.submit(event.field, event.reading)
+
     async def action_submit(self) -> None:
-        field = self.query_one(AnswerField)
-        error, value = field.read()
+        if self.field is not None:
+            await self.submit(self.field, self.field.read())
+
+    async def submit(self, field: AnswerField, reading: tuple[AnswerError | None, Any]) -> None:
+        error, value = reading
         if error is None:
             error = self.guarded(lambda: self.session.answer(value))
             if error is FAILED:

@@ -20,8 +20,10 @@ from intake.flows.matching import MatchResult, Proposal
 from intake.flows.parse import parse_date
 from intake.flows.placements import Placement
 from intake.screens.base import FAILED, IntakeScreen
+from intake.screens.texts_util import plain
 from intake.screens.words import placement_detail, proposal_line
 from intake.session import IntakeSession
+from intake.text_safety import printable
 
 
 class MatchingScreen(IntakeScreen):
@@ -49,8 +51,7 @@ class MatchingScreen(IntakeScreen):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(t("matching.title", client=self.session.record.client_label), id="matching-header",
-                     markup=False)
+        yield Static(plain(t("matching.title", client=self.session.record.client_label)), id="matching-header")
         yield Static(t("matching.hint"), id="matching-hint", markup=False)
         with Horizontal(id="matching-body"):
             with Vertical(id="proposals-pane"):
@@ -90,9 +91,9 @@ class MatchingScreen(IntakeScreen):
         for i, p in enumerate(self.proposals):
             if options:
                 options.append(None)  # a divider between placements
-            options.append(Option(proposal_line(self.t, i + 1, p, chosen=p.placement.id == d.placement_id,
-                                                visit=d.visits.get(p.placement.id),
-                                                comparing=p.placement.id == self.compare_with),
+            options.append(Option(plain(proposal_line(self.t, i + 1, p, chosen=p.placement.id == d.placement_id,
+                                                      visit=d.visits.get(p.placement.id),
+                                                      comparing=p.placement.id == self.compare_with)),
                                   id=p.placement.id))
         option_list.set_options(options)
         if highlighted is not None and self.proposals:
@@ -109,8 +110,8 @@ class MatchingScreen(IntakeScreen):
         if proposal is None:
             return
         p = proposal.placement
-        self.query_one("#detail", Static).update(placement_detail(
-            self.t, p, proposal, visit=self.decisions.visits.get(p.id), chosen=p.id == self.decisions.placement_id))
+        self.query_one("#detail", Static).update(plain(placement_detail(
+            self.t, p, proposal, visit=self.decisions.visits.get(p.id), chosen=p.id == self.decisions.placement_id)))
         self.query_one("#placement-detail", VerticalScroll).scroll_home(animate=False)
 
     @on(OptionList.OptionSelected, "#proposals")
@@ -119,7 +120,7 @@ class MatchingScreen(IntakeScreen):
         self.query_one("#placement-detail", VerticalScroll).focus()
 
     def status(self, text: str) -> None:
-        self.query_one("#matching-status", Static).update(text)
+        self.query_one("#matching-status", Static).update(plain(text))
 
     # --- compare ---------------------------------------------------------------------------
 
@@ -148,7 +149,8 @@ class MatchingScreen(IntakeScreen):
 
     @on(Button.Pressed, "#why-not")
     def action_why_not(self) -> None:
-        self.app.push_screen(WhyNotScreen(self.t, self.session.content.placements, self.explain))
+        # Every placement matching saw: the built-in ones and the county's imported ones.
+        self.app.push_screen(WhyNotScreen(self.t, self.result.catalogue.placements, self.explain))
 
     def explain(self, p: Placement) -> str:
         """Why a placement is or is not on the list, in words."""
@@ -254,7 +256,7 @@ class CompareScreen(ModalScreen[None]):
             with Horizontal(id="compare-columns"):
                 for i, text in enumerate(self.details):
                     with VerticalScroll(classes="compare-column"):
-                        yield Static(text, id=f"compare-{i}", markup=False)
+                        yield Static(plain(text), id=f"compare-{i}")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.t("button.close"), id="dialog-close", variant="primary")
 
@@ -282,7 +284,8 @@ class WhyNotScreen(ModalScreen[None]):
         with Vertical(id="why-not", classes="dialog"):
             yield Static(t("matching.why_title"), id="dialog-title", markup=False)
             yield Input(id="why-name", placeholder=t("matching.why_placeholder"),
-                        suggester=SuggestFromList([p.name for p in self.placements], case_sensitive=False))
+                        suggester=SuggestFromList([printable(p.name) for p in self.placements],
+                                                  case_sensitive=False))
             yield OptionList(*self._options(""), id="why-names")
             with VerticalScroll(id="why-answer-box"):
                 yield Static("", id="why-answer", markup=False)
@@ -291,8 +294,9 @@ class WhyNotScreen(ModalScreen[None]):
 
     def _options(self, typed: str) -> list[Option]:
         words = typed.casefold().split()
-        return [Option(p.name, id=p.id) for p in self.placements
-                if all(w in f"{p.name} {p.host} {p.municipality}".casefold() for w in words)]
+        # Names as they are shown, so that what is seen can be typed.
+        return [Option(plain(p.name), id=p.id) for p in self.placements
+                if all(w in printable(f"{p.name} {p.host} {p.municipality}").casefold() for w in words)]
 
     def on_mount(self) -> None:
         self.query_one("#why-name", Input).focus()
@@ -306,12 +310,12 @@ class WhyNotScreen(ModalScreen[None]):
     @on(Input.Submitted, "#why-name")
     def _submitted(self, event: Input.Submitted) -> None:
         typed = event.value.strip()
-        exact = [p for p in self.placements if p.name.casefold() == typed.casefold()]
+        exact = [p for p in self.placements if printable(p.name).casefold() == typed.casefold()]
         found = exact or [p for p in self.placements if p.id in {o.id for o in self._options(typed)}]
         if len(found) == 1:
             self.show_answer(found[0])
         elif not found:
-            self.query_one("#why-answer", Static).update(self.t("matching.why.not_found", name=typed))
+            self.query_one("#why-answer", Static).update(plain(self.t("matching.why.not_found", name=typed)))
         else:
             self.query_one("#why-answer", Static).update(self.t("matching.why.several", count=len(found)))
             self.query_one("#why-names", OptionList).focus()
@@ -321,7 +325,7 @@ class WhyNotScreen(ModalScreen[None]):
         self.show_answer(next(p for p in self.placements if p.id == event.option_id))
 
     def show_answer(self, p: Placement) -> None:
-        self.query_one("#why-answer", Static).update(self.explain(p))
+        self.query_one("#why-answer", Static).update(plain(self.explain(p)))
 
     @on(Button.Pressed, "#dialog-close")
     def action_close(self) -> None:
@@ -342,7 +346,7 @@ class VisitScreen(ModalScreen[object]):
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(id="visit", classes="dialog"):
-            yield Static(t("matching.visit_title", name=self.place_name), id="dialog-title", markup=False)
+            yield Static(plain(t("matching.visit_title", name=self.place_name)), id="dialog-title")
             yield Static(t("matching.visit_question"), markup=False)
             yield Input(t.date(self.current) if self.current else "", id="visit-date",
                         placeholder=t("field.date_placeholder"))
@@ -361,9 +365,14 @@ class VisitScreen(ModalScreen[object]):
     def save(self) -> None:
         error, value = parse_date(self.query_one("#visit-date", Input).value)
         if error is not None:
-            self.query_one("#visit-error", Static).update(self.t(error.key))
+            self.query_one("#visit-error", Static).update(self.t(error.key, **error.params))
             return
-        self.dismiss(dt.date.fromisoformat(value))
+        day, today = dt.date.fromisoformat(value), dt.date.today()
+        if day < today:  # a visit is agreed ahead; one that has passed cannot be agreed now
+            self.query_one("#visit-error", Static).update(
+                self.t("matching.visit_past", date=self.t.date(day), today=self.t.date(today)))
+            return
+        self.dismiss(day)
 
     @on(Button.Pressed, "#visit-remove")
     def remove_visit(self) -> None:

@@ -18,6 +18,7 @@ from intake.flows.parse import parse_date, parse_number
 from intake.flows.plan import Plan
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
+from intake.screens.texts_util import plain
 from intake.screens.words import date, euros, number
 from intake.session import IntakeSession
 
@@ -37,6 +38,7 @@ class PlanScreen(IntakeScreen):
         super().__init__(texts)
         self.session = session
         self.plan: Plan | None = None
+        self.start_error: str | None = None
 
     @property
     def decisions(self):
@@ -44,7 +46,7 @@ class PlanScreen(IntakeScreen):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(t("plan.title", client=self.session.record.client_label), id="plan-header", markup=False)
+        yield Static(plain(t("plan.title", client=self.session.record.client_label)), id="plan-header")
         with Horizontal(id="plan-main"):
             with VerticalScroll(id="plan-body"):
                 yield Static("", id="plan-issues", markup=False)
@@ -62,6 +64,8 @@ class PlanScreen(IntakeScreen):
                 yield Input(id="plan-hours")
                 yield Label(t("plan.form.plan_type"), classes="field-label")
                 yield Select([], id="plan-type", prompt=t("plan.form.plan_type_prompt"))
+                yield Label(t("plan.form.reason"), classes="field-label")
+                yield Input(id="plan-reason")
                 yield Static("", id="plan-form-error", classes="field-error", markup=False)
                 yield Button(t("plan.save_button"), id="plan-save")
                 yield Button(t("plan.agree_button"), id="plan-agree", variant="success")
@@ -84,7 +88,9 @@ class PlanScreen(IntakeScreen):
         if rules is None:
             return []
         day = self.decisions.start or dt.date.today()
-        return [(p.name.get(self.t.language, self.t.plain), p.id) for p in rules.plan_types(self.service(), day)]
+        answer = self.session.interview.active().get("benefit")  # unknown benefits: every type, and the plan asks
+        return [(p.name.get(self.t.language, self.t.plain), p.id)
+                for p in rules.plan_types(self.service(), day, set(answer) if answer else None)]
 
     def fill_form(self) -> None:
         d, t = self.decisions, self.t
@@ -113,9 +119,11 @@ class PlanScreen(IntakeScreen):
             if error is None:
                 changes["start"] = dt.date.fromisoformat(value)
             else:
-                errors.append(t("plan.form.start_error"))
+                errors.append(f"{t('plan.form.start')}: {t(error.key, **error.params)}")
         else:
             changes["start"] = None
+        # A start typed but not a day is not missing: the plan says what is wrong with it instead.
+        self.start_error = errors[0] if errors else None
         for name, field, whole in (("months", "#plan-months", True), ("days_per_week", "#plan-days", True),
                                    ("hours_per_day", "#plan-hours", False)):
             text = self.query_one(field, Input).value.strip()
@@ -160,14 +168,17 @@ class PlanScreen(IntakeScreen):
     async def action_agree(self) -> None:
         if not await self.action_save():
             return
-        plan = self.guarded(self.session.agree)  # the guarded call gives the plan itself now
+        reason = self.query_one("#plan-reason", Input).value
+        plan = self.guarded(lambda: self.session.agree(reason=reason))  # gives the plan itself
         if plan is FAILED:
             return
         await self.show_plan()
-        if plan.issues:
+        blocking = [i.text for i in plan.issues if i.blocking]
+        if blocking or (plan.issues and plan.agreed is None):
+            # The law's issues must be fixed; a departure from guidance needs its reason written down.
+            lines = [f"• {text}" for text in blocking] or [self.t("plan.reason_required")]
             self.app.push_screen(MessageDialog(
-                self.t("plan.agree_blocked_title"),
-                "\n".join([self.t("plan.agree_blocked")] + [f"• {i.text}" for i in plan.issues]),
+                self.t("plan.agree_blocked_title"), "\n".join([self.t("plan.agree_blocked")] + lines),
                 self.t("button.close"), kind="error"))
         else:
             self.notify(self.t("plan.agreed_notice"))
@@ -178,16 +189,23 @@ class PlanScreen(IntakeScreen):
         self.plan = plan = self.session.plan()
         t = self.t
         issues = self.query_one("#plan-issues", Static)
-        if plan.issues:
-            issues.update("\n".join([t("plan.issues_title")] + [f"  ⚠ {i.text}" for i in plan.issues]))
-        else:
-            issues.update(t("plan.no_issues"))
+        lines = []
+        blocking = [self.start_error if i.key == "plan.missing_start" and self.start_error else i.text
+                    for i in plan.issues if i.blocking]
+        if blocking:
+            lines += [t("plan.issues_title")] + [f"  ⚠ {text}" for text in blocking]
+        warnings = [i.text for i in plan.issues if not i.blocking]
+        if warnings:
+            lines += [t("plan.warnings_title")] + [f"  ℹ {text}" for text in warnings]
+        if plan.unconfirmed:
+            lines += [t("plan.unconfirmed_title")] + [f"  ℹ {text}" for text in plan.unconfirmed]
+        issues.update(plain("\n".join(lines)) if lines else t("plan.no_issues"))
         issues.set_class(bool(plan.issues), "has-issues")
         agreed = self.query_one("#plan-agreed", Static)
         if plan.agreed is not None:
             local = plan.agreed.at.astimezone()
-            agreed.update(t("plan.agreed", date=t.date(local.date()), time=local.strftime("%H:%M"),
-                            client=plan.agreed.client, counsellor=plan.agreed.counsellor))
+            agreed.update(plain(t("plan.agreed", date=t.date(local.date()), time=local.strftime("%H:%M"),
+                                  client=plan.agreed.client, counsellor=plan.agreed.counsellor)))
         else:
             agreed.update(t("plan.not_agreed"))
         agreed.set_class(plan.agreed is not None, "is-agreed")
@@ -202,7 +220,7 @@ class PlanScreen(IntakeScreen):
             return Static(t(key), classes="plan-heading", markup=False)
 
         def text(body: str, classes: str = "plan-text") -> Static:
-            return Static(body, classes=classes, markup=False)
+            return Static(plain(body), classes=classes)
 
         none = t("plan.none")
         yield heading("plan.section.basics")
@@ -235,10 +253,11 @@ class PlanScreen(IntakeScreen):
             schedule.append(f"{t('plan.label.reviews')}: " + ", ".join(t.date(r) for r in plan.reviews))
         if plan.allowance is not None:
             a = plan.allowance
-            schedule.append(t("plan.allowance_line", per_day=euros(t, a.euros_per_day), days=a.attended_days,
-                              total=euros(t, a.total_euros)))
+            schedule.append(t("plan.allowance_line", name=a.name, per_day=euros(t, a.euros_per_day),
+                              days=a.attended_days, total=euros(t, a.total_euros)))
             if a.travel_costs:
                 schedule.append(t("plan.travel_costs"))
+            schedule.append(a.payer)
         yield text("\n".join(schedule))
 
         yield heading("plan.section.goals")

@@ -12,8 +12,10 @@ from intake.errors import IntakeError, SessionLocked
 from intake.flows.text import LANGUAGES
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ConfirmDialog
+from intake.screens.texts_util import plain
 from intake.session import IntakeSession
-from intake.store import SessionSummary
+from intake.store import DamagedSession, SessionSummary
+from intake.text_safety import NameProblem, check_name, printable
 
 
 class SessionTable(DataTable):
@@ -36,16 +38,16 @@ class StartScreen(IntakeScreen):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(self.app.title, id="app-title")
+        yield Static(self.app.title, id="app-title", markup=False)
         with Horizontal(id="start-body"):
             with VerticalScroll(id="new-intake"):
                 yield Static(t("start.new_title"), classes="panel-title")
                 yield Label(t("start.client_label"), classes="field-label")
                 yield Input(id="client-label", placeholder=t("start.client_label_placeholder"))
-                yield Static("", id="client-label-error", classes="field-error")
+                yield Static("", id="client-label-error", classes="field-error", markup=False)
                 yield Label(t("start.counsellor"), classes="field-label")
                 yield Input(id="counsellor", placeholder=t("start.counsellor_placeholder"))
-                yield Static("", id="counsellor-error", classes="field-error")
+                yield Static("", id="counsellor-error", classes="field-error", markup=False)
                 yield Label(t("start.language"), classes="field-label")
                 with RadioSet(id="language"):
                     for lang in LANGUAGES:
@@ -71,6 +73,7 @@ class StartScreen(IntakeScreen):
         table.add_column(t("start.column.progress"), key="progress")
         table.add_column(t("start.column.changed"), key="changed")
         self.refresh_sessions()
+        self.app.store.log_access("list", None)  # the list shows every client's label
         self.query_one("#client-label", Input).focus()
 
     def on_screen_resume(self) -> None:
@@ -80,11 +83,11 @@ class StartScreen(IntakeScreen):
 
     def refresh_sessions(self) -> None:
         try:
-            sessions = self.app.store.list()
+            sessions, damaged = self.app.store.list(), self.app.store.damaged()
         except IntakeError as exc:
             self.app.show_error(exc)
-            sessions = []
-        self._sessions = sessions
+            sessions, damaged = [], []
+        self._sessions, self._damaged = sessions, damaged
         self._fill_table()
 
     def _fill_table(self) -> None:
@@ -92,22 +95,27 @@ class StartScreen(IntakeScreen):
         words = self.query_one("#filter", Input).value.casefold().split()
         shown = [s for s in self._sessions if all(w in self._haystack(s) for w in words)]
         table.clear()
+        # A damaged session is never hidden: opening it shows what is wrong and how to repair it.
+        for d in self._damaged:
+            if all(w in d.id for w in words):
+                table.add_row("?", "?", self.t("status.damaged"), "-", self._when(d), key=d.id)
         for s in shown:
-            table.add_row(s.client_label, s.counsellor, self.t(f"status.{s.status}"),
+            table.add_row(plain(s.client_label), plain(s.counsellor), self.t(f"status.{s.status}"),
                           f"{s.answered}/{s.relevant}", self._when(s), key=s.id)
         empty = self.query_one("#sessions-empty", Static)
-        if shown:
+        if table.row_count:
             empty.update("")
-        elif self._sessions:
+        elif self._sessions or self._damaged:
             empty.update(self.t("start.no_matches"))
         else:
             empty.update(self.t("start.no_sessions"))
 
     @staticmethod
     def _haystack(s: SessionSummary) -> str:
-        return f"{s.client_label} {s.counsellor} {s.id}".casefold()
+        # What the table shows, so that what is seen can be typed.
+        return printable(f"{s.client_label} {s.counsellor} {s.id}").casefold()
 
-    def _when(self, s: SessionSummary) -> str:
+    def _when(self, s: SessionSummary | DamagedSession) -> str:
         local = s.updated_at.astimezone()
         return local.strftime("%Y-%m-%d %H:%M" if self.t.language == "en" else "%d.%m.%Y %H:%M")
 
@@ -154,22 +162,35 @@ class StartScreen(IntakeScreen):
     def action_start(self) -> None:
         label_input = self.query_one("#client-label", Input)
         name_input = self.query_one("#counsellor", Input)
-        label, name = label_input.value.strip(), name_input.value.strip()
-        self.query_one("#client-label-error", Static).update("" if label else self.t("start.client_label_missing"))
-        self.query_one("#counsellor-error", Static).update("" if name else self.t("start.counsellor_missing"))
-        if not label or not name:
-            (label_input if not label else name_input).focus()
+        label = self._checked(label_input, "client label")
+        name = self._checked(name_input, "counsellor's name")
+        if label is None or name is None:
+            (label_input if label is None else name_input).focus()
             return
         pressed = self.query_one("#language", RadioSet).pressed_button
         language = pressed.id.removeprefix("language-") if pressed is not None else self.app.language
-        plain = self.query_one("#plain", Switch).value
+        plain_language = self.query_one("#plain", Switch).value
         try:
-            session = IntakeSession.start(self.app.store, self.app.content, label, name, language, plain)
+            session = IntakeSession.start(self.app.store, self.app.content, label, name, language, plain_language)
         except IntakeError as exc:
             self.app.show_error(exc)
             return
         label_input.value = ""  # the next intake is for another client; the counsellor stays
         self.app.open_session(session)
+
+    def _checked(self, field: Input, what: str) -> str | None:
+        """The name typed in `field`, or None with the problem shown under it (the text stays)."""
+        error = self.query_one(f"#{field.id}-error", Static)
+        try:
+            name = check_name(field.value, what)
+        except NameProblem as problem:
+            if problem.reason == "missing":  # start.client_label_missing, start.counsellor_missing
+                error.update(self.t(f"start.{field.id.replace('-', '_')}_missing"))
+            else:  # start.name_too_long, start.name_control
+                error.update(self.t(f"start.name_{problem.reason}", **problem.params))
+            return None
+        error.update("")
+        return name
 
     def action_new(self) -> None:
         self.query_one("#client-label", Input).focus()

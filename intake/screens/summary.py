@@ -1,4 +1,4 @@
-"""The summary: every answer by section, a way back to change one, and the JSON export."""
+"""The summary: every answer by section, a way back to change one, and the exports for each reader."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
+from intake.export.kinds import FORMATS, READERS
 from intake.flows.display import Texts
 from intake.screens.base import FAILED, IntakeScreen
+from intake.screens.choice_dialog import ChoiceDialog
 from intake.screens.dialogs import ConfirmDialog
 from intake.screens.export_file import export_path, write_export
+from intake.screens.texts_util import plain
 from intake.screens.transcript import TranscriptAnswer, answer_text
 from intake.session import IntakeSession
 
@@ -30,7 +33,7 @@ class SummaryScreen(IntakeScreen):
 
     def compose(self) -> ComposeResult:
         record = self.session.record
-        yield Static(self.t("summary.title", client=record.client_label), id="summary-header", markup=False)
+        yield Static(plain(self.t("summary.title", client=record.client_label)), id="summary-header")
         hint = self.t("summary.read_only_hint" if self.session.read_only else "summary.hint")
         yield Static(hint, id="summary-hint", markup=False)
         with VerticalScroll(id="summary-body"):
@@ -109,7 +112,18 @@ class SummaryScreen(IntakeScreen):
 
     @work(exclusive=True, group="export", exit_on_error=False)
     async def action_export(self) -> None:
-        path = export_path(self.app.export_dir, self.session.record)
+        t = self.t
+        reader = await self.app.push_screen_wait(ChoiceDialog(
+            t("export.reader_title"), t("export.reader_message"),
+            [(r, t(f"export.reader.{r}")) for r in READERS], t("button.cancel")))
+        if reader is None:
+            return
+        formats = FORMATS[reader]
+        fmt = formats[0] if len(formats) == 1 else await self.app.push_screen_wait(ChoiceDialog(
+            t("export.format_title"), "", [(f, t(f"export.format.{f}")) for f in formats], t("button.cancel")))
+        if fmt is None:
+            return
+        path = export_path(self.app.export_dir, self.session.record, reader, fmt)
         if path.exists():
             replace = await self.app.push_screen_wait(ConfirmDialog(
                 self.t("export.exists_title"), self.t("export.exists_message", path=str(path)),
@@ -117,6 +131,7 @@ class SummaryScreen(IntakeScreen):
             if not replace:
                 return
         # A failure here ends the worker with an error, which the error dialog shows.
-        write_export(self.session, path)
-        self.query_one("#export-result", Static).update(self.t("export.done", path=str(path)))
-        self.notify(self.t("export.done", path=str(path)))
+        write_export(self.session, path, reader=reader, fmt=fmt)
+        done = plain(self.t("export.done", path=str(path)))
+        self.query_one("#export-result", Static).update(done)
+        self.notify(done.plain, markup=False)

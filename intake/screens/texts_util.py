@@ -1,12 +1,14 @@
-"""Putting catalogue texts on Textual things that are declared in code (key bindings)."""
+"""Putting texts on Textual things: catalogue texts on key bindings, stored texts as plain text."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.text import Text
 from textual.dom import DOMNode
 
 from intake.flows.display import Texts
+from intake.text_safety import printable
 
 
 def translate_bindings(node: DOMNode, texts: Texts) -> None:
@@ -21,3 +23,10 @@ def translate_bindings(node: DOMNode, texts: Texts) -> None:
             replace(b, description=texts(f"key.{b.id}")) if b.id and b.description else b
             for b in items
         ]
+
+
+def plain(text: str) -> Text:
+    """Text for any widget (Static, DataTable cell, Option) shown as it is: never read as markup,
+    so "[/]" or "[link=...]" in a label or a placement name is just text, and with control
+    characters made visible, so that a stored ESC cannot reach the terminal."""
+    return Text(printable(text, keep="\n\t"))

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from intake.flows.display import Texts
 from intake.flows.engine import Answer, Interview, Step
 from intake.flows.model import Section
-from intake.screens.texts_util import translate_bindings
+from intake.screens.texts_util import plain, translate_bindings
 
 
 class TranscriptAnswer(Static, can_focus=True):
@@ -32,7 +32,7 @@ class TranscriptAnswer(Static, can_focus=True):
             self.key = key
 
     def __init__(self, step: Step, text: str, texts: Texts, *, current: bool = False):
-        super().__init__(text, markup=False, classes="transcript-answer" + (" editing" if current else ""),
+        super().__init__(plain(text), classes="transcript-answer" + (" editing" if current else ""),
                          id=f"answer-{_css_id(step.key)}")
         self.step_key = step.key
         translate_bindings(self, texts)
@@ -121,7 +121,7 @@ class Transcript(VerticalScroll):
         heading = t("interview.summary.heading", section=t.section_title(step.section))
         body = "\n".join(f"• {line}" for line in lines) or t("interview.summary.nothing")
         return [Static(heading, classes="transcript-assistant-title", markup=False),
-                Static(body, id="said-back", classes="transcript-assistant", markup=False)]
+                Static(plain(body), id="said-back", classes="transcript-assistant")]
 
     def scroll_to_current(self) -> None:
         """Show the answer being changed, or else the latest part of the conversation."""

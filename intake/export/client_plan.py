@@ -1,0 +1,100 @@
+"""The client's own copy of the agreed plan, in the session's language and in plain language when the
+session uses it (seed 004: clients asked for the information in one package, in words they can read).
+
+It holds what the client needs to act on the plan: goals with actions, who helps and by when; the
+placement and how to get there; the schedule and the period; the allowance and who pays it; the next
+review; the counsellor's contact details; the client's rights. Never the counsellor's guidance, notes or
+ratings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from intake.export.agreed import AgreedPlan
+from intake.export.document import DocSection, Document, Entry
+from intake.screens.words import date, euros, number
+
+
+
+def build_client_plan(agreed: AgreedPlan, today: dt.date) -> Document:
+    t, plan = agreed.texts, agreed.plan
+    support = plan.support_and_guidance  # part of the agreed plan (189/2001), in words for the client
+    sections = [_goals(agreed), DocSection(heading=t("plan.label.support"), paragraphs=[support] if support else []),
+                _placement(agreed), _schedule(agreed), _money(agreed)]
+    upcoming = [r for r in plan.reviews if r >= today]
+    sections.append(DocSection(heading=t("client.section.review"), paragraphs=[
+        t("client.next_review", date=t.date(upcoming[0])) if upcoming else t("client.no_review")]))
+    sections.append(_contact(agreed))
+    sections.append(DocSection(heading=t("client.section.rights"), paragraphs=[t("client.rights")]))
+    return Document(
+        format="intake-client-plan", language=t.language,
+        title=t("client.title", client=agreed.record.client_label),
+        intro=t("client.intro", date=t.date(plan.agreed.at.astimezone().date())),
+        sections=[s for s in sections if s.paragraphs or s.entries],
+    )
+
+
+def _goals(agreed: AgreedPlan) -> DocSection:
+    t = agreed.texts
+    entries = []
+    for g in agreed.plan.goals:
+        lines = [f"{t(key)}: {value}" for key, value in (
+            ("plan.label.actions", g.actions), ("plan.label.helper", g.helper),
+            ("plan.label.due", t.date(g.due) if g.due else None)) if value]
+        entries.append(Entry(title=g.goal, lines=lines))
+    return DocSection(heading=t("plan.section.goals"), entries=entries)
+
+
+def _placement(agreed: AgreedPlan) -> DocSection:
+    t, p = agreed.texts, agreed.plan.placement
+    if p is None:
+        return DocSection(heading=t("plan.section.placement"))
+    lines = [p.host, f"{t('client.where')}: {p.municipality}", f"{t('client.tasks')}: {p.tasks}",
+             f"{t('client.placement_contact')}: {p.contact}"]
+    transport = agreed.words("transport")
+    if transport:
+        lines.append(t("client.getting_there", transport=transport))
+    if p.visit:
+        lines.append(t("client.visit", date=t.date(p.visit)))
+    return DocSection(heading=t("plan.section.placement"), entries=[Entry(title=p.name, lines=lines)])
+
+
+def schedule_lines(agreed: AgreedPlan) -> list[str]:
+    """The days, the hours and the period, as the plan screen says them."""
+    t, plan = agreed.texts, agreed.plan
+    months = agreed.record.state.decisions.months
+    return [
+        t("plan.schedule_line", days=number(t, plan.days_per_week), hours=number(t, plan.hours_per_day)),
+        t("plan.period_line", start=date(t, plan.start), end=date(t, plan.end), months=number(t, months))
+        if plan.start and plan.end else t("plan.period_open"),
+    ]
+
+
+def _schedule(agreed: AgreedPlan) -> DocSection:
+    return DocSection(heading=agreed.texts("plan.section.schedule"), paragraphs=schedule_lines(agreed))
+
+
+def _money(agreed: AgreedPlan) -> DocSection:
+    t, a = agreed.texts, agreed.plan.allowance
+    if a is None:
+        return DocSection(heading=t("client.section.money"))
+    lines = [t("plan.allowance_line", name=a.name, per_day=euros(t, a.euros_per_day), days=a.attended_days,
+               total=euros(t, a.total_euros))]
+    if a.travel_costs:
+        lines.append(t("plan.travel_costs"))
+    lines.append(a.payer)  # from the allowance rule the client's benefits select
+    return DocSection(heading=t("client.section.money"), paragraphs=lines)
+
+
+def contact_line(agreed: AgreedPlan) -> str:
+    """The named contact person (the counsellor when none was named) and the work phone."""
+    name = agreed.active.get("contact_person") or agreed.record.counsellor
+    phone = agreed.active.get("contact_phone")
+    return f"{name}, {agreed.texts('client.phone', phone=phone)}" if phone else name
+
+
+def _contact(agreed: AgreedPlan) -> DocSection:
+    t = agreed.texts
+    return DocSection(heading=t("client.section.contact"), paragraphs=[f"{t('client.your_counsellor')}: "
+                                                                       f"{contact_line(agreed)}"])

@@ -1,0 +1,17 @@
+"""The readers an export can be for and the formats each gets (no heavy imports: the command line's
+parser reads them)."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Reader = Literal["counsellor", "client", "placement"]
+Format = Literal["json", "md", "html"]
+READERS: tuple[str, ...] = get_args(Reader)
+FORMATS: dict[str, tuple[str, ...]] = {  # the first is the reader's default
+    "counsellor": ("json",),
+    "client": ("html", "md", "json"),
+    "placement": ("html", "md", "json"),
+}
+# The access log's action for each reader; "export" has always meant the full record.
+LOG_ACTION = {"counsellor": "export", "client": "export-client", "placement": "export-placement"}
