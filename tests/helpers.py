@@ -49,3 +49,16 @@ def answer_until(interview_or_session: Any, stop_after: int | None = None) -> in
         assert error is None, error
         count += 1
     return count
+
+
+def deny_reading(monkeypatch: Any, path: Any) -> None:
+    """Make opening `path` fail with "permission denied", also when the tests run as root (root
+    reads files whatever their mode, so chmod cannot show it)."""
+    real_open = open
+
+    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", fake_open)

@@ -293,15 +293,16 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         issues = text_of(plan_screen, "#plan-issues")
         assert "5 päivää" not in issues and "Suunnitelman tyyppi puuttuu." in issues
         select = plan_screen.query_one("#plan-type", Select)
-        assert {value for _, value in plan_screen.plan_type_options()} >= {"activation_plan", "client_plan"}
+        # From 2026 a client on labour market subsidy comes through the multi-sector employment plan only.
+        assert [value for _, value in plan_screen.plan_type_options()] == ["multi_sector_employment_plan"]
         assert await pilot.click("#plan-type SelectCurrent", offset=(2, 1))
         await pilot.pause()
         await pilot.press("down", "down", "enter")      # past the blank prompt: the first type
         await pilot.pause()
-        assert select.value == decided().plan_type == "activation_plan"
+        assert select.value == decided().plan_type == "multi_sector_employment_plan"
         assert not plan_screen.query_one("#plan-issues").has_class("has-issues"), text_of(plan_screen, "#plan-issues")
         body = " ".join(str(w.content) for w in plan_screen.query("#plan-sections Static"))
-        assert "1.10.2026 – 1.4.2027" in body                   # six months
+        assert "1.10.2026 – 31.3.2027" in body                  # six months
         assert "Liisa Omatyöntekijä" in body
         assert "Oppia opastamaan ikäihmisiä digilaitteissa." in body
         assert f"Tutustumiskäynti {VISIT_TYPED}" in body
@@ -341,7 +342,7 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
     plan = exported["plan"]
     assert plan["agreed"]["counsellor"] == "Liisa Ohjaaja"
     assert plan["placement"]["id"] == visited
-    assert (plan["days_per_week"], plan["start"], plan["end"]) == (3, "2026-10-01", "2027-04-01")
+    assert (plan["days_per_week"], plan["start"], plan["end"]) == (3, "2026-10-01", "2027-03-31")
     assert plan["issues"] == []
     assert exported["session"]["id"] == session_id
 

@@ -22,6 +22,7 @@ from intake.flows.model import (
     LongText,
     MultiChoice,
     NumberQuestion,
+    PLACEHOLDER,
     RepeatGroup,
     ScaleQuestion,
     ShortText,
@@ -122,7 +123,8 @@ def random_value(step: Step, rng: random.Random) -> Any:
         least = max(q.min_selected, 1 if q.required else 0)
         most = q.max_selected or len(q.choices)
         chosen = rng.sample([c.value for c in q.choices], rng.randint(least, most))
-        return chosen
+        alone = {c.value for c in q.choices if c.exclusive}  # such as 'none': chosen only on its own
+        return [v for v in chosen if v not in alone] or chosen[:1]
     if isinstance(q, ScaleQuestion):
         options: list[Any] = [p.value for p in CONTENT.scales[q.scale].points]
         if q.allow_not_discussed:
@@ -281,3 +283,150 @@ def test_placement_vocabularies_match_the_interview():
     services = {c.value for c in question("service_type").choices}
     assert services == {s.id for s in CONTENT.rules.service_types}
     assert {c.value for c in question("transport").choices} == {"car", "public_transport", "bicycle", "walking"}
+
+
+# --- words: one term per concept (docs/glossary.md), and summaries that say choices in the second person ---
+
+GLOSSARY = REAL_CONTENT.parent / "docs" / "glossary.md"
+
+
+def glossary_forbidden() -> dict[str, list[dict[str, str]]]:
+    """The forbidden variants of docs/glossary.md's machine-readable block, per language."""
+    from ruamel.yaml import YAML
+
+    block = re.search(r"```yaml\n(.*?)```", GLOSSARY.read_text(encoding="utf-8"), re.S)
+    assert block, "docs/glossary.md has no ```yaml block"
+    return YAML(typ="safe").load(block.group(1))["forbidden"]
+
+
+def every_text(node: Any, where: str) -> Iterator[tuple[str, str, str, bool]]:
+    """(where, language, string, is guidance) for every string of every Text and CounsellorText in a model."""
+    from intake.flows.text import CounsellorText
+
+    if isinstance(node, (Text, CounsellorText)):
+        guidance = isinstance(node, CounsellorText)
+        for lang in ("fi", "sv", "en"):
+            if getattr(node, lang):
+                yield where, lang, getattr(node, lang), guidance
+        plain = getattr(node, "plain", None)
+        if plain is not None:
+            yield where, "plain", plain.fi, guidance
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from every_text(getattr(node, name), f"{where}.{name}")
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            yield from every_text(item, f"{where}[{getattr(item, 'id', None) or getattr(item, 'value', None) or i}]")
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from every_text(item, f"{where}.{key}")
+
+
+ALL_TEXTS = [
+    *every_text(CONTENT.sections, "sections"), *every_text(CONTENT.scales, "scales"),
+    *every_text(CONTENT.scoring, "scoring"), *every_text(CONTENT.suggestions, "suggestions"),
+    *every_text(CONTENT.rules, "rules"), *every_text(CONTENT.placements, "placements"),
+    *every_text(CONTENT.texts, "texts"),
+]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en", "plain"])
+def test_texts_use_the_glossary_terms(language):
+    """docs/glossary.md: one term per concept; a forbidden variant (e.g. sv 'handledare' for the counsellor,
+    'studiebesök', a TE office in a client's text) fails with the term to use instead."""
+    rules = glossary_forbidden()[language]
+    assert rules, f"the glossary forbids nothing in {language}"
+    found = []
+    for where, lang, string, guidance in ALL_TEXTS:
+        if lang != language:
+            continue
+        for rule in rules:
+            if guidance and rule["scope"] == "client":
+                continue
+            match = re.search(rule["pattern"], string)
+            if match:
+                found.append(f"{where}: '{match.group(0)}' -> use {rule['use']}")
+    assert not found, "\n".join(found)
+
+
+def test_glossary_patterns_catch_the_old_variants():
+    """The patterns are live: each catches the variant the audit found, and none catches a preferred term."""
+    rules = glossary_forbidden()
+
+    def caught(language: str, text: str, guidance: bool = False) -> bool:
+        return any(re.search(r["pattern"], text) for r in rules[language] if not (guidance and r["scope"] == "client"))
+
+    for old in ["Handledarens namn", "Fråga din handledare", "Studiebesök (F8)", "introduktionsbesök",
+                "Arbetscoachning", "Arbetsträning med handledare", "Kommunens sysselsättningstjänster eller TE-byrån"]:
+        assert caught("sv", old), old
+    assert caught("fi", "Kunnan työllisyyspalvelut tai TE-toimisto")
+    assert caught("en", "Municipal employment services or the TE office")
+    assert caught("en", "Job coaching")
+    for preferred in ["Socialhandledarens namn", "en arbetshandledare", "Bekantningsbesök", "Arbetsträning",
+                      "arbetstränaren", "kommunens sysselsättningstjänster", "Du handleder äldre", "handledning",
+                      "arbetsverksamhet i rehabiliteringssyfte", "sektorsövergripande sysselsättningsplan"]:
+        assert not caught("sv", preferred), preferred
+    assert not caught("en", "a state office")
+    assert not caught("fi", "TE-toimistot lakkautettiin 1.1.2025", guidance=True)
+
+
+def test_referral_keeps_its_stored_values_and_names_the_current_body():
+    referral = question("referral")
+    values = [c.value for c in referral.choices]
+    assert values == ["employment_services", "typ", "social_work", "mental_health_substance", "education",
+                      "organisation", "self"]  # sessions stored before the renaming still read
+    employment = referral.choices[0].text
+    assert (employment.fi, employment.sv, employment.en) == (
+        "Kunnan työllisyyspalvelut", "Kommunens sysselsättningstjänster", "Municipal employment services")
+
+
+# First-person words in plain Finnish: pronouns, the negation verb and first-person verb forms the
+# plain labels use. A summary speaks to the client ("sinä"), so a label in the first person reads
+# "Näin tulit tänne: Työllisyyspalvelut ohjasivat minut."
+FIRST_PERSON = {
+    "fi": re.compile(r"(?i)\b(minä|minun|minut|minua|minulle|minulla|minulta|minusta|mä|mulle|en|olen|tulin|"
+                     r"haluan|tarvitsen|pidän|pidin|menen|teen|saan|pystyn|osaan|voin|käyn|asun|tiedä)\b"),
+    "sv": re.compile(r"(?i)\b(jag|mig|min|mitt|mina)\b"),
+    "en": re.compile(r"\b(I|me|my|mine|I'm|I've)\b"),
+}
+
+
+def summary_values(language: str, plain: bool) -> Iterator[tuple[str, str, str]]:
+    """(where, summary sentence, value) for every value a summary line can say: every form of every
+    choice and scale point a placeholder names, as Texts says it in a summary."""
+    texts = Texts(CONTENT, language, plain)
+    for section in CONTENT.sections:
+        for i, line in enumerate(section.summary):
+            sentence = line.text.get(language, plain)
+            for name in {m.group(1) for m in PLACEHOLDER.finditer(sentence)}:
+                q = CONTENT.question_index.get(name)
+                if isinstance(q, (SingleChoice, MultiChoice)):
+                    for c in q.choices:
+                        yield f"{section.id}.summary[{i}] {name}={c.value}", sentence, texts._choice(q, c.value, True)
+                elif isinstance(q, ScaleQuestion):
+                    for p in CONTENT.scales[q.scale].points:
+                        yield f"{section.id}.summary[{i}] {name}={p.value}", sentence, texts.scale_point(q, p.value)
+
+
+@pytest.mark.parametrize("language,plain", [("fi", True), ("fi", False), ("sv", False), ("en", False)])
+def test_no_summary_says_a_choice_in_the_first_person(language, plain):
+    """Issue 9 item 17: a summary line addresses the client, so the choice it fills in must not speak as the
+    client. A choice whose label is first person ("Tulin itse") carries a `summary:` form ("Tulit itse")."""
+    checked = list(summary_values(language, plain))
+    assert len(checked) > 50  # every section's choices, not an empty walk
+    first_person = [f"{where}: {sentence!r} <- {value!r}" for where, sentence, value in checked
+                    if FIRST_PERSON[language].search(value)]
+    assert not first_person, "\n".join(first_person)
+
+
+def test_summary_says_the_choice_in_its_summary_form_and_the_answer_in_its_label(interviews):
+    plain = Texts(CONTENT, "fi", plain=True)
+    background = next(s for s in CONTENT.sections if s.id == "background")
+    referred = [iv for iv in interviews if iv.active().get("referral") == "employment_services"]
+    assert referred, "no random interview was referred by the employment services"
+    said = plain.summary(referred[0], background)
+    assert "Näin tulit tänne: Työllisyyspalvelut ohjasivat sinut." in said
+    assert not any("minut" in line for line in said)
+    step = next(s for s in referred[0].steps() if s.key == "referral")
+    assert plain.value(step, "employment_services") == "Työllisyyspalvelut ohjasivat minut"  # the answer keeps its label
+    assert Texts(CONTENT, "en").value(step, "employment_services", in_summary=True) == "the municipal employment services"

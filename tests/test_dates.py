@@ -92,13 +92,13 @@ def plan_with_goal_due(due: str):
         assert interview.answer(value) is None, step.key
     interview.state.decisions = interview.state.decisions.model_copy(update={
         "placement_id": "espoo_kivenlahti_digital_guidance", "start": dt.date(2027, 1, 11), "months": 3,
-        "days_per_week": 3, "hours_per_day": 4, "plan_type": "activation_plan"})
+        "days_per_week": 3, "hours_per_day": 4, "plan_type": "multi_sector_employment_plan"})
     return PlanBuilder(interview, Texts(CONTENT, "en"), "X-1", "Liisa", Rules(CONTENT.rules)).build()
 
 
 @pytest.mark.parametrize(("due", "key", "says"), [
     ("2027-01-10", "plan.goal_due_before_start", "is due on 2027-01-10, before the period starts (2027-01-11)"),
-    ("2027-04-12", "plan.goal_due_after_end", "is due on 2027-04-12, after the period ends (2027-04-11)"),
+    ("2027-04-11", "plan.goal_due_after_end", "is due on 2027-04-11, after the period ends (2027-04-10)"),
 ])
 def test_a_goal_due_outside_the_period_is_an_issue_with_the_reason(due, key, says):
     plan = plan_with_goal_due(due)
@@ -107,7 +107,7 @@ def test_a_goal_due_outside_the_period_is_an_issue_with_the_reason(due, key, say
 
 
 def test_a_goal_due_within_the_period_is_fine():
-    assert plan_with_goal_due("2027-04-11").issues == []
+    assert plan_with_goal_due("2027-04-10").issues == []
 
 
 # --- purge before a day still to come ------------------------------------------------------------

@@ -135,7 +135,7 @@ def test_client_plan_holds_what_the_client_needs_and_no_counsellor_notes(session
                      "Vähentää alkoholin käyttöä",  # the client's own plan holds every goal
                      "Digiopastus ikäihmisille, Korttelikoti Kastanja", "Leena Virtanen, 040 1234567",
                      "Kulkeminen paikkaan: Julkisilla kulkuneuvoilla", "3 päivää viikossa, 4 tuntia päivässä",
-                     "Jakso 11.1.2027 – 11.7.2027", "9,00 €", "maksaa hyvinvointialue",
+                     "Jakso 11.1.2027 – 10.7.2027", "9,00 €", "Toimintaraha arviolta", "Hyvinvointialue maksaa sen.",
                      "11.4.2027", "Liisa Omatyöntekijä, sosiaaliohjaaja, puh. 040 123 4567",
                      "oikeus nähdä", "korjaamaan", "ketkä ovat käsitelleet"):
         assert expected in plan, expected
@@ -148,7 +148,7 @@ def test_client_plan_is_in_the_session_language_and_plain_language(tmp_path):
     plain = agreed_session(tmp_path / "plain", plain=True)
     try:
         en = render(CONTENT, english.record, "client", "md", today=TODAY)
-        assert "# My plan – X-1" in en and "Your rights" in en and "Period 2027-01-11 to 2027-07-11" in en
+        assert "# My plan – X-1" in en and "Your rights" in en and "Period 2027-01-11 to 2027-07-10" in en
         selko = render(CONTENT, plain.record, "client", "md", today=TODAY)
         assert "Sinun oikeutesi" in selko and "Saat nähdä, mitä sinusta on kirjoitettu." in selko
     finally:
@@ -181,7 +181,7 @@ def test_the_clients_words_are_shown_as_written_never_run(tmp_path):
 def test_placement_brief_holds_only_what_the_host_needs(session):
     brief = render(CONTENT, session.record, "placement", "md")
     for expected in ("Uusi tulija" if session.record.plain else "osallistuja: Jari",
-                     "3 päivää viikossa, 4 tuntia päivässä", "Jakso 11.1.2027 – 11.7.2027",
+                     "3 päivää viikossa, 4 tuntia päivässä", "Jakso 11.1.2027 – 10.7.2027",
                      "Liisa Omatyöntekijä, sosiaaliohjaaja, puh. 040 123 4567",
                      "Oppia opastamaan ikäihmisiä digilaitteissa", "Perehdytys ensimmäisellä viikolla",
                      "Tehtävissä ei nosteta mitään.", "Ohjeet ja tehtävät kirjallisina listana.",

@@ -19,7 +19,8 @@ from tests.test_content import CONTENT
 from tests.test_plan import answer_all
 
 BUILT_IN = "espoo_kivenlahti_digital_guidance"   # the Asiakas X placement
-AGREED = dict(start=dt.date(2027, 1, 11), months=3, days_per_week=3, hours_per_day=4, plan_type="activation_plan")
+AGREED = dict(start=dt.date(2027, 1, 11), months=3, days_per_week=3, hours_per_day=4,
+              plan_type="multi_sector_employment_plan")
 
 
 def county_copy(**changes) -> Placement:

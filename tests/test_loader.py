@@ -183,8 +183,8 @@ def test_summary_lines_name_only_earlier_questions(content_copy):
 
 def test_an_impossible_date_is_reported_with_every_other_problem(content_copy):
     rules = content_copy / "rules.yaml"
-    date_line = edit(rules, "    valid_from: 2001-09-01\n    source: {fi: Laki kuntouttavasta",
-                     "    valid_from: 2015-02-30\n    source: {fi: Laki kuntouttavasta")
+    date_line = edit(rules, "    valid_from: 2001-09-01\n    basis: law\n    source: {fi: \"laki kuntouttavasta työtoiminnasta 189/2001\", sv:",
+                     "    valid_from: 2015-02-30\n    basis: law\n    source: {fi: \"laki kuntouttavasta työtoiminnasta 189/2001\", sv:")
     key_line = edit(content_copy / "sections" / "background.yaml", "      max_length: 2000\n",
                     "      max_lenght: 2000\n")
     found = problems(content_copy)
@@ -201,8 +201,8 @@ def test_an_impossible_date_is_reported_with_every_other_problem(content_copy):
     ("2015-00-10", "there is no month 0"),
 ])
 def test_an_impossible_date_says_why(content_copy, date, why):
-    line = edit(content_copy / "rules.yaml", "    valid_from: 2001-09-01\n    source: {fi: Laki kuntouttavasta",
-                f"    valid_from: {date}\n    source: {{fi: Laki kuntouttavasta")
+    line = edit(content_copy / "rules.yaml", "    valid_from: 2001-09-01\n    basis: law\n    source: {fi: \"laki kuntouttavasta työtoiminnasta 189/2001\", sv:",
+                f"    valid_from: {date}\n    basis: law\n    source: {{fi: \"laki kuntouttavasta työtoiminnasta 189/2001\", sv:")
     assert problems(content_copy) == [f"rules.yaml:{line}: service_types[0].valid_from: {date} is not a date: {why}"]
 
 

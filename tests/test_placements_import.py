@@ -341,7 +341,7 @@ def test_a_company_row_is_refused_with_the_legal_reason(tmp_path, changes, colum
     [problem] = problems_of(tmp_path, [row], rules)
     assert problem.startswith(f"county.csv:2: {column}: ")
     assert f"'{form}'" in problem and "a company cannot host rehabilitative work activity" in problem
-    [rule] = [r for r in rules.rules if r.kind == "allowed_hosts"]
+    [rule] = [r for r in rules.rules if r.kind == "allowed_hosts" and "rehabilitative_work_activity" in r.services]
     assert rule.explanation.en in problem and rule.source.en in problem
 
 
@@ -353,7 +353,7 @@ def test_the_cli_refuses_a_company_row_with_the_reason_from_the_rules(store_path
     assert code == 2 and out == "" and "nothing was imported" in err
     [problem] = [line for line in err.splitlines() if line.startswith(f"{f}:")]
     assert problem.startswith(f"{f}:3: legal_form: 'osakeyhtiö': 'osakeyhtiö' is a company form")
-    assert "Act 189/2001" in problem
+    assert "Act on Rehabilitative Work Activity 189/2001" in problem
     assert imported_ids(store_path) == []
 
 

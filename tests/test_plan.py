@@ -13,7 +13,7 @@ import pytest
 from intake.export.plan_json import build_export
 from intake.flows.engine import Interview
 from intake.flows.matching import Catalogue
-from intake.flows.plan import add_months, review_dates
+from intake.flows.plan import add_months, period_end, review_dates
 from intake.flows.profile import client_profile
 from intake.flows.rules import Rules
 from intake.session import IntakeSession
@@ -31,6 +31,9 @@ ASIAKAS_X = {
     "benefit": ["labour_market_subsidy"],
     "months_unemployed": 30,
     "education": "vocational",
+    # Seed 000: vocational rehabilitation by the pension provider and Kela already tried, without result.
+    "earlier_ktt": False,
+    "services_tried": ["pension_vocational_rehabilitation", "kela_vocational_rehabilitation"],
     "physical_health@client": 3, "physical_health@counsellor": 3,
     "mental_health@client": 2, "mental_health@counsellor": 1,
     "housing@client": 0, "housing@counsellor": 2,
@@ -109,9 +112,11 @@ def test_plan_checks_against_the_rules_in_plain_words(session):
                    days_per_week=5, hours_per_day=3)
     plan = session.plan()
     texts = {i.key: i.text for i in session.plan().issues}
-    assert texts["plan.days_above_max"] == "5 päivää viikossa on enemmän kuin laki sallii: enintään 4."
-    assert texts["plan.hours_below_min"] == "3 tuntia päivässä on vähemmän kuin lain vaatima vähintään 4."
-    assert texts["plan.months_below_min"] == "Jakson on oltava vähintään 3 kuukautta (nyt 2)."
+    # Every refusal names its act and section.
+    assert texts["plan.days_above_max"] == ("5 päivää viikossa on enemmän kuin laki sallii: enintään 4 päivää "
+                                            "kalenteriviikossa (laki kuntouttavasta työtoiminnasta 189/2001, 13 §, muutettu 142/2015).")
+    assert texts["plan.hours_below_min"] == "3 tuntia päivässä on vähemmän kuin lain vaatima vähintään 4 (laki kuntouttavasta työtoiminnasta 189/2001, 13 §, muutettu 142/2015)."
+    assert texts["plan.months_below_min"] == "Jakson on oltava vähintään 3 kuukautta (nyt 2) (laki kuntouttavasta työtoiminnasta 189/2001, 13 §, muutettu 142/2015)."
     assert plan.agreed is None
     refused = session.agree()
     assert refused.agreed is None and refused.issues
@@ -123,33 +128,36 @@ def test_plan_in_english_says_the_legal_maximum():
     answer_all(interview)
     interview.state.decisions = interview.state.decisions.model_copy(update={
         "placement_id": "espoo_kivenlahti_digital_guidance", "start": dt.date(2027, 1, 11), "months": 3,
-        "days_per_week": 5, "hours_per_day": 4, "plan_type": "activation_plan"})
+        "days_per_week": 5, "hours_per_day": 4, "plan_type": "multi_sector_employment_plan"})
     from intake.flows.display import Texts
     from intake.flows.plan import PlanBuilder
 
     plan = PlanBuilder(interview, Texts(CONTENT, "en"), "X-1", "Liisa", rules).build()
-    assert [i.text for i in plan.issues] == ["5 days a week is more than the legal maximum of 4."]
+    assert [i.text for i in plan.issues if i.key == "plan.days_above_max"] == [
+        "5 days a week is more than the law allows: at most 4 days per calendar week (Act on Rehabilitative Work "
+        "Activity 189/2001, section 13, as amended by 142/2015)."]
 
 
 def test_agreed_plan_of_asiakas_x(session):
     session.decide(placement_id="espoo_kivenlahti_digital_guidance", visits={
         "espoo_kivenlahti_digital_guidance": dt.date(2027, 1, 4)}, start=dt.date(2027, 1, 11), months=3,
-        days_per_week=3, hours_per_day=4, plan_type="activation_plan")
+        days_per_week=3, hours_per_day=4, plan_type="multi_sector_employment_plan")
     plan = session.agree(at=dt.datetime(2027, 1, 5, 10, tzinfo=dt.timezone.utc))
     assert plan.issues == []
     assert plan.agreed is not None and plan.agreed.counsellor == "Liisa Ohjaaja" and plan.agreed.client == "X-1"
     assert plan.placement.id == "espoo_kivenlahti_digital_guidance"
     assert plan.placement.visit == dt.date(2027, 1, 4)
-    assert plan.end == dt.date(2027, 4, 11)
-    assert plan.reviews == [dt.date(2027, 4, 11)]  # a 3-month period has only its end review
-    # 3 days a week for the 12 whole weeks of 11.1.–11.4.2027, at 9 € a day.
+    assert plan.end == dt.date(2027, 4, 10)  # 3 months from 11.1. end on 10.4. (was 11.4.)
+    assert plan.reviews == [dt.date(2027, 4, 10)]  # a 3-month period has only its end review
+    # 3 days a week for the 12 whole weeks of 11.1.–10.4.2027, at 9 € a day, paid with his labour market subsidy.
     assert plan.allowance.attended_days == 36 and plan.allowance.total_euros == 324.0
     assert plan.allowance.travel_costs is True
-    assert plan.plan_type == "Aktivointisuunnitelma"
+    assert plan.allowance.name == "Kulukorvaus" and "Kela" in plan.allowance.payer
+    assert plan.plan_type == "Monialainen työllistymissuunnitelma"
     assert plan.service_type == "Kuntouttava työtoiminta"
     domains = {d.id: d for d in plan.assessment}
     assert domains["housing"].discuss is True        # client 0, counsellor 2
-    assert domains["mental_health"].discuss is False  # 2 and 1
+    assert domains["mental_health"].discuss is True   # 2 and 1: one point is enough for mental health
     assert domains["physical_health"].client.startswith("3")
     suggested = {s.id for s in plan.suggested_services}
     assert "physiotherapy" in suggested and "health_check" in suggested
@@ -165,7 +173,7 @@ def test_agreed_plan_of_asiakas_x(session):
 
 def test_changing_anything_after_agreement_asks_to_agree_again(session):
     session.decide(placement_id="espoo_kivenlahti_digital_guidance", start=dt.date(2027, 1, 11), months=6,
-                   days_per_week=3, hours_per_day=4, plan_type="client_plan")
+                   days_per_week=3, hours_per_day=4, plan_type="multi_sector_employment_plan")
     assert session.agree().agreed is not None
     session.decide(hours_per_day=5)
     assert session.plan().agreed is None
@@ -184,14 +192,42 @@ def test_unagreed_plan_names_what_is_missing(session):
 
 
 def test_plan_type_must_be_in_force_on_the_start_date(session):
-    # The multi-sector employment plan exists from 2025; a period starting in 2024 cannot use it.
-    session.decide(placement_id="espoo_kivenlahti_digital_guidance", start=dt.date(2024, 9, 2), months=3,
+    # The multi-sector employment plan exists from 1.1.2015 (1369/2014); a period starting in 2014 cannot use it.
+    # (This test used to say it began in 2025, under 381/2023: that was the wrong act and date.)
+    session.decide(placement_id="espoo_kivenlahti_digital_guidance", start=dt.date(2014, 9, 1), months=3,
                    days_per_week=3, hours_per_day=4, plan_type="multi_sector_employment_plan")
     issues = {i.key: i.text for i in session.plan().issues}
-    assert list(issues) == ["plan.plan_type_not_in_force"]
+    assert "plan.plan_type_not_in_force" in issues
     assert "Monialainen työllistymissuunnitelma" in issues["plan.plan_type_not_in_force"]
-    session.decide(start=dt.date(2025, 1, 7))
+    session.decide(start=dt.date(2021, 1, 11))
     assert session.plan().issues == []
+
+
+def test_asiakas_x_in_2021_gets_the_plan_type_of_seed_000(session):
+    # Seed 000 (Kymenlaakso, 2021, labour market subsidy): PTA and a multi-sector employment plan under 1369/2014.
+    session.decide(placement_id="espoo_kivenlahti_digital_guidance", start=dt.date(2021, 3, 1), months=3,
+                   days_per_week=3, hours_per_day=4, plan_type="multi_sector_employment_plan")
+    plan = session.plan()
+    assert plan.issues == [] and plan.unconfirmed == []
+    rules = Rules(CONTENT.rules)
+    offered = [p.id for p in rules.plan_types("rehabilitative_work_activity", dt.date(2021, 3, 1),
+                                              {"labour_market_subsidy"})]
+    assert offered == ["activation_plan", "multi_sector_employment_plan"]
+    assert "1369/2014" in rules.plan_types("rehabilitative_work_activity", dt.date(2021, 3, 1))[1].source.fi
+
+
+def test_a_2027_client_on_labour_market_subsidy_gets_no_activation_plan(session):
+    session.decide(placement_id="espoo_kivenlahti_digital_guidance", start=dt.date(2027, 1, 11), months=3,
+                   days_per_week=3, hours_per_day=4, plan_type="activation_plan")
+    plan = session.plan()
+    refusal = next(i for i in plan.issues if i.key == "plan.plan_type_not_for_benefits")
+    assert refusal.blocking and "HE 109/2025" in refusal.text and "toimeentulotukea" in refusal.text
+    assert session.agree().agreed is None
+    offered = Rules(CONTENT.rules).plan_types("rehabilitative_work_activity", dt.date(2027, 1, 11),
+                                              {"labour_market_subsidy"})
+    assert [p.id for p in offered] == ["multi_sector_employment_plan"]
+    # The enacted act of HE 109/2025 could not be confirmed: the plan says so.
+    assert any("HE 109/2025" in note for note in plan.unconfirmed)
 
 
 def test_company_can_never_be_the_placement_of_a_plan(session):
@@ -210,11 +246,25 @@ def test_add_months(start, months, end):
     assert add_months(start, months) == end
 
 
-def test_reviews_about_every_three_months_and_at_the_end():
+def test_reviews_at_the_interval_of_the_rules_and_at_the_end():
     start = dt.date(2027, 1, 11)
-    assert review_dates(start, add_months(start, 12)) == [
-        dt.date(2027, 4, 11), dt.date(2027, 7, 11), dt.date(2027, 10, 11), dt.date(2028, 1, 11)]
-    assert review_dates(start, add_months(start, 7)) == [dt.date(2027, 4, 11), dt.date(2027, 8, 11)]
+    interval = Rules(CONTENT.rules).in_force("rehabilitative_work_activity", start, "guidance")["review_interval"]
+    assert (interval.months, interval.end_review_covers_weeks) == (3, 6)
+    assert review_dates(start, period_end(start, 12), interval) == [
+        dt.date(2027, 4, 11), dt.date(2027, 7, 11), dt.date(2027, 10, 11), dt.date(2028, 1, 10)]
+    assert review_dates(start, period_end(start, 7), interval) == [dt.date(2027, 4, 11), dt.date(2027, 8, 10)]
+    monthly = interval.model_copy(update={"months": 1, "end_review_covers_weeks": 0})
+    assert review_dates(start, period_end(start, 3), monthly) == [
+        dt.date(2027, 2, 11), dt.date(2027, 3, 11), dt.date(2027, 4, 10)]
+
+
+@pytest.mark.parametrize("start,months,end", [
+    (dt.date(2027, 1, 11), 3, dt.date(2027, 4, 10)),
+    (dt.date(2027, 1, 31), 1, dt.date(2027, 2, 27)),
+    (dt.date(2027, 3, 1), 12, dt.date(2028, 2, 29)),
+])
+def test_period_ends_the_day_before_the_same_date(start, months, end):
+    assert period_end(start, months) == end
 
 
 def test_rules_in_force_follow_the_start_date():
@@ -223,7 +273,8 @@ def test_rules_in_force_follow_the_start_date():
     after = rules.in_force("rehabilitative_work_activity", dt.date(2015, 7, 1))
     assert "days_per_week" not in before and after["days_per_week"].max == 4
     assert "plan_must_record" not in rules.in_force("rehabilitative_work_activity", dt.date(2020, 12, 31))
+    # Rehabilitative work activity comes through an activation or multi-sector employment plan, never a client plan.
     assert [p.id for p in rules.plan_types("rehabilitative_work_activity", dt.date(2024, 6, 1))] == [
-        "activation_plan", "client_plan"]
+        "activation_plan", "multi_sector_employment_plan"]
     assert "multi_sector_employment_plan" in [p.id for p in rules.plan_types("supported_employment",
                                                                            dt.date(2025, 1, 1))]

@@ -15,7 +15,7 @@ from intake.cli import main
 from intake.errors import ReadOnlySession, SessionLocked, SessionNotFound, StoreProblem
 from intake.session import IntakeSession
 from intake.store import Store
-from tests.helpers import answer_until
+from tests.helpers import answer_until, deny_reading
 
 V1_FIXTURE = Path(__file__).resolve().parent / "data" / "store_v1.json"
 V1_IDS = {"1a0c2ce0e708": ("completed", 25), "2ef7b7d2f8a9": ("in_progress", 4), "db0c7af4800f": ("in_progress", 0)}
@@ -206,14 +206,7 @@ def test_unreadable_session_file_with_a_fake_permission_error(store_path, conten
     """The same path as above, also when the tests run as root (root ignores chmod)."""
     sid = one_session(store_path, content)
     f = store_path / "sessions" / f"{sid}.json"
-    real_open = open
-
-    def fake_open(path, *args, **kwargs):
-        if str(path) == str(f):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", fake_open)
+    deny_reading(monkeypatch, f)
     assert main(["--store", str(store_path), "export", sid]) == 2
     err = capsys.readouterr().err
     assert str(f) in err and "permission denied" in err

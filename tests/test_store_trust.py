@@ -21,7 +21,7 @@ from intake.errors import SessionConflict, SessionDamaged, SessionLocked
 from intake.flows.engine import Interview
 from intake.session import IntakeSession
 from intake.store import Store
-from tests.helpers import answer_until
+from tests.helpers import answer_until, deny_reading
 from tests.test_store import V1_FIXTURE, one_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,14 +108,7 @@ def test_restore_refuses_a_file_that_only_cannot_be_read(store_path, content, mo
     sid = one_session(store_path, content)
     f = session_file(store_path, sid)
     before = f.read_bytes()
-    real_open = open
-
-    def fake_open(path, *args, **kwargs):
-        if str(path) == str(f):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", fake_open)
+    deny_reading(monkeypatch, f)
     assert main(["--store", str(store_path), "restore", sid, "--yes"]) == 2
     err = capsys.readouterr().err
     assert "permission denied" in err and "not damaged" in err

@@ -78,3 +78,64 @@ async def test_keys_typed_after_a_typed_answer_answer_the_next_question(
         interview = screen.session.interview
         assert interview.answer_for("months_unemployed").value == 12
         assert interview.answer_for("has_worked").value is False
+
+
+async def test_keys_typed_ahead_over_three_questions_answer_each_in_turn(
+        content, store_path, tmp_path, slow_transcript):
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_intake(pilot)
+        await answer_until(pilot, on_step("months_unemployed"))
+        # 12 answers a number, "down enter" a yes/no with "no", "Pekka" the contact person: each key
+        # after the first Enter arrives while a question is being shown.
+        await pilot.press(*"12", "enter", "down", "enter", *"Pekka", "enter")
+        screen = await ready(pilot, "contact_phone")
+        interview = screen.session.interview
+        assert interview.answer_for("months_unemployed").value == 12
+        assert interview.answer_for("has_worked").value is False
+        assert interview.answer_for("contact_person").value == "Pekka"
+
+
+async def test_scale_multiple_choice_text_choice_and_number_typed_ahead(content, store_path, tmp_path, slow_transcript):
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_intake(pilot)
+        await answer_until(pilot, on_step("health@counsellor"))
+        await pilot.press("down", "down", "enter",                       # 2 on the scale
+                          *["down"] * 6, "space", "ctrl+s",              # "something else"
+                          *"Valokuvaus", "enter",                        # what it is
+                          "down", "enter",                               # the second form
+                          *"3", "enter")                                 # days a week
+        screen = await ready(pilot, "days_per_week@counsellor")
+        interview = screen.session.interview
+        assert interview.answer_for("health@counsellor").value == 2
+        assert interview.answer_for("interests").value == ["other"]
+        assert interview.answer_for("other_interest").value == "Valokuvaus"
+        preferred = next(q for s in content.sections for q in s.questions if q.id == "preferred_form")
+        assert interview.answer_for("preferred_form").value == preferred.choices[1].value
+        assert interview.answer_for("days_per_week@client").value == 3
+
+
+async def test_transcript_changes_only_the_lines_that_differ(content, store_path, tmp_path):
+    """The transcript is not rebuilt after each answer (in a long interview that took 1-2 s): an
+    answer adds its lines, an edit updates its line, and lines no longer relevant go."""
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_intake(pilot)
+        await answer_until(pilot, on_step("contact_person"))
+        screen = app.screen
+        transcript = screen.query_one(Transcript)
+        before = list(transcript.children)
+        edited = screen.query_one("#answer-has_worked")
+        await pilot.press(*"Pekka", "enter")
+        assert list(transcript.children)[:len(before)] == before   # the same widgets, still in place
+        assert str(screen.query_one("#answer-contact_person").content) == "Työntekijä: Pekka"
+        # "no" to having worked: its line changes in place; the date asked after "yes" goes.
+        assert await pilot.click("#answer-has_worked")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert screen.query_one("#answer-has_worked") is edited
+        assert str(edited.content) == "Asiakas: Ei"
+        assert not screen.query("#answer-last_work_ended")
+        assert before[0] in transcript.children

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intake.flows.engine import Interview
-from intake.flows.scoring import AREAS, Area, InterestProfileSpec, Suggestion
+from intake.flows.scoring import AREAS, SERVICES_TRIED, Area, InterestProfileSpec, Suggestion
 
 
 @dataclass(frozen=True)
@@ -31,3 +31,10 @@ def interest_profile(spec: InterestProfileSpec, interview: Interview, top: int =
 def suggested_services(suggestions: list[Suggestion], interview: Interview) -> list[Suggestion]:
     active = interview.active()
     return [s for s in suggestions if active.holds(s.when)]
+
+
+def already_tried(suggestion: Suggestion, interview: Interview) -> bool:
+    """The client has already tried the suggested service (its tried_as is among services_tried): the plan
+    keeps it, marked, for the counsellor to discuss instead of proposing it afresh."""
+    tried = interview.active().get(SERVICES_TRIED)
+    return suggestion.tried_as is not None and isinstance(tried, list) and suggestion.tried_as in tried

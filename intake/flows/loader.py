@@ -37,7 +37,7 @@ from intake.flows.model import (
 )
 from intake.flows.placements import MatchingFile, MunicipalitiesFile, Placement, PlacementsFile
 from intake.flows.rules import RulesFile
-from intake.flows.scoring import AREAS, ScoringFile, SuggestionsFile
+from intake.flows.scoring import AREAS, SERVICES_TRIED, ScoringFile, SuggestionsFile
 
 FLOW_FILE = "flow.yaml"
 SCALES_FILE = "scales.yaml"
@@ -317,6 +317,10 @@ def load_content(root: Path) -> Content:
                 loc = ("suggestions", i, "when")
                 for message in _check_condition(suggestion.when, questions, None):
                     problems.append(suggestions_doc.problem(loc, message))
+                if suggestion.tried_as is not None and suggestion.tried_as not in _choice_values(
+                        questions.get(SERVICES_TRIED)):
+                    problems.append(suggestions_doc.problem(("suggestions", i, "tried_as"), (
+                        f"'{suggestion.tried_as}' is not a choice of the question '{SERVICES_TRIED}'")))
     if rules:
         problems.extend(_check_rules(rules_doc, rules))
     if problems:
@@ -481,6 +485,11 @@ def _check_sensitive(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
                     f"'{q.id}' rates on the scale '{q.scale}' like the sensitive '{on_sensitive_scale[q.scale]}': "
                     "say which kinds of sensitive information it holds with sensitive: [...]")))
     return problems
+
+
+def _choice_values(entry: tuple[Question, RepeatGroup | None] | None) -> set[str]:
+    question = entry[0] if entry else None
+    return {c.value for c in question.choices} if isinstance(question, MultiChoice) else set()
 
 
 def _refs(condition: str | None) -> list[expr.Ref]:

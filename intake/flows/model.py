@@ -84,11 +84,20 @@ class MultiChoice(QuestionBase):
         return self
 
 
+class DiscussAt(Strict):
+    """How far apart the client's and the counsellor's views of a domain may be before the plan marks
+    it for discussion, and why that far."""
+
+    difference: int = Field(ge=1)
+    reason: CounsellorText
+
+
 class ScaleQuestion(QuestionBase):
     type: Literal["scale"]
     scale: Id
     allow_not_discussed: bool = True
     allow_not_applicable: bool = True
+    discuss_at: DiscussAt | None = None  # None: the plan's default (plan.DIFFERENCE_TO_DISCUSS)
 
 
 class NumberQuestion(QuestionBase):

@@ -14,7 +14,7 @@ from typing import Any
 
 from intake.flows.base import Record
 from intake.flows.decisions import Agreement
-from intake.flows.derive import interest_profile, suggested_services
+from intake.flows.derive import already_tried, interest_profile, suggested_services
 from intake.flows.display import Texts
 from intake.flows.engine import Interview
 from intake.flows.matching import DEFAULT_SERVICE
@@ -32,6 +32,9 @@ from intake.flows.rules import (
 )
 
 ASSESSMENT_SECTION = "assessment"
+# Views two points apart or more are talked through, unless a domain says otherwise (its discuss_at
+# in the content, with the reason): a one-point difference on most domains is within what two people
+# judge differently.
 DIFFERENCE_TO_DISCUSS = 2
 
 
@@ -40,7 +43,8 @@ class DomainViews(Record):
     title: str
     client: str | None
     counsellor: str | None
-    discuss: bool  # the views differ by 2 points or more
+    difference: int | None = None  # how many points apart the views are, when both were given
+    discuss: bool  # the views differ by the domain's discuss_at difference or more
 
 
 class PlanGoal(Record):
@@ -78,6 +82,7 @@ class SuggestedService(Record):
     id: str
     service: str
     reason: str
+    already_tried: bool = False  # the client has tried it (services_tried): to discuss, not to propose afresh
 
 
 class PlanIssue(Record):
@@ -109,6 +114,9 @@ class Plan(Record):
     end: dt.date | None
     reviews: list[dt.date]
     allowance: Allowance | None
+    # Months in earlier periods of rehabilitative work activity (189/2001 8 §): 0 when none, None when not
+    # asked. Only shown: the 3-24 month limit is per period, not on the total.
+    earlier_ktt_months: int | None = None
     suggested_services: list[SuggestedService]
     agreed: Agreement | None
     issues: list[PlanIssue]
@@ -191,8 +199,10 @@ class PlanBuilder:
             end=end,
             reviews=review_dates(start, end, interval) if start and end else [],
             allowance=self._allowance(service, d.days_per_week, start, end),
+            earlier_ktt_months=self._earlier_ktt_months(),
             suggested_services=[SuggestedService(id=s.id, service=s.service.get(self.texts.language, self.texts.plain),
-                                                 reason=s.reason.get(self.texts.language))
+                                                 reason=s.reason.get(self.texts.language),
+                                                 already_tried=already_tried(s, iv))
                                 for s in suggested_services(content.suggestions, iv)],
             agreed=d.agreed,
             issues=[],
@@ -247,14 +257,23 @@ class PlanBuilder:
                 answer = self.interview.answer_for(key)
                 views[view] = (answer.value if answer and not answer.skipped and key in steps else None)
             numbers = [v for v in views.values() if isinstance(v, int)]
+            difference = abs(numbers[0] - numbers[1]) if len(numbers) == 2 else None
+            threshold = q.discuss_at.difference if q.discuss_at else DIFFERENCE_TO_DISCUSS
             out.append(DomainViews(
                 id=q.id, title=q.text.get(self.texts.language, self.texts.plain),
                 client=self._scale_words(q, views["client"]), counsellor=self._scale_words(q, views["counsellor"]),
-                discuss=len(numbers) == 2 and abs(numbers[0] - numbers[1]) >= DIFFERENCE_TO_DISCUSS))
+                difference=difference, discuss=difference is not None and difference >= threshold))
         return out
 
     def _scale_words(self, q: ScaleQuestion, value: Any) -> str | None:
         return None if value is None else self.texts.scale_point(q, value)
+
+    def _earlier_ktt_months(self) -> int | None:
+        active = self.interview.active()
+        earlier = active.get("earlier_ktt")
+        if earlier is None:
+            return None
+        return active.get("earlier_ktt_months") if earlier else 0
 
     def _interests(self) -> InterestSummary | None:
         scoring = self.interview.content.scoring
@@ -359,7 +378,7 @@ class PlanBuilder:
         """An issue; one a rule found names the rule's source, and blocks agreement only when it is law."""
         shown = {k: _number(v) for k, v in params.items()}
         text, basis = self.texts(key, **shown), self._text(rule.source) if rule is not None else None
-        self._issues.append(PlanIssue(key=key, params=shown, text=f"{text} ({basis})" if basis else text,
+        self._issues.append(PlanIssue(key=key, params=shown, text=f"{text.rstrip('.')} ({basis})." if basis else text,
                                       basis=basis, blocking=rule is None or rule.basis == "law"))
 
 

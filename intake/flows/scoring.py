@@ -12,6 +12,7 @@ from intake.flows.text import CounsellorText, Text
 
 Area = Literal["R", "I", "A", "S", "E", "C"]
 AREAS: tuple[Area, ...] = ("R", "I", "A", "S", "E", "C")
+SERVICES_TRIED = "services_tried"  # the question whose choices a suggestion's tried_as names
 
 
 class InterestArea(Strict):
@@ -31,6 +32,9 @@ class Suggestion(Strict):
     service: Text
     when: str
     reason: CounsellorText
+    tried_as: Id | None = Field(None, description=(
+        "The services_tried choice that is this same service: when the client has tried it, the plan marks the "
+        "suggestion as already tried instead of proposing it afresh"))
 
 
 class ScoringFile(Strict):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -23,6 +24,36 @@ from intake.flows.model import DateQuestion, LongText, MultiChoice, NumberQuesti
 from intake.flows.parse import parse_typed
 from intake.flows.validate import NOT_APPLICABLE, NOT_DISCUSSED, AnswerError
 from intake.text_safety import printable
+
+
+class KeyGate:
+    """Mixed into the widgets that take keys on the interview screen: while that screen holds the
+    keys typed ahead (`InterviewScreen.holds`), a key the app hands here waits there with them."""
+
+    def _forward_event(self, event: events.Event) -> None:
+        holds = getattr(self.screen, "holds", None)
+        if not (isinstance(event, events.Key) and holds is not None and holds(event)):
+            super()._forward_event(event)
+
+
+class AnswerInput(KeyGate, Input):
+    pass
+
+
+class AnswerTextArea(KeyGate, TextArea):
+    pass
+
+
+class AnswerOptionList(KeyGate, OptionList):
+    pass
+
+
+class AnswerSelectionList(KeyGate, SelectionList[str]):
+    pass
+
+
+class AnswerButton(KeyGate, Button):
+    pass
 
 
 class AnswerField(Vertical):
@@ -65,7 +96,7 @@ class TypedField(AnswerField):
             placeholder = self.t("field.number_placeholder")
         elif isinstance(q, DateQuestion):
             placeholder = self.t("field.date_placeholder")
-        yield Input(self._prefill(), id="answer-input", classes="answer-input", placeholder=placeholder,
+        yield AnswerInput(self._prefill(), id="answer-input", classes="answer-input", placeholder=placeholder,
                     select_on_focus=False)
 
     def _prefill(self) -> str:
@@ -90,9 +121,9 @@ class LongTextField(AnswerField):
     """Free text over several lines; Enter starts a new line, ctrl+s or the button answers."""
 
     def compose(self) -> ComposeResult:
-        yield TextArea(printable(self.previous or "", keep="\n\t"), id="answer-input", classes="answer-input",
+        yield AnswerTextArea(printable(self.previous or "", keep="\n\t"), id="answer-input", classes="answer-input",
                        soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        yield Button(self.t("field.save_answer"), id="answer-save", variant="primary")
+        yield AnswerButton(self.t("field.save_answer"), id="answer-save", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -143,7 +174,7 @@ class ChoiceField(AnswerField):
             if i == self.separator_after and i < len(self.prompts):
                 options.append(None)
             options.append(Option(prompt, id=f"choice-{i}"))
-        yield OptionList(*options, id="answer-input", classes="answer-input")
+        yield AnswerOptionList(*options, id="answer-input", classes="answer-input")
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
@@ -172,11 +203,11 @@ class MultiChoiceField(AnswerField):
     def compose(self) -> ComposeResult:
         q: MultiChoice = self.step.question
         chosen = set(self.previous or [])
-        yield SelectionList[str](
+        yield AnswerSelectionList(
             *((c.text.get(self.t.language, self.t.plain), c.value, c.value in chosen) for c in q.choices),
             id="answer-input", classes="answer-input",
         )
-        yield Button(self.t("field.save_answer"), id="answer-save", variant="primary")
+        yield AnswerButton(self.t("field.save_answer"), id="answer-save", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -194,7 +225,7 @@ class ConfirmField(AnswerField):
         pass
 
     def compose(self) -> ComposeResult:
-        yield OptionList(Option(self.t("interview.confirm.yes"), id="confirm-yes"),
+        yield AnswerOptionList(Option(self.t("interview.confirm.yes"), id="confirm-yes"),
                          Option(self.t("interview.confirm.correct"), id="confirm-correct"),
                          id="answer-input", classes="answer-input")
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from typing import Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from intake.flows.display import Texts
@@ -20,6 +23,20 @@ from intake.screens.progress_panel import ProgressPanel
 from intake.screens.texts_util import plain
 from intake.screens.transcript import Transcript, TranscriptAnswer
 from intake.session import IntakeSession
+
+
+async def handled(widget: Widget) -> None:
+    """Wait until what `widget` and the nodes above it (up to the app) have been given is handled,
+    and whatever that posted on the way: a key travels up to the app, whose bindings may post a
+    message back to the widget (Input.Submitted), which travels up again (AnswerField.Submit)."""
+    path = widget.ancestors_with_self
+    while True:
+        for node in path:
+            done = asyncio.Event()
+            if node.call_later(done.set):  # False once it is closed: then it has nothing to do
+                await done.wait()
+        if not any(node.message_queue_size for node in path if node.is_running):
+            return
 
 
 class InterviewScreen(IntakeScreen):
@@ -38,8 +55,10 @@ class InterviewScreen(IntakeScreen):
         self.session = session
         self.step: Step | None = None
         self.field: AnswerField | None = None
-        # Keys typed while the screen moves to another step; they wait here for its input.
-        self._held: list[events.Key] | None = None
+        self._held: deque[events.Key] = deque()  # keys typed ahead, waiting (see `holds`)
+        self._loading = False                    # the next step is being shown
+        self._replaying = False                  # the waiting keys are being handed on
+        self._sending: events.Key | None = None  # the waiting key being handed on now
 
     @property
     def interview(self):
@@ -71,11 +90,15 @@ class InterviewScreen(IntakeScreen):
             # The questions are done: on to the placements and the plan.
             self.app.switch_screen(self.app.after_interview(self.session))
             return
-        self._hold_keys()
+        # Until the new input is ready, keys wait (see `holds`) instead of going to the input on
+        # screen, which belongs to the step being left.
+        self._loading = True
+        self.set_focus(None)
         try:
             await self._show(step)
         finally:
-            self._release_keys()
+            self._loading = False
+        self._give_keys()
 
     async def _show(self, step: Step) -> None:
         self.step = step
@@ -99,31 +122,48 @@ class InterviewScreen(IntakeScreen):
         self.call_after_refresh(self.query_one(Transcript).scroll_to_current)
         self.refresh_bindings()
 
-    def _hold_keys(self) -> None:
-        """Until the next step's input is ready, keys wait instead of going to the input on
-        screen, which belongs to the step being left."""
-        if self._held is None:
-            self._held = []
-        self.set_focus(None)
+    # --- keys typed ahead --------------------------------------------------------
+    #
+    # A key pressed while the next step is being shown waits, and is handed on once its input is
+    # ready. The waiting keys are handed on one at a time, each once the one before has been
+    # handled to the end: if one answers that step, the keys after it wait for the step after.
 
-    def _release_keys(self) -> None:
-        """Focus the new input and hand it the keys that waited, in the order they were typed."""
-        held, self._held = self._held or [], None
+    def holds(self, key: events.Key) -> bool:
+        """Keep `key` with the waiting keys if keys wait now; say whether it was kept.
+
+        Asked by this screen and by the widgets that take keys here (`KeyGate`), before a key
+        the app hands them is handled."""
+        if key is self._sending or not (self._loading or self._replaying):
+            return False
+        self._held.append(key)
+        return True
+
+    def _give_keys(self) -> None:
+        """Give the new input the keyboard, and the waiting keys to whatever has the keyboard."""
         if self.field is None or not self.field.is_attached:
             return
-        target = self.field.input
         # Focused here and now, not through `focus()`, which would queue the change behind keys
-        # the app has yet to hand out, and those would go to no input at all.
-        self.set_focus(target)
-        for key in held:
-            target._forward_event(key)
+        # the app has yet to hand out.
+        self.set_focus(self.field.input)
+        if self._held and not self._replaying:
+            self._replaying = True
+            self.run_worker(self._replay(), group="typed-ahead")
+
+    async def _replay(self) -> None:
+        try:
+            while self._held and not self._loading:
+                key = self._sending = self._held.popleft()
+                target = self.app.focused or self.app.screen
+                target._forward_event(key)
+                self._sending = None
+                await handled(target)
+        finally:
+            self._replaying = False
 
     def _forward_event(self, event: events.Event) -> None:
-        # The app hands each key to the focused widget, or to the screen when none is focused,
-        # as it happens; while keys are held nothing is focused, so each one lands here in order.
-        if isinstance(event, events.Key) and self._held is not None:
-            self._held.append(event)
-        else:
+        # The app hands a key to the screen when nothing has the keyboard (so while a step is
+        # being shown), to the focused widget otherwise.
+        if not (isinstance(event, events.Key) and self.holds(event)):
             super()._forward_event(event)
 
     def _question_text(self, step: Step) -> str:

@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from intake.flows.display import Texts
 from intake.flows.matching import DEFAULT_SERVICE
 from intake.flows.parse import parse_date, parse_number
-from intake.flows.plan import Plan
+from intake.flows.plan import Plan, SuggestedService
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
 from intake.screens.texts_util import plain
@@ -23,6 +23,24 @@ from intake.screens.words import date, euros, number
 from intake.session import IntakeSession
 
 FIELDS = ("start", "months", "days", "hours")
+
+
+def earlier_ktt_line(t: Texts, plan: Plan) -> str | None:
+    """The months already used in earlier periods (189/2001 8 §); shown only, never a limit."""
+    if plan.earlier_ktt_months is None:
+        return None
+    if plan.earlier_ktt_months == 0:
+        return t("plan.no_earlier_ktt")
+    return t("plan.earlier_ktt_months", months=number(t, plan.earlier_ktt_months))
+
+
+def suggestion_lines(t: Texts, s: SuggestedService) -> str:
+    """A suggested service with its reason; one the client has already tried is marked for discussion."""
+    lines = [f"• {s.service}"]
+    if s.already_tried:
+        lines.append(f"   ↺ {t('plan.already_tried')}")
+    lines.append(f"   {t('plan.label.reason_for_counsellor')}: {s.reason}")
+    return "\n".join(lines)
 
 
 class PlanScreen(IntakeScreen):
@@ -197,9 +215,11 @@ class PlanScreen(IntakeScreen):
         warnings = [i.text for i in plan.issues if not i.blocking]
         if warnings:
             lines += [t("plan.warnings_title")] + [f"  ℹ {text}" for text in warnings]
+        if not lines:
+            lines.append(t("plan.no_issues"))
         if plan.unconfirmed:
             lines += [t("plan.unconfirmed_title")] + [f"  ℹ {text}" for text in plan.unconfirmed]
-        issues.update(plain("\n".join(lines)) if lines else t("plan.no_issues"))
+        issues.update(plain("\n".join(lines)))
         issues.set_class(bool(plan.issues), "has-issues")
         agreed = self.query_one("#plan-agreed", Static)
         if plan.agreed is not None:
@@ -258,6 +278,8 @@ class PlanScreen(IntakeScreen):
             if a.travel_costs:
                 schedule.append(t("plan.travel_costs"))
             schedule.append(a.payer)
+        if (earlier := earlier_ktt_line(t, plan)) is not None:
+            schedule.append(earlier)
         yield text("\n".join(schedule))
 
         yield heading("plan.section.goals")
@@ -296,7 +318,7 @@ class PlanScreen(IntakeScreen):
         yield heading("plan.section.services")
         if plan.suggested_services:
             for s in plan.suggested_services:
-                yield text(f"• {s.service}\n   {t('plan.label.reason_for_counsellor')}: {s.reason}")
+                yield text(suggestion_lines(t, s))
         else:
             yield text(none)
 

@@ -6,6 +6,8 @@ opened with Enter or a click, to change it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -14,10 +16,11 @@ from textual.widgets import Static
 from intake.flows.display import Texts
 from intake.flows.engine import Answer, Interview, Step
 from intake.flows.model import Section
+from intake.screens.answer_fields import KeyGate
 from intake.screens.texts_util import plain, translate_bindings
 
 
-class TranscriptAnswer(Static, can_focus=True):
+class TranscriptAnswer(KeyGate, Static, can_focus=True):
     """One answer; Enter or a click asks to change it."""
 
     BINDINGS = [
@@ -74,54 +77,92 @@ def _css_id(key: str) -> str:
     return "".join(out)
 
 
-class Transcript(VerticalScroll):
-    """Rebuilt from the interview after every change, so it always shows what is saved."""
+Row = tuple  # what a line of the transcript stands for, e.g. ("answer", step key): one widget each
+
+
+class Transcript(KeyGate, VerticalScroll):
+    """The conversation as saved. After each change only the lines that differ are touched: the
+    new answer is added, a changed one updated, ones no longer relevant removed."""
 
     def __init__(self, texts: Texts, **kwargs):
         super().__init__(**kwargs)
         self.t = texts
+        self._shown: dict[Row, tuple[str, Static]] = {}  # in the order shown
+        self._editing: Row | None = None  # the answer being changed, marked "editing"
 
     async def show(self, interview: Interview) -> None:
+        rows = self.rows(interview)
         current = interview.current()
-        await self.remove_children()
-        widgets: list[Static] = []
+        editing = ("answer", current.key) if current is not None else None
+        gone = [widget for row, (_, widget) in self._shown.items() if row not in rows]
+        if gone:
+            await self.remove_children(gone)
+        shown, new = {}, []
+        for row, (text, make) in rows.items():
+            old = self._shown.get(row)
+            if old is None:
+                new.append(make())
+                shown[row] = (text, new[-1])
+                continue
+            if new:  # the lines new since the last time go before this one
+                await self.mount_all(new, before=old[1])
+                new = []
+            if old[0] != text:
+                old[1].update(plain(text))
+            if row == editing or row == self._editing:
+                old[1].set_class(row == editing, "editing")
+            shown[row] = (text, old[1])
+        if new:
+            await self.mount_all(new)
+        self._shown, self._editing = shown, editing
+
+    def rows(self, interview: Interview) -> dict[Row, tuple[str, Callable[[], Static]]]:
+        """Every line, in order: its text, and how to make its widget."""
+        current = interview.current()
+        rows: dict[Row, tuple[str, Callable[[], Static]]] = {}
         section: Section | None = None
         entry: tuple[str, int] | None = None
         t = self.t
 
-        def begin_section(new: Section) -> None:
-            widgets.append(Static(t.section_title(new), classes="transcript-section", markup=False))
+        def line(row: Row, text: str, classes: str, **kwargs) -> None:
+            rows[row] = (text, lambda: Static(text, classes=classes, markup=False, **kwargs))
+
+        def begin_section(new: Section, row: str) -> None:
+            line((row, new.id), t.section_title(new), "transcript-section")
             if new.intro is not None:
-                widgets.append(Static(new.intro.get(t.language, t.plain), classes="transcript-intro",
-                                      markup=False))
+                line((row + "-intro", new.id), new.intro.get(t.language, t.plain), "transcript-intro")
 
         for step, answer in interview.transcript():
             if step.section is not section:
                 section = step.section
-                begin_section(section)
+                begin_section(section, "section")
             if step.group is not None and not step.is_add_another and (step.group.id, step.entry) != entry:
                 entry = (step.group.id, step.entry)
                 label = step.group.entry_label.get(t.language, t.plain)
-                widgets.append(Static(f"{label} {step.entry + 1}", classes="transcript-entry", markup=False))
+                line(("entry", *entry), f"{label} {step.entry + 1}", "transcript-entry")
             if not step.is_confirm:  # a confirmed summary is one short line
-                widgets.append(Static(t.question(step), classes="transcript-question", markup=False))
-            widgets.append(TranscriptAnswer(step, self.answer_text(step, answer), t,
-                                            current=current is not None and current.key == step.key))
+                line(("question", step.key), t.question(step), "transcript-question")
+            text = self.answer_text(step, answer)
+            editing = current is not None and current.key == step.key
+            rows[("answer", step.key)] = (text, lambda step=step, text=text, editing=editing:
+                                          TranscriptAnswer(step, text, t, current=editing))
         if current is not None and current.section is not section and \
                 current.key not in interview.state.answers:
-            begin_section(current.section)
+            begin_section(current.section, "next-section")
         if current is not None and current.is_confirm:
-            widgets.extend(self.said_back(interview, current))
-        await self.mount_all(widgets)
+            title, body = self.said_back(interview, current)
+            line(("said-back-title",), title, "transcript-assistant-title")
+            rows[("said-back",)] = (body, lambda: Static(plain(body), id="said-back",
+                                                         classes="transcript-assistant"))
+        return rows
 
-    def said_back(self, interview: Interview, step: Step) -> list[Static]:
-        """The assistant's message that closes a section: what it heard, to be confirmed."""
+    def said_back(self, interview: Interview, step: Step) -> tuple[str, str]:
+        """The assistant's message that closes a section, what it heard, to be confirmed: its
+        heading and its body."""
         t = self.t
         lines = t.summary(interview, step.section)
         heading = t("interview.summary.heading", section=t.section_title(step.section))
-        body = "\n".join(f"• {line}" for line in lines) or t("interview.summary.nothing")
-        return [Static(heading, classes="transcript-assistant-title", markup=False),
-                Static(plain(body), id="said-back", classes="transcript-assistant")]
+        return heading, "\n".join(f"• {line}" for line in lines) or t("interview.summary.nothing")
 
     def scroll_to_current(self) -> None:
         """Show the answer being changed, or else the latest part of the conversation."""
