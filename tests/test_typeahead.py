@@ -139,3 +139,23 @@ async def test_transcript_changes_only_the_lines_that_differ(content, store_path
         assert str(edited.content) == "Asiakas: Ei"
         assert not screen.query("#answer-last_work_ended")
         assert before[0] in transcript.children
+
+
+async def test_a_burst_of_keys_is_answered_in_turn_without_a_slow_screen(content, store_path, tmp_path):
+    """A burst (a fast typist, a paste, a remote terminal) reaches the app faster than an Enter in it
+    is handled: the keys after that Enter must still go to the next question, not the one it answered.
+    Pilot waits between keys, so the burst is posted to the app in one go, as a terminal driver does."""
+    from textual import events
+
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_intake(pilot)
+        await answer_until(pilot, on_step("contact_person"))
+        for char in [*"Pekka", "enter", *"040 1", "enter"]:
+            key = {"enter": events.Key("enter", "\r"), " ": events.Key("space", " ")}.get(char) \
+                or events.Key(char, char)
+            app.post_message(key)
+        screen = await ready(pilot, "housing@client")
+        interview = screen.session.interview
+        assert interview.answer_for("contact_person").value == "Pekka"
+        assert interview.answer_for("contact_phone").value == "040 1"

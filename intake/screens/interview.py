@@ -129,13 +129,18 @@ class InterviewScreen(IntakeScreen):
     # handled to the end: if one answers that step, the keys after it wait for the step after.
 
     def holds(self, key: events.Key) -> bool:
-        """Keep `key` with the waiting keys if keys wait now; say whether it was kept.
+        """Queue `key` to be handed on in turn; say whether it was queued (all but the key being
+        handed on are).
 
         Asked by this screen and by the widgets that take keys here (`KeyGate`), before a key
-        the app hands them is handled."""
-        if key is self._sending or not (self._loading or self._replaying):
+        the app hands them is handled. Every key goes through the queue, not only those typed
+        while a step is shown: the app hands out a burst of keys (a fast typist, a paste, a
+        remote terminal) faster than an Enter among them is handled, so without the queue the
+        keys after that Enter would still reach the step it answered."""
+        if key is self._sending:
             return False
         self._held.append(key)
+        self._start_replay()
         return True
 
     def _give_keys(self) -> None:
@@ -145,7 +150,10 @@ class InterviewScreen(IntakeScreen):
         # Focused here and now, not through `focus()`, which would queue the change behind keys
         # the app has yet to hand out.
         self.set_focus(self.field.input)
-        if self._held and not self._replaying:
+        self._start_replay()
+
+    def _start_replay(self) -> None:
+        if self._held and not self._replaying and not self._loading:
             self._replaying = True
             self.run_worker(self._replay(), group="typed-ahead")
 
