@@ -275,7 +275,8 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         await pilot.press(*"6", "tab", "end", "ctrl+u", *"5", "tab", "end", "ctrl+u", *"4", "enter")
         await pilot.pause()
         issues = text_of(plan_screen, "#plan-issues")
-        assert "5 päivää viikossa on enemmän kuin laki sallii: enintään 4." in issues
+        assert ("5 päivää viikossa on enemmän kuin laki sallii: enintään 4 päivää kalenteriviikossa (laki "
+                "kuntouttavasta työtoiminnasta 189/2001, 13 §, muutettu 142/2015)") in issues  # act and section
         assert plan_screen.query_one("#plan-issues").has_class("has-issues")
         # Agreeing is refused, with the issues.
         await pilot.press("f9")
@@ -306,13 +307,14 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         assert "Liisa Omatyöntekijä" in body
         assert "Oppia opastamaan ikäihmisiä digilaitteissa." in body
         assert f"Tutustumiskäynti {VISIT_TYPED}" in body
-        assert "Toimintaraha arviolta 9,00 € päivässä" in body
+        # He is on labour market subsidy: kulukorvaus, paid with it (was wrongly "Toimintaraha").
+        assert "Kulukorvaus arviolta 9,00 € päivässä" in body and "Kela tai työttömyyskassa maksaa sen" in body
         discuss = plan_screen.query(".discuss")
         assert len(discuss) == 1 and "Mieliala" in str(discuss.first().content)
         assert "[" not in body
 
-        # Agree: the date and who agreed.
-        assert await pilot.click("#plan-agree")
+        # Agree (F9; the button is below the reason field now): the date and who agreed.
+        await pilot.press("f9")
         await pilot.pause()
         agreed = decided().agreed
         assert agreed is not None
