@@ -277,32 +277,53 @@ def cmd_placements(args: argparse.Namespace) -> int:
 def cmd_placements_list(args: argparse.Namespace) -> int:
     from intake.placements_import import catalogue_entries
 
+    from intake.flows.rules import Rules
+
     content = load(args.content or DEFAULT_CONTENT)
     entries = catalogue_entries(open_store(args), content)
     if args.municipality:
         entries = [e for e in entries if e.placement.municipality.casefold() == args.municipality.strip().casefold()]
+    today = dt.date.today()
+    rules = Rules(content.rules) if content.rules else None
+    services = {e.placement.id: [s.id for s in rules.services_for_host(e.placement.host_type, today)] if rules
+                else [] for e in entries}
     if args.json:
         print(json_printable(json.dumps([{"id": e.placement.id, "name": e.placement.name, "host": e.placement.host,
                                           "municipality": e.placement.municipality, "form": e.placement.form,
                                           "open_places": e.placement.open_places, "source": e.source,
-                                          "replaces_built_in": e.replaces_built_in, "file": e.file}
+                                          "replaces_built_in": e.replaces_built_in, "file": e.file,
+                                          "services": services[e.placement.id]}
                                          for e in entries], indent=2, ensure_ascii=False)))
         return 0
     if not entries:
         print(f"No placements in {args.municipality}." if args.municipality else "No placements.")
         return 0
-    rows = [("ID", "NAME", "HOST", "MUNICIPALITY", "FORM", "OPEN", "SOURCE")]
+    rows = [("ID", "NAME", "HOST", "MUNICIPALITY", "FORM", "OPEN", "SOURCE", "PROPOSED")]
     for e in entries:
         p = e.placement
         source = "imported, replaces built-in" if e.replaces_built_in else e.source
-        rows.append((p.id, p.name, p.host, p.municipality, p.form, str(p.open_places), source))
+        rows.append((p.id, p.name, p.host, p.municipality, p.form, str(p.open_places), source,
+                     "yes" if services[p.id] else "NEVER"))
     rows = [tuple(map(printable, r)) for r in rows]  # stored text: no terminal commands, columns kept
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
     imported = sum(e.source == "imported" for e in entries)
     print(f"\n{len(entries)} placement(s): {len(entries) - imported} built-in, {imported} imported.")
+    for e in entries:
+        if not services[e.placement.id]:
+            print(printable(f"Never proposed: {e.placement.id} ({e.placement.host}): {never_why(e.placement, rules)}"))
     return 0
+
+
+def never_why(placement, rules) -> str:
+    """Why no service in force can propose a placement of this host type (for `placements list`)."""
+    if placement.host_type == "company":
+        return ("a company never hosts rehabilitative work activity: it is not arranged in companies nor as "
+                "profit-making work (Act on Rehabilitative Work Activity 189/2001), and matching proposes no "
+                "company for any service.")
+    return (f"no rule in force lets a host of type '{placement.host_type}' offer any service "
+            "(content/rules.yaml, allowed_hosts).")
 
 
 def cmd_placements_import(args: argparse.Namespace) -> int:

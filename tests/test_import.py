@@ -27,7 +27,7 @@ def whole_session(store_path: Path, agree: bool) -> str:
         answer_all(s)
         s.decide(placement_id="espoo_kivenlahti_digital_guidance", visits={
             "espoo_kivenlahti_digital_guidance": dt.date(2027, 1, 4)}, start=dt.date(2027, 1, 11), months=3,
-            days_per_week=3, hours_per_day=4, plan_type="client_plan")
+            days_per_week=3, hours_per_day=4, plan_type="multi_sector_employment_plan")
         if agree:
             assert s.agree(at=NOW).agreed is not None
     return s.record.id

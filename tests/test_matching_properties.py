@@ -72,11 +72,21 @@ profiles = st.builds(
 
 def limits_of(c: ClientProfile, with_rules: Rules | None) -> tuple[set[str], tuple[int, int], tuple[float, float]]:
     """Hosts, days and hours a placement must allow (the rules in force, the client's wish within them)."""
-    in_force = with_rules.in_force(c.service, c.start) if with_rules else {}
-    hosts, days, hours = in_force.get("allowed_hosts"), in_force.get("days_per_week"), in_force.get("hours_per_day")
-    hosts = set(hosts.host_types) if isinstance(hosts, AllowedHosts) else DEFAULT_HOSTS
-    lo_d, hi_d = (days.min, days.max) if isinstance(days, DaysPerWeek) else (1, 5)
-    lo_h, hi_h = (hours.min, hours.max) if isinstance(hours, HoursPerDay) else (1.0, 8.0)
+    # The law's rules and guidance together; a rule may set only one end of a range.
+    now = [r for basis in ("law", "guidance") for r in with_rules.in_force(c.service, c.start, basis).values()] \
+        if with_rules else []
+
+    def bounds(kind: type, low: float, high: float) -> tuple[float, float]:
+        for r in now:
+            if isinstance(r, kind):
+                low = max(low, r.min) if r.min is not None else low
+                high = min(high, r.max) if r.max is not None else high
+        return low, high
+
+    host_rules = [r for r in now if isinstance(r, AllowedHosts)]
+    hosts = set(host_rules[0].host_types) if host_rules else DEFAULT_HOSTS
+    lo_d, hi_d = bounds(DaysPerWeek, 1, 5)
+    lo_h, hi_h = bounds(HoursPerDay, 1.0, 8.0)
     if c.days_per_week is not None:
         hi_d = max(lo_d, min(hi_d, c.days_per_week))
     if c.hours_per_day is not None:

@@ -74,10 +74,10 @@ def test_good_file_imports_and_lists(store_path, tmp_path, capsys):
     code, out, _ = run(capsys, "--store", str(store_path), "placements", "list")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "NAME", "HOST", "MUNICIPALITY", "FORM", "OPEN", "SOURCE"]
-    assert any(line.startswith("vantaa_myyrmaki_library") and line.endswith("imported") for line in lines)
-    assert any(line.startswith("espoo_leppavaara_library") and line.endswith("built-in") for line in lines)
-    assert "3 imported" in lines[-1]
+    assert lines[0].split() == ["ID", "NAME", "HOST", "MUNICIPALITY", "FORM", "OPEN", "SOURCE", "PROPOSED"]
+    assert any(line.startswith("vantaa_myyrmaki_library") and line.endswith("imported  yes") for line in lines)
+    assert any(line.startswith("espoo_leppavaara_library") and line.endswith("built-in  yes") for line in lines)
+    assert any(line.endswith("3 imported.") for line in lines)
 
 
 def test_list_json_and_municipality_filter(store_path, tmp_path, capsys):
@@ -90,6 +90,7 @@ def test_list_json_and_municipality_filter(store_path, tmp_path, capsys):
     assert rows and {r["municipality"] for r in rows} == {"Forssa"}
     by_id = {r["id"]: r for r in rows}
     garden = by_id["forssa_parish_garden_group"]
+    assert "rehabilitative_work_activity" in garden.pop("services")  # a parish may host it
     assert garden == {"id": "forssa_parish_garden_group", "name": "Puutarharyhmä Kasvimaa",
                       "host": "Forssan seurakunta", "municipality": "Forssa", "form": "group", "open_places": 4,
                       "source": "imported", "replaces_built_in": False, "file": "county.csv"}
@@ -446,3 +447,17 @@ def test_a_file_too_large_is_refused_before_it_is_read(store_path, tmp_path, cap
     assert f"{f} has {f.stat().st_size:,} bytes; a placement list may have at most {imp.MAX_BYTES:,} bytes" in err
     assert "Split a longer list into smaller files" in err
     assert imported_ids(store_path) == []
+
+
+def test_list_marks_the_placements_no_rule_lets_be_proposed_and_says_why(store_path, capsys):
+    code, out, _ = run(capsys, "--store", str(store_path), "placements", "list")
+    assert code == 0
+    company = next(line for line in out.splitlines() if line.startswith("vantaa_kehalogistiikka_warehouse"))
+    assert company.rstrip().endswith("NEVER")
+    assert "Never proposed: vantaa_kehalogistiikka_warehouse (Kehä-Logistiikka Oy): a company never hosts" in out
+    parish = next(line for line in out.splitlines() if line.startswith("vantaa_tikkurila_parish_food_aid"))
+    assert parish.rstrip().endswith("yes")
+    code, out, _ = run(capsys, "--store", str(store_path), "placements", "list", "--json")
+    services = {r["id"]: r["services"] for r in json.loads(out)}
+    assert services["vantaa_kehalogistiikka_warehouse"] == []
+    assert "rehabilitative_work_activity" in services["vantaa_tikkurila_parish_food_aid"]  # parishes may host it

@@ -19,7 +19,7 @@ from typing import Any, Callable, Hashable, Iterable, get_args
 import numpy as np
 
 from intake.flows.placements import MatchingFile, Mode, Placement
-from intake.flows.rules import AllowedHosts, Rules
+from intake.flows.rules import DEFAULT_HOSTS, Rules
 from intake.flows.text import LANGUAGES
 
 AREAS = "RIASEC"
@@ -388,10 +388,7 @@ class Limits:
 
     @classmethod
     def of(cls, client: ClientProfile, rules: Rules | None, catalogue: Catalogue) -> Limits:
-        in_force = rules.in_force(client.service, client.start) if rules else {}
-        hosts_rule = in_force.get("allowed_hosts")
-        hosts = frozenset(hosts_rule.host_types) if isinstance(hosts_rule, AllowedHosts) else frozenset(
-            {"public_unit", "association", "foundation", "state_agency", "religious_community"})
+        hosts = rules.hosts(client.service, client.start) if rules else DEFAULT_HOSTS
         # The law and guidance together; a rule may set only one end (the law a minimum, guidance a maximum).
         lo_d, hi_d = rules.limits(client.service, client.start, "days_per_week", (1, 5)) if rules else (1, 5)
         lo_h, hi_h = rules.limits(client.service, client.start, "hours_per_day", (1.0, 8.0)) if rules else (1.0, 8.0)

@@ -105,6 +105,9 @@ class ReviewInterval(_Rule):
     end_review_covers_weeks: int = Field(ge=0, le=52)
 
 
+DEFAULT_HOSTS = frozenset({"public_unit", "association", "foundation", "state_agency", "religious_community"})
+
+
 class AllowedHosts(_Rule):
     kind: Literal["allowed_hosts"]
     host_types: list[HostType] = Field(min_length=1)
@@ -184,6 +187,16 @@ class Rules:
         that fits, as the file lists them in order of precedence."""
         return next((r for r in self.data.rules if isinstance(r, DailyAllowance) and service in r.services
                      and r.in_force(day) and benefits & set(r.for_benefits)), None)
+
+    def hosts(self, service: str, day: dt.date) -> frozenset[str]:
+        """The host types the law lets offer `service` on `day` (the public and non-profit ones where
+        no rule says). Matching never proposes a company, whatever a rule allows."""
+        rule = self.in_force(service, day).get("allowed_hosts")
+        return frozenset(rule.host_types) if isinstance(rule, AllowedHosts) else DEFAULT_HOSTS
+
+    def services_for_host(self, host_type: str, day: dt.date) -> list[ServiceType]:
+        """The services in force on `day` that a placement of this host type can be proposed for."""
+        return [s for s in self.service_types(day) if host_type != "company" and host_type in self.hosts(s.id, day)]
 
     def service_types(self, day: dt.date) -> list[ServiceType]:
         return [s for s in self.data.service_types if s.in_force(day)]
