@@ -6,17 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
-
 from intake.export.files import export_plan
 from intake.flows.matching import Catalogue
 from intake.flows.placements import Placement
 from intake.screens.matching import MatchingScreen, WhyNotScreen
-from intake.session import IntakeSession
 from intake.store import Store
-from tests.test_app_plan import new_app, open_first_session, real_content, saved_session, text_of
+from tests.test_app_plan import new_app, open_first_session, saved_session, text_of
 from tests.test_content import CONTENT
-from tests.test_plan import answer_all
+from tests.test_plan import session  # noqa: F401  (the fixture: Asiakas X, every question answered)
 
 BUILT_IN = "espoo_kivenlahti_digital_guidance"   # the Asiakas X placement
 AGREED = dict(start=dt.date(2027, 1, 11), months=3, days_per_week=3, hours_per_day=4,
@@ -27,14 +24,6 @@ def county_copy(**changes) -> Placement:
     """A placement of the county's own list, like the built-in digital guidance one."""
     built_in = next(p for p in CONTENT.placements if p.id == BUILT_IN)
     return built_in.model_copy(update=changes)
-
-
-@pytest.fixture
-def session(tmp_path) -> IntakeSession:
-    s = IntakeSession.start(Store(tmp_path / "store"), CONTENT, "X-1", "Liisa Ohjaaja")
-    answer_all(s)
-    yield s
-    s.close()
 
 
 def test_an_imported_placement_is_matched_chosen_agreed_and_exported(session, tmp_path):

@@ -7,29 +7,17 @@ import csv
 import datetime as dt
 import io
 
-import pytest
-
 from intake.flows.matching import Catalogue, ClientProfile
 from intake.flows.placements import AgeGroup
 from intake.placements_import import parse_csv
 from intake.session import IntakeSession
-from intake.store import Store
 from tests.test_content import CONTENT
 from tests.test_imported_placements import AGREED, county_copy
 from tests.test_placements_import import template
+from tests.test_plan import session  # noqa: F401  (the fixture: Asiakas X, every question answered)
 
 START = dt.date(2027, 1, 11)
 YOUTH = [p for p in CONTENT.placements if p.ages is not None]
-
-
-@pytest.fixture
-def session(tmp_path) -> IntakeSession:
-    from tests.test_plan import answer_all
-
-    s = IntakeSession.start(Store(tmp_path / "store"), CONTENT, "X-1", "Liisa Ohjaaja")
-    answer_all(s)
-    yield s
-    s.close()
 
 
 def with_age(session: IntakeSession, age: int) -> None:
