@@ -43,6 +43,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], Kind]] = {
     "host_type": (("host_type",), "text"),
     "legal_form": (("legal_form",), "text"),
     "municipality": (("municipality",), "text"),
+    "address": (("address",), "text"),
     "form": (("form",), "text"),
     "tasks_fi": (("tasks", "fi"), "text"),
     "tasks_sv": (("tasks", "sv"), "text"),
@@ -77,7 +78,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], Kind]] = {
     "contact_email": (("contact", "email"), "text"),
 }
 # Columns that may be left out of the file altogether (their fields have defaults).
-OPTIONAL_COLUMNS = frozenset({"tasks_plain_fi", "skills", "adapted_tasks", "accessible_toilet",
+OPTIONAL_COLUMNS = frozenset({"address", "tasks_plain_fi", "skills", "adapted_tasks", "accessible_toilet",
                               "start_dates", "min_age", "max_age", "contact_phone", "contact_email"})
 BY_PATH = {path: column for column, (path, _) in COLUMNS.items()}
 NESTED = ("demands", "support", "accessibility", "schedule", "contact", "tasks")

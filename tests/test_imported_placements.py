@@ -27,7 +27,8 @@ def county_copy(**changes) -> Placement:
 
 
 def test_an_imported_placement_is_matched_chosen_agreed_and_exported(session, tmp_path):
-    session.store.import_placements([county_copy(id="county_digital_help", name="Kunnan digiapu")], "county.csv")
+    session.store.import_placements([county_copy(id="county_digital_help", name="Kunnan digiapu",
+                                                 address="Kivenlahdentie 1, 02320 Espoo")], "county.csv")
     result = session.match(Catalogue(session.placements, CONTENT.matching))
     assert "county_digital_help" in result.ranked_ids
 
@@ -41,6 +42,7 @@ def test_an_imported_placement_is_matched_chosen_agreed_and_exported(session, tm
     assert export["plan"]["placement"]["name"] == "Kunnan digiapu"
     client = export_plan(session.store, CONTENT, session.record, None, reader="client", fmt="md")
     assert "Kunnan digiapu" in client
+    assert "Kivenlahdentie 1, 02320 Espoo" in client and "Espoo, Espoo" not in client  # the county's address
 
 
 def test_an_imported_placement_that_replaces_a_built_in_one_is_named_as_imported(session):

@@ -50,7 +50,10 @@ def _placement(agreed: AgreedPlan) -> DocSection:
     t, p = agreed.texts, agreed.plan.placement
     if p is None:
         return DocSection(heading=t("plan.section.placement"))
-    lines = [p.host, f"{t('client.where')}: {p.municipality}", f"{t('client.tasks')}: {p.tasks}",
+    # The address as the county's list gives it, with the municipality unless it already names it.
+    where = p.address if p.address and p.municipality in p.address else ", ".join(filter(None, (p.address,
+                                                                                             p.municipality)))
+    lines = [p.host, f"{t('client.where')}: {where}", f"{t('client.tasks')}: {p.tasks}",
              f"{t('client.placement_contact')}: {p.contact}"]
     transport = agreed.words("transport")
     if transport:

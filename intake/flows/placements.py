@@ -95,6 +95,8 @@ class Placement(Strict):
     host_type: HostType
     legal_form: str = Field(min_length=2, max_length=80, description="e.g. hyvinvointialue, ry, sr, seurakunta")
     municipality: str = Field(min_length=2, max_length=60)
+    address: str | None = Field(None, min_length=2, max_length=200,
+                                description="Street address and postcode, for the client's own plan")
     form: Literal["individual", "workshop", "group", "club"]
     tasks: Text
     interest_code: InterestCode

@@ -59,6 +59,7 @@ class PlanPlacement(Record):
     name: str
     host: str
     municipality: str
+    address: str | None = None
     tasks: str
     contact: str
     visit: dt.date | None
@@ -190,6 +191,7 @@ class PlanBuilder:
             support_and_guidance=active.get("support_and_guidance"),
             placement=PlanPlacement(
                 id=placement.id, name=placement.name, host=placement.host, municipality=placement.municipality,
+                address=placement.address,
                 tasks=placement.tasks.get(self.texts.language, self.texts.plain),
                 contact=", ".join(x for x in (placement.contact.name, placement.contact.phone) if x),
                 visit=d.visits.get(placement.id)) if placement else None,
