@@ -51,8 +51,9 @@ def _placement(agreed: AgreedPlan) -> DocSection:
     if p is None:
         return DocSection(heading=t("plan.section.placement"))
     # The address as the county's list gives it, with the municipality unless it already names it.
-    where = p.address if p.address and p.municipality in p.address else ", ".join(filter(None, (p.address,
-                                                                                             p.municipality)))
+    where = p.address or p.municipality
+    if p.address and p.municipality not in p.address:
+        where = f"{p.address}, {p.municipality}"
     lines = [p.host, f"{t('client.where')}: {where}", f"{t('client.tasks')}: {p.tasks}",
              f"{t('client.placement_contact')}: {p.contact}"]
     transport = agreed.words("transport")
