@@ -195,7 +195,7 @@ def cmd_log(args: argparse.Namespace) -> int:
                                f"{check.broken_at} of {check.entries}: {check.problem}. Keep the file as it is for "
                                "investigation, and compare it with a backup of the store.")
         old = f" ({check.unchained} written before entries were chained)" if check.unchained else ""
-        print(f"The access log is intact: {check.entries} entries{old}.")
+        print(f"The access log is intact: {check.entries} {'entry' if check.entries == 1 else 'entries'}{old}.")
         return 0
     if not check.ok:
         print(f"Warning: the access log has been tampered with or damaged from entry {check.broken_at} on "
