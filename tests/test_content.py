@@ -337,13 +337,13 @@ def test_texts_use_the_glossary_terms(language):
     rules = glossary_forbidden()[language]
     assert rules, f"the glossary forbids nothing in {language}"
     found = []
-    for where, lang, string, guidance in ALL_TEXTS:
+    for where, lang, text, guidance in ALL_TEXTS:
         if lang != language:
             continue
         for rule in rules:
             if guidance and rule["scope"] == "client":
                 continue
-            match = re.search(rule["pattern"], string)
+            match = re.search(rule["pattern"], text)
             if match:
                 found.append(f"{where}: '{match.group(0)}' -> use {rule['use']}")
     assert not found, "\n".join(found)
