@@ -10,7 +10,7 @@ from intake.flows.display import Texts
 from intake.flows.engine import ActiveAnswers, Interview
 from intake.flows.model import Content
 from intake.flows.placements import Placement
-from intake.flows.plan import Plan, PlanBuilder
+from intake.flows.plan import Plan, PlanBuilder, answer_words
 from intake.flows.rules import Rules
 from intake.store import SessionRecord
 
@@ -34,11 +34,7 @@ class AgreedPlan:
 
     def words(self, question_id: str) -> str | None:
         """A top-level answer in words, or None when it is not relevant or was skipped."""
-        step = next((s for s in self.interview.steps() if s.key == question_id), None)
-        answer = self.interview.answer_for(question_id)
-        if step is None or answer is None or answer.skipped:
-            return None
-        return self.texts.value(step, answer.value)
+        return answer_words(self.interview, self.texts, question_id)
 
 
 def texts_for(content: Content, record: SessionRecord) -> Texts:

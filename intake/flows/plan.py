@@ -148,6 +148,15 @@ def review_dates(start: dt.date, end: dt.date, interval: ReviewInterval | None) 
     return reviews + [end]
 
 
+def answer_words(interview: Interview, texts: Texts, question_id: str) -> str | None:
+    """A top-level answer in words, or None when it is not relevant or was skipped."""
+    step = next((s for s in interview.steps() if s.key == question_id), None)
+    answer = interview.answer_for(question_id)
+    if step is None or answer is None or answer.skipped:
+        return None
+    return texts.value(step, answer.value)
+
+
 @dataclass
 class PlanBuilder:
     """Reads the interview for the plan; `texts` gives the session's language. `placements` is the
@@ -219,11 +228,7 @@ class PlanBuilder:
     # --- pieces -------------------------------------------------------------------
 
     def _words(self, question_id: str) -> str | None:
-        step = next((s for s in self.interview.steps() if s.key == question_id), None)
-        answer = self.interview.answer_for(question_id)
-        if step is None or answer is None or answer.skipped:
-            return None
-        return self.texts.value(step, answer.value)
+        return answer_words(self.interview, self.texts, question_id)
 
     def _words_list(self, question_id: str) -> list[str]:
         words = self._words(question_id)
