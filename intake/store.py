@@ -289,15 +289,13 @@ class Store:
     def _clean_up(self) -> None:
         """What a crash or an older version left behind: temporary files of writes that will never
         finish (they hold answers), holder files of locks nobody holds, files others may read."""
-        for folder in (self.path, self.index.folder):
-            self.index.temporary.extend(p for p in folder.iterdir() if p.name.startswith(".")
-                                        and p.name.endswith(".tmp"))
-        for tmp in self.index.temporary:
+        # sessions/ was scanned by the index already; the store's own folder and the index's are small.
+        small = [p for folder in (self.path, self.index.folder) for p in folder.iterdir() if p.is_file()]
+        for tmp in [*self.index.temporary, *(p for p in small if p.name.startswith(".") and p.name.endswith(".tmp"))]:
             if is_stale_temporary(tmp):
                 tmp.unlink(missing_ok=True)
-        for loose in [*self.index.loose, *(p for p in self.path.iterdir() if p.is_file()),
-                      *self.index.folder.iterdir()]:
-            make_private(loose)
+        for loose in [*self.index.loose, *small]:
+            make_private(loose)  # passes over a file removed just above
         for holder in self.locks_dir.glob("*.holder.json"):
             session_id = holder.name.removesuffix(".holder.json")
             if self._held(session_id) is None:
