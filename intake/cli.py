@@ -17,6 +17,7 @@ from platformdirs import user_data_path
 from intake.errors import ContentProblem, IntakeError, SessionDamaged, SessionNotFound, StoreProblem
 from intake.flows.loader import ContentError, load_content
 from intake.flows.model import Content
+from intake.flows.placements import Placement
 from intake.settings import export_dir, read_settings, settings_file
 from intake.export.kinds import FORMATS, READERS
 from intake.flows.validate import iso_date
@@ -312,11 +313,11 @@ def cmd_placements_list(args: argparse.Namespace) -> int:
     print(f"\n{len(entries)} placement(s): {len(entries) - imported} built-in, {imported} imported.")
     for e in entries:
         if not services[e.placement.id]:
-            print(printable(f"Never proposed: {e.placement.id} ({e.placement.host}): {never_why(e.placement, rules)}"))
+            print(printable(f"Never proposed: {e.placement.id} ({e.placement.host}): {never_why(e.placement)}"))
     return 0
 
 
-def never_why(placement, rules) -> str:
+def never_why(placement: Placement) -> str:
     """Why no service in force can propose a placement of this host type (for `placements list`)."""
     if placement.host_type == "company":
         return ("a company never hosts rehabilitative work activity: it is not arranged in companies nor as "
