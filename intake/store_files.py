@@ -12,6 +12,7 @@ import json
 import os
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from intake.errors import StoreProblem
@@ -175,14 +176,15 @@ def read_bytes(path: Path, what: str = "file") -> bytes | None:
         raise StoreProblem(f"Cannot read the {what} {path}: {exc.strerror}.") from None
 
 
-def read_json(path: Path, what: str = "file", hint: str = "", damaged: type[StoreProblem] = StoreProblem) -> Any:
+def read_json(path: Path, what: str = "file", hint: str = "", damaged: type[StoreProblem] = StoreProblem,
+              loads: Callable[[bytes], Any] = json.loads) -> Any:
     """Parsed JSON, None when missing; `damaged` naming the file when it is truncated or garbage
     (StoreProblem when it cannot be read at all)."""
     data = read_bytes(path, what)
     if data is None:
         return None
     try:
-        return json.loads(data)
+        return loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         problem = "empty" if not data.strip() else f"damaged ({exc})"
         raise damaged(f"The {what} {path} is {problem}. {hint}".rstrip()) from None

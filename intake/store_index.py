@@ -1,162 +1,222 @@
-"""The index of session summaries, so that listing never reads every session file.
+"""The index of session summaries, so that listing, filtering and counting never read every session file.
 
-Layout in `<store>/index/`:
-  snapshot.json        {"format": 1, "generation": g, "entries": {id: {"s": summary, "sig": [ino, mtime_ns, size]}}}
-  journal-<g>.jsonl    one line per change since the snapshot: {"id", "s", "sig"}, {"id", "damaged", "sig"}
-                       or {"id", "deleted": true}
+`<store>/index/sessions.sqlite` (SQLite in WAL mode, the folder 0700 and its files 0600) holds one
+row per session file: its summary (JSON), a casefolded search text (what the list shows), the
+file's signature (inode, mtime, size) and, for a file that cannot be read, what is wrong with it
+(listed first, so that it is never hidden; read again as soon as its file changes).
 
-A session file that cannot be read is listed too, as damaged with the reason (`damaged`), so that
-it is never hidden; it is read again as soon as its file changes (a restore).
-
-The index is a cache: the session files are the truth. Each entry remembers the signature
-(inode, mtime, size) of the session file it was read from; on open, one `stat` per file finds
-every entry that is stale (a crash between a session write and its journal line, a lost
-journal, a damaged snapshot) and re-reads only those files. So the journal needs no fsync of
-its own, and a damaged or missing index is rebuilt from the session files.
+The index is a cache: the session files are the truth. Opening does not stat every file (100,000
+stats take half a second); instead:
+- before a session file is written or removed, its id is put in `intents`; the row update after
+  the write takes it out, so opening re-reads only the files whose change may not have reached the
+  index (a crash in between);
+- the sessions folder's (inode, ctime) is remembered after a full comparison and moved on by each
+  write of ours that started from it; any other change to the folder (a file copied in or removed
+  by hand, a crashed write's temporary file, a chmod) makes the next open compare every file;
+- a missing, damaged or older index is rebuilt from the session files;
+- the rows a list shows are checked against their files (`page`), and `reconcile` compares all.
+Commits are not fsynced (synchronous=NORMAL): a commit lost in a power cut is found again by the
+rules above. Deleting a session erases its row for good: secure_delete zeroes it, and a checkpoint
+empties the WAL, which still holds older copies of the row.
 """
 
 from __future__ import annotations
 
-import gc
+import contextlib
+import datetime as dt
 import json
 import os
-from collections.abc import Callable
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from intake.errors import StoreProblem
-from intake.store_files import ShortLock, append_line, dumps, private_dir, write_atomic
+from intake.store_files import FILE_MODE, make_private, private_dir
+from intake.text_safety import printable
 
-Sig = list[int]
-INDEX_FORMAT = 1
+Sig = tuple[int, int, int]
+Progress = Callable[[int, int], None]
+SCHEMA = 1  # PRAGMA user_version: an index of another layout is rebuilt
+DB_NAME = "sessions.sqlite"
+BATCH = 2000  # rows read and committed at a time while comparing every file
+SCHEMA_SQL = """
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    summary TEXT,            -- the summary as JSON; NULL for a damaged file
+    problem TEXT,            -- what is wrong with a damaged file; NULL for a readable one
+    healthy INTEGER NOT NULL,
+    changed_us INTEGER NOT NULL,
+    search TEXT NOT NULL,
+    ino INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
+);
+-- the list's order, covering the filter: a filtered page never reads the rows it skips
+CREATE INDEX listing ON sessions (healthy, changed_us DESC, id, search);
+CREATE TABLE intents (id TEXT PRIMARY KEY);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+ORDER = "ORDER BY healthy, changed_us DESC, id"
+UPSERT = """
+INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET summary = excluded.summary, problem = excluded.problem, healthy = excluded.healthy,
+    changed_us = excluded.changed_us, search = excluded.search, ino = excluded.ino, mtime_ns = excluded.mtime_ns,
+    size = excluded.size
+"""
+# While comparing every file, a row is replaced only if nobody changed it since it was compared:
+# another process may have written a newer version in between.
+UPSERT_IF_UNCHANGED = UPSERT + " WHERE sessions.ino IS ? AND sessions.mtime_ns IS ? AND sessions.size IS ?"
 
 
 def file_sig(st: os.stat_result) -> Sig:
-    return [st.st_ino, st.st_mtime_ns, st.st_size]
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def search_text(summary: dict) -> str:
+    # What the list shows, so that what is seen can be typed.
+    return printable(f"{summary['client_label']} {summary['counsellor']} {summary['id']}").casefold()
+
+
+def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
+    """A damaged or foreign index file (rebuilt), not a locked or unwritable one (a problem to report)."""
+    return type(exc) is sqlite3.DatabaseError or isinstance(exc, sqlite3.IntegrityError)
 
 
 class SummaryIndex:
-    """Summaries of all sessions in memory, kept current from the journal of every process."""
+    """Summaries of all sessions in SQLite; every method may be called from any thread."""
 
-    def __init__(self, folder: Path, sessions_dir: Path, lock_path: Path,
-                 read_summary: Callable[[str], dict], make: Callable[[dict], Any]):
+    def __init__(self, folder: Path, sessions_dir: Path, read_summary: Callable[[str], dict],
+                 progress: Progress | None = None):
         self.folder = private_dir(folder)
         self.sessions_dir = sessions_dir
-        self.snapshot_path = folder / "snapshot.json"
-        self._lock = ShortLock(lock_path)
+        self.path = folder / DB_NAME
         self._read_summary = read_summary  # id -> summary dict from the session file (StoreProblem: unreadable)
-        self._make = make  # summary dict -> validated summary object
-        self.entries: dict[str, dict] = {}
-        self.objects: dict[str, Any] = {}  # the readable sessions' summaries
-        self.damaged: dict[str, str] = {}  # the unreadable sessions: id -> what is wrong
-        self.generation = 0
-        self._snap_ino = -1
-        self._offset = 0
-        # Seen while scanning the session files on open, for the store to clean up:
+        self._lock = threading.RLock()  # one connection, shared by the app's UI thread and its workers
+        # Seen while comparing every file, for the store to clean up:
         self.temporary: list[Path] = []  # `.NAME.PID.tmp` files of writes
         self.loose: list[Path] = []  # session files that others may read
+        try:
+            self._con = self._connect()
+            if self._con.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                self._recreate()
+        except sqlite3.DatabaseError as exc:
+            if not _is_damaged(exc):
+                raise self._problem(exc) from None
+            self._recreate()
+        if self._meta("folder") != self._folder_sig():
+            self.reconcile(progress)
+        else:
+            self._redo_intents()
+        for old in (*folder.glob("snapshot.json"), *folder.glob("journal-*.jsonl")):
+            old.unlink()  # the index of earlier versions, rebuilt above from the session files
+
+    # -- the database ----------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        # Created private before SQLite writes a byte into it; its -wal and -shm files get its mode.
+        os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+        make_private(self.path)
+        con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        con.execute("PRAGMA secure_delete=ON")
+        return con
+
+    def _recreate(self) -> None:
+        """Start an empty index (missing, damaged, or of another layout): the caller compares every file."""
+        with contextlib.suppress(AttributeError):
+            self._con.close()
+        for suffix in ("", "-wal", "-shm"):
+            self.path.with_name(DB_NAME + suffix).unlink(missing_ok=True)
+        self._con = self._connect()
         with self._lock:
-            self._load()
-            self._reconcile()
+            self._con.executescript(f"BEGIN; {SCHEMA_SQL}; PRAGMA user_version = {SCHEMA}; COMMIT;")
 
-    # -- reading -------------------------------------------------------------------------
-    def journal_path(self, generation: int | None = None) -> Path:
-        return self.folder / f"journal-{self.generation if generation is None else generation}.jsonl"
+    def _problem(self, exc: sqlite3.Error) -> StoreProblem:
+        return StoreProblem(f"Cannot use the session index {self.path}: {exc}. Check the disk and the folder's "
+                            f"permissions; if it stays, remove the folder {self.folder} (it is rebuilt from the "
+                            "session files).")
 
-    def _load(self) -> None:
-        enabled = gc.isenabled()
-        gc.disable()  # tens of thousands of small dicts: the cyclic GC would rescan them again and again
-        try:
-            self._load_snapshot()
-        finally:
-            if enabled:
-                gc.enable()
-
-    def _load_snapshot(self) -> None:
-        self.entries, self.objects, self.damaged, self._offset = {}, {}, {}, 0
-        try:
-            st = os.stat(self.snapshot_path)
-            with open(self.snapshot_path, "rb") as f:
-                snap = json.loads(f.read())
-            if snap.get("format") != INDEX_FORMAT:
-                raise ValueError("unknown index format")
-            self.generation = int(snap["generation"])
-            entries = snap["entries"]
-            for sid, entry in entries.items():
-                self._set(sid, entry)
-            self._snap_ino = st.st_ino
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            # missing or damaged: start empty; _reconcile re-reads every session file
-            self.entries, self.objects, self.damaged = {}, {}, {}
-            self.generation = max(self.generation, self._highest_journal()) + 1
-            self._snap_ino = -1
-        self._tail()
-
-    def _highest_journal(self) -> int:
-        gens = [int(p.stem.split("-", 1)[1]) for p in self.folder.glob("journal-*.jsonl")
-                if p.stem.split("-", 1)[1].isdigit()]
-        return max(gens, default=0)
-
-    def _drop(self, sid: str) -> None:
-        self.entries.pop(sid, None)
-        self.objects.pop(sid, None)
-        self.damaged.pop(sid, None)
-
-    def _set(self, sid: str, entry: dict) -> None:
-        self._drop(sid)
-        try:
-            if "damaged" in entry:
-                self.damaged[sid] = str(entry["damaged"])
-            else:
-                self.objects[sid] = self._make(entry["s"])
-        except Exception:  # a bad entry is dropped; _reconcile reads the file again
-            return
-        self.entries[sid] = entry
-
-    def _apply(self, line: dict) -> None:
-        sid = line["id"]
-        if line.get("deleted"):
-            self._drop(sid)
-        else:
-            self._set(sid, {k: v for k, v in line.items() if k != "id"})
-
-    def _tail(self) -> None:
-        """Apply the journal lines written since we last looked (by any process)."""
-        try:
-            with open(self.journal_path(), "rb") as f:
-                f.seek(self._offset)
-                data = f.read()
-        except FileNotFoundError:
-            return
-        end = data.rfind(b"\n") + 1  # a line still being written is read next time
-        for raw in data[:end].splitlines():
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._con.execute("BEGIN IMMEDIATE")
             try:
-                self._apply(json.loads(raw))
-            except (ValueError, KeyError, TypeError):
-                continue  # a torn line from a crash: reconcile on the next open fixes the entry
-        self._offset += end
+                yield self._con
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
 
-    def refresh(self) -> None:
-        """Catch up with other processes: a new snapshot (compaction) or new journal lines."""
+    def _query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self._con.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if not _is_damaged(exc):
+                    raise self._problem(exc) from None
+                self._recreate()  # damaged while open: rebuilt from the files, then asked again
+                self.reconcile()
+                return self._con.execute(sql, params).fetchall()
+
+    def _meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def _folder_sig(self) -> str:
+        st = os.stat(self.sessions_dir)
+        return f"{st.st_ino}:{st.st_ctime_ns}"
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    # -- keeping it current ----------------------------------------------------------------
+    def _row(self, sid: str, sig: Sig) -> tuple:
         try:
-            ino = os.stat(self.snapshot_path).st_ino
-        except FileNotFoundError:
-            ino = -1
-        if ino != self._snap_ino:
-            with self._lock:
-                self._load()
-        else:
-            self._tail()
+            summary = self._read_summary(sid)
+        except StoreProblem as exc:
+            return (sid, None, exc.message, 0, sig[1] // 1000, sid.casefold(), *sig)
+        changed = dt.datetime.fromisoformat(summary["updated_at"])
+        return (sid, json.dumps(summary, ensure_ascii=False), None, 1, int(changed.timestamp() * 1e6),
+                search_text(summary), *sig)
 
-    def _reconcile(self) -> None:
-        """Compare every session file's signature with the index; re-read only what differs."""
+    def _stat(self, sid: str) -> Sig | None:
+        try:
+            return file_sig(os.stat(self.sessions_dir / f"{sid}.json"))
+        except FileNotFoundError:
+            return None
+
+    def _refresh(self, sids: list[str]) -> None:
+        """Read these session files again (a row for a file that is gone is removed)."""
+        rows, gone = [], []
+        for sid in sids:
+            sig = self._stat(sid)
+            if sig is None:
+                gone.append((sid,))
+            else:
+                rows.append(self._row(sid, sig))
+        with self._transaction() as con:
+            con.executemany(UPSERT, rows)
+            con.executemany("DELETE FROM sessions WHERE id = ?", gone)
+            con.executemany("DELETE FROM intents WHERE id = ?", [(sid,) for sid in sids])
+
+    def _redo_intents(self) -> None:
+        sids = [sid for (sid,) in self._query("SELECT id FROM intents")]
+        if sids:
+            self._refresh(sids)
+
+    def reconcile(self, progress: Progress | None = None) -> bool:
+        """Compare every session file with its row and read again only those that differ (all of
+        them when the index is new). True when anything changed."""
+        folder = self._folder_sig()  # before the scan: a change during it shows at the next open
         on_disk: dict[str, Sig] = {}
+        temporary, loose = [], []
         with os.scandir(self.sessions_dir) as it:
             for entry in it:
                 name = entry.name
                 if name.startswith("."):
                     if name.endswith(".tmp"):
-                        self.temporary.append(Path(entry.path))
+                        temporary.append(Path(entry.path))
                 elif name.endswith(".json"):
                     try:
                         st = entry.stat()
@@ -164,61 +224,91 @@ class SummaryIndex:
                         continue
                     on_disk[name[:-5]] = file_sig(st)
                     if st.st_mode & 0o077:
-                        self.loose.append(Path(entry.path))
-        changed = False
-        for sid in [s for s in self.entries if s not in on_disk]:
-            self._append({"id": sid, "deleted": True})
-            changed = True
-        for sid, sig in on_disk.items():
-            entry = self.entries.get(sid)
-            if entry is not None and entry["sig"] == sig:
-                continue
-            try:
-                line = {"id": sid, "s": self._read_summary(sid), "sig": sig}
-            except StoreProblem as exc:
-                line = {"id": sid, "damaged": exc.message, "sig": sig}
-            self._append(line)
-            changed = True
-        if self._snap_ino == -1 or (changed and self._offset > 4096 + 400 * max(1000, len(self.entries))):
-            self._compact()
+                        loose.append(Path(entry.path))
+        self.temporary, self.loose = temporary, loose
+        known = {sid: (ino, mtime, size) for sid, ino, mtime, size
+                 in self._query("SELECT id, ino, mtime_ns, size FROM sessions")}
+        stale = [sid for sid, sig in on_disk.items() if known.get(sid) != sig]
+        gone = [(sid, *sig) for sid, sig in known.items() if sid not in on_disk]
+        for start in range(0, len(stale), BATCH):
+            batch = stale[start:start + BATCH]
+            rows = [(*self._row(sid, on_disk[sid]), *known.get(sid, (None, None, None))) for sid in batch]
+            with self._transaction() as con:
+                con.executemany(UPSERT_IF_UNCHANGED, rows)
+            if progress is not None:
+                progress(start + len(batch), len(stale))
+        with self._transaction() as con:
+            con.executemany("DELETE FROM sessions WHERE id = ? AND ino = ? AND mtime_ns = ? AND size = ?", gone)
+            con.execute("DELETE FROM intents")  # every file was just compared
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('folder', ?)", (folder,))
+        return bool(stale or gone)
 
-    # -- writing -------------------------------------------------------------------------
-    def close(self) -> None:
-        self._lock.close()
+    def begin(self, sid: str) -> str:
+        """Before a session file is written or removed: returns the folder's state before the change."""
+        before = self._folder_sig()
+        with self._transaction() as con:
+            con.execute("INSERT OR IGNORE INTO intents VALUES (?)", (sid,))
+        return before
 
-    def _append(self, line: dict) -> None:
-        """Caller holds the index lock and has caught up with the journal."""
-        self._tail()
-        append_line(self.journal_path(), dumps(line).decode("utf-8") + "\n")
-        self._tail()
+    def _done(self, con: sqlite3.Connection, sid: str, before: str) -> None:
+        con.execute("DELETE FROM intents WHERE id = ?", (sid,))
+        # Move the remembered state of the folder on only when it was ours to move: nothing else
+        # changed the folder since it was remembered.
+        con.execute("UPDATE meta SET value = ? WHERE key = 'folder' AND value = ?", (self._folder_sig(), before))
 
-    def put(self, sid: str, summary: dict, sig: Sig) -> None:
-        self.record({"id": sid, "s": summary, "sig": sig})
+    def put(self, sid: str, summary: dict, sig: Sig, before: str) -> None:
+        """After the session file was written (`before` from `begin`)."""
+        changed = dt.datetime.fromisoformat(summary["updated_at"])
+        row = (sid, json.dumps(summary, ensure_ascii=False), None, 1, int(changed.timestamp() * 1e6),
+               search_text(summary), *sig)
+        with self._transaction() as con:
+            con.execute(UPSERT, row)
+            self._done(con, sid, before)
 
-    def delete(self, sid: str) -> None:
-        self.record({"id": sid, "deleted": True})
+    def delete(self, sid: str, before: str, *, erase: bool = True) -> None:
+        """After the session's files were removed: its row goes, and with `erase` every trace of it."""
+        with self._transaction() as con:
+            con.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+            self._done(con, sid, before)
+        if erase:
+            self.erase()
 
-    def record(self, line: dict) -> None:
-        with self._lock:
-            self.refresh()
-            self._append(line)
-            if self._offset > 4096 + 400 * max(1000, len(self.entries)):
-                self._compact()
+    def erase(self) -> None:
+        """Write the WAL into the database and empty it: deleted rows are then zeroed everywhere."""
+        for _ in range(100):
+            with self._lock:
+                busy = self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if not busy:
+                return
+            time.sleep(0.01)  # another process is reading: it is done within milliseconds
 
-    def compact(self) -> None:
-        """Rewrite the index from what it holds now: nothing of a deleted session stays in it."""
-        with self._lock:
-            self.refresh()
-            self._compact()
+    # -- reading -----------------------------------------------------------------------------
+    @staticmethod
+    def _where(words: list[str], *more: str) -> tuple[str, list[str]]:
+        """Rows whose search text holds every word (casefolded by the caller)."""
+        conditions = ["instr(search, ?) > 0"] * len(words) + list(more)
+        return (" WHERE " + " AND ".join(conditions) if conditions else ""), list(words)
 
-    def _compact(self) -> None:
-        """Write a new snapshot of everything and start a new journal (caller holds the lock)."""
-        old = self.generation
-        new = old + 1
-        write_atomic(self.snapshot_path, dumps({"format": INDEX_FORMAT, "generation": new,
-                                                "entries": self.entries}))
-        self.generation, self._offset = new, 0
-        self._snap_ino = os.stat(self.snapshot_path).st_ino
-        for p in self.folder.glob("journal-*.jsonl"):
-            if p.name != self.journal_path().name:
-                p.unlink(missing_ok=True)
+    def count(self, words: list[str] = (), *, damaged_only: bool = False) -> int:
+        where, params = self._where(list(words), *(["healthy = 0"] if damaged_only else []))
+        return self._query(f"SELECT count(*) FROM sessions{where}", params)[0][0]
+
+    def page(self, words: list[str] = (), offset: int = 0, limit: int | None = None) -> list[tuple]:
+        """Rows (id, summary JSON or None, problem or None, changed_us) in the list's order: the
+        damaged first, then the most recently changed. Each is checked against its file first."""
+        where, params = self._where(list(words))
+        sql = (f"SELECT id, summary, problem, changed_us, ino, mtime_ns, size FROM sessions{where} {ORDER} "
+               f"LIMIT ? OFFSET ?")
+        for _ in range(3):
+            rows = self._query(sql, [*params, -1 if limit is None else limit, offset])
+            stale = [r[0] for r in rows if self._stat(r[0]) != tuple(r[4:])]
+            if not stale:
+                break
+            self._refresh(stale)  # changed behind the index's back: read again, then ask again
+        return [r[:4] for r in rows]
+
+    def everything(self, healthy: bool) -> list[tuple]:
+        """Every readable session's (id, summary JSON), or every damaged one's (id, problem, changed_us)."""
+        if healthy:
+            return self._query(f"SELECT id, summary FROM sessions WHERE healthy = 1 {ORDER}")
+        return self._query(f"SELECT id, problem, changed_us FROM sessions WHERE healthy = 0 {ORDER}")
