@@ -24,6 +24,7 @@ from intake.flows.validate import iso_date
 from intake.text_safety import json_printable, printable
 
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
+LIST_NEWEST = 50  # `intake list` without --all: the damaged sessions and this many of the most recently changed
 
 
 def data_dir() -> Path:
@@ -50,8 +51,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="open the app (the default)")
     check = sub.add_parser("check-content", help="check a content directory and summarise it")
     check.add_argument("dir", nargs="?", type=Path)
-    lst = sub.add_parser("list", help="list the sessions in the store")
-    lst.add_argument("--json", action="store_true", help="print JSON for machines")
+    lst = sub.add_parser("list", help=f"list the sessions in the store: the damaged ones and the {LIST_NEWEST} most "
+                         "recently changed")
+    lst.add_argument("--all", action="store_true", help="list every session")
+    lst.add_argument("--json", action="store_true", help="print JSON for machines (always every session)")
     exp = sub.add_parser("export", help="export a session for a reader: the counsellor (the full record as JSON), "
                          "the client (their own plan) or the placement (only what the host needs)")
     exp.add_argument("session_id")
@@ -119,9 +122,18 @@ def load(content_dir: Path) -> Content:
 def open_store(args: argparse.Namespace):
     from intake.store import Store  # the store (and TinyDB) only for commands that need it
 
+    progress = index_progress if sys.stderr.isatty() else None
     if args.store is not None:
-        return Store(args.store)
-    return Store(default_store(), legacy=legacy_store())
+        return Store(args.store, progress=progress)
+    return Store(default_store(), legacy=legacy_store(), progress=progress)
+
+
+def index_progress(done: int, total: int) -> None:
+    """A progress bar on the terminal while the session index is built from the session files (the
+    first start with many sessions, or after the index was lost): the app starts after it."""
+    filled = 30 * done // total
+    print(f"\rBuilding the session index: [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}",
+          end="\n" if done == total else "", file=sys.stderr, flush=True)
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
@@ -136,8 +148,17 @@ def cmd_check_content(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from intake.store import DamagedSession
+
     store = open_store(args)
-    sessions, damaged = store.list(), store.damaged()
+    every = args.all or args.json
+    if every:
+        store.reconcile()  # every file compared with the index, as `page` checks only the rows it returns
+    damaged_count = store.count(damaged_only=True)
+    hidden = 0 if every else max(0, store.count() - damaged_count - LIST_NEWEST)
+    found = store.page(limit=None if every else damaged_count + LIST_NEWEST)  # the damaged first: never hidden
+    damaged = [r for r in found if isinstance(r, DamagedSession)]
+    sessions = [r for r in found if not isinstance(r, DamagedSession)]
     store.log_access("list", None)  # the list shows every client's label
     if args.json:
         print(json_printable(json.dumps(
@@ -158,6 +179,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    if hidden:
+        print(f"\n{hidden} older sessions are not shown (the {LIST_NEWEST} most recently changed are). "
+              "List them all with: intake list --all")
     for d in damaged:
         print(f"\nSession {d.id} is damaged and cannot be opened: {printable(d.problem)}\nTo repair it: {d.repair}")
     return 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import json
 import os
@@ -182,6 +183,20 @@ class AtomicJSONStorage(Storage):
         pass
 
 
+def read_summary(sessions_dir: Path, session_id: str) -> dict:
+    """The summary of a session file, for the index: checked like a record, but the interview itself
+    is validated only when the session is opened (a tenth of the time, for the index of 100,000
+    sessions), and parsed with pydantic's faster JSON reader."""
+    path = sessions_dir / f"{session_id}.json"
+    data = AtomicJSONStorage(path, None, session_id).read(loads=from_json)
+    doc = (data or {}).get(SESSION_TABLE, {}).get("1")
+    if not isinstance(doc, dict):
+        raise SessionDamaged(f"The session file {path} holds no session. {_restore_hint(session_id)}"
+                             if data is not None else f"The session file of {session_id} is missing.")
+    summary = {k: doc[k] for k in SUMMARY_FIELDS if k in doc}
+    return _validated(SessionSummary, summary, session_id, path).model_dump(mode="json")
+
+
 class ImportedPlacement(BaseModel):
     """A placement from a county's own list, as stored: validated again whenever it is read."""
 
@@ -303,8 +318,8 @@ class Store:
         self.sessions_dir = private_dir(self.path / "sessions")
         self.locks_dir = private_dir(self.path / "locks")
         self.log = AccessLog(self.path / "access.log.jsonl", self.locks_dir)
-        self.index = SummaryIndex(private_dir(self.path / "index"), self.sessions_dir, self._summary_from_file,
-                                  progress)
+        self.index = SummaryIndex(private_dir(self.path / "index"), self.sessions_dir,
+                                  functools.partial(read_summary, self.sessions_dir), progress)
         (self.locks_dir / "index.lock").unlink(missing_ok=True)  # the lock of the earlier index's journal
 
     def _clean_up(self) -> None:
@@ -371,19 +386,6 @@ class Store:
         if path == self.session_file(session_id) and sig == file_sig(os.stat(path)):
             self._known[session_id] = (sig, record.revision)
         return record
-
-    def _summary_from_file(self, session_id: str) -> dict:
-        """The summary of a session file, for the index: checked like a record, but the interview
-        itself is validated only when the session is opened (a tenth of the time, for the index of
-        100,000 sessions), and parsed with pydantic's faster JSON reader."""
-        path = self.session_file(session_id)
-        data = AtomicJSONStorage(path, None, session_id).read(loads=from_json)
-        doc = (data or {}).get(SESSION_TABLE, {}).get("1")
-        if not isinstance(doc, dict):
-            raise SessionDamaged(f"The session file {path} holds no session. {_restore_hint(session_id)}"
-                                 if data is not None else f"The session file of {session_id} is missing.")
-        summary = {k: doc[k] for k in SUMMARY_FIELDS if k in doc}
-        return _validated(SessionSummary, summary, session_id, path).model_dump(mode="json")
 
     def _write(self, record: SessionRecord, *, new: bool = False) -> SessionRecord:
         doc = record.model_dump(mode="json")

@@ -77,6 +77,12 @@ def search_text(summary: dict) -> str:
     return printable(f"{summary['client_label']} {summary['counsellor']} {summary['id']}").casefold()
 
 
+def _summary_row(sid: str, summary: dict, sig: Sig) -> tuple:
+    changed = dt.datetime.fromisoformat(summary["updated_at"])
+    return (sid, json.dumps(summary, ensure_ascii=False), None, 1, int(changed.timestamp() * 1e6),
+            search_text(summary), *sig)
+
+
 def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
     """A damaged or foreign index file (rebuilt), not a locked or unwritable one (a problem to report)."""
     return type(exc) is sqlite3.DatabaseError or isinstance(exc, sqlite3.IntegrityError)
@@ -176,9 +182,7 @@ class SummaryIndex:
             summary = self._read_summary(sid)
         except StoreProblem as exc:
             return (sid, None, exc.message, 0, sig[1] // 1000, sid.casefold(), *sig)
-        changed = dt.datetime.fromisoformat(summary["updated_at"])
-        return (sid, json.dumps(summary, ensure_ascii=False), None, 1, int(changed.timestamp() * 1e6),
-                search_text(summary), *sig)
+        return _summary_row(sid, summary, sig)
 
     def _stat(self, sid: str) -> Sig | None:
         try:
@@ -235,7 +239,7 @@ class SummaryIndex:
             rows = [(*self._row(sid, on_disk[sid]), *known.get(sid, (None, None, None))) for sid in batch]
             with self._transaction() as con:
                 con.executemany(UPSERT_IF_UNCHANGED, rows)
-            if progress is not None:
+            if progress is not None and len(stale) > BATCH:  # a bar only for a build that takes a while
                 progress(start + len(batch), len(stale))
         with self._transaction() as con:
             con.executemany("DELETE FROM sessions WHERE id = ? AND ino = ? AND mtime_ns = ? AND size = ?", gone)
@@ -258,11 +262,8 @@ class SummaryIndex:
 
     def put(self, sid: str, summary: dict, sig: Sig, before: str) -> None:
         """After the session file was written (`before` from `begin`)."""
-        changed = dt.datetime.fromisoformat(summary["updated_at"])
-        row = (sid, json.dumps(summary, ensure_ascii=False), None, 1, int(changed.timestamp() * 1e6),
-               search_text(summary), *sig)
         with self._transaction() as con:
-            con.execute(UPSERT, row)
+            con.execute(UPSERT, _summary_row(sid, summary, sig))
             self._done(con, sid, before)
 
     def delete(self, sid: str, before: str, *, erase: bool = True) -> None:

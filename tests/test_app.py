@@ -8,12 +8,13 @@ import stat
 from pathlib import Path
 
 import jsonschema
-from textual.widgets import DataTable, Input, OptionList, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from intake.screens.app import IntakeApp
 from intake.screens.dialogs import ConfirmDialog, ErrorDialog, MessageDialog
 from intake.screens.interview import InterviewScreen
 from intake.screens.matching import MatchingScreen
+from intake.screens.session_list import SessionList
 from intake.screens.start import StartScreen
 from intake.screens.summary import SummaryScreen
 from intake.session import IntakeSession
@@ -108,7 +109,7 @@ async def test_whole_interview_quit_resume_finish_export(content, store_path, tm
         await pilot.press("escape")              # back to the start screen; everything is saved
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(SessionList)
         assert table.row_count == 1
         await pilot.press("ctrl+q")
     assert app.return_code in (0, None)
@@ -119,7 +120,7 @@ async def test_whole_interview_quit_resume_finish_export(content, store_path, tm
         await pilot.pause()
         assert await pilot.click("#filter")
         await pilot.press(*"t-1")
-        assert app.screen.query_one(DataTable).row_count == 1
+        assert app.screen.query_one(SessionList).row_count == 1
         assert await pilot.click("#sessions", offset=(4, 1))   # one click on the first row opens it
         await app.workers.wait_for_complete()
         await pilot.pause()

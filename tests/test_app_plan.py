@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from intake.flows.loader import load_content
 from intake.flows.model import (
@@ -31,6 +31,7 @@ from intake.screens.dialogs import MessageDialog
 from intake.screens.interview import InterviewScreen
 from intake.screens.matching import CompareScreen, MatchingScreen, VisitScreen, WhyNotScreen
 from intake.screens.plan import PlanScreen
+from intake.screens.session_list import SessionList
 from intake.screens.start import StartScreen
 from intake.screens.summary import SummaryScreen
 from intake.screens.transcript import TranscriptAnswer
@@ -151,7 +152,7 @@ def new_app(store_path: Path, tmp_path: Path) -> IntakeApp:
 async def open_first_session(pilot) -> None:
     await pilot.pause()
     assert isinstance(pilot.app.screen, StartScreen)
-    assert pilot.app.screen.query_one(DataTable).row_count >= 1
+    assert pilot.app.screen.query_one(SessionList).row_count >= 1
     assert await pilot.click("#sessions", offset=(4, 1))
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()

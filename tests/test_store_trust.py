@@ -389,21 +389,21 @@ def test_listing_is_logged_and_an_unknown_id_is_an_error(store_path, content, ca
 
 
 async def test_the_start_screen_lists_a_damaged_session_and_says_how_to_repair_it(store_path, content, tmp_path):
-    from textual.widgets import DataTable
-
     from intake.screens.app import IntakeApp
     from intake.screens.dialogs import ErrorDialog
+    from intake.screens.session_list import SessionList
 
     healthy = one_session(store_path, content)
     sid = one_session(store_path, content)
     damage(session_file(store_path, sid))
     app = IntakeApp(store=Store(store_path), content=content, export_dir=tmp_path / "exports")
     async with app.run_test(size=(120, 40)) as pilot:
-        table = app.screen.query_one("#sessions", DataTable)
-        rows = {key.value: table.get_row(key) for key in table.rows}
+        table = app.screen.query_one("#sessions", SessionList)
+        rows = {table.key_at(i): table.row(i)[1] for i in range(table.row_count)}
         assert set(rows) == {healthy, sid}
         assert "Vahingoittunut" in rows[sid]
-        table.move_cursor(row=table.get_row_index(sid))
+        assert table.key_at(0) == sid  # the damaged first
+        table.move_cursor(list(rows).index(sid))
         table.focus()
         await pilot.press("enter")
         await app.workers.wait_for_complete()

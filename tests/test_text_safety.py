@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.visual import visualize
-from textual.widgets import DataTable, Input, OptionList, Static, TextArea
-from textual.widgets._data_table import default_cell_formatter  # how the table renders a cell
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from intake.cli import main
 from intake.errors import IntakeError
@@ -20,6 +19,7 @@ from intake.flows.engine import Interview
 from intake.flows.model import ShortText
 from intake.screens.interview import InterviewScreen
 from intake.screens.matching import MatchingScreen
+from intake.screens.session_list import SessionList
 from intake.screens.plan import PlanScreen
 from intake.screens.start import StartScreen
 from intake.screens.summary import SummaryScreen
@@ -185,9 +185,9 @@ async def test_markup_and_escapes_in_labels_are_shown_literally(content, store_p
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, StartScreen)
-        table = screen.query_one(DataTable)
-        cells = {default_cell_formatter(table.get_cell_at((row, 0))).plain:
-                 default_cell_formatter(table.get_cell_at((row, 1))).plain for row in range(table.row_count)}
+        table = screen.query_one(SessionList)
+        cells = dict(table.row(row)[1][:2] for row in range(table.row_count))  # drawn as plain text, never markup
+        assert all(table.render_line(1 + row).text.startswith(f" {label[:12]}") for row, label in enumerate(cells))
         expected = [*MARKUP_LABELS, ESCAPES_SHOWN]
         assert cells == {label: f"[i]{label}" for label in expected}
 

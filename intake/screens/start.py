@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Input, Label, RadioButton, RadioSet, Static, Switch
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static, Switch
 
 from intake.errors import IntakeError, SessionLocked
 from intake.flows.text import LANGUAGES
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ConfirmDialog
-from intake.screens.texts_util import plain
+from intake.screens.session_list import Row, SessionList
 from intake.session import IntakeSession
 from intake.store import DamagedSession, SessionSummary
 from intake.text_safety import NameProblem, check_name, printable
-
-
-class SessionTable(DataTable):
-    """Saved sessions; Enter or a single click opens one."""
-
-    async def _on_click(self, event: events.Click) -> None:
-        before = self.cursor_coordinate
-        await super()._on_click(event)
-        row = event.style.meta.get("row", -1)
-        # DataTable selects only on a click on the row already highlighted; here one click opens.
-        if isinstance(row, int) and row >= 0 and self.cursor_coordinate != before:
-            self.action_select_cursor()
 
 
 class StartScreen(IntakeScreen):
@@ -61,80 +49,88 @@ class StartScreen(IntakeScreen):
                 yield Static(t("start.sessions_title"), classes="panel-title")
                 yield Input(id="filter", placeholder=t("start.filter_placeholder"))
                 yield Static("", id="sessions-empty")
-                yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                statuses = max(len(t(f"status.{s}")) for s in ("in_progress", "completed", "damaged"))
+                yield SessionList([(t("start.column.client"), 0), (t("start.column.counsellor"), 0),
+                                   (t("start.column.status"), statuses + 2), (t("start.column.progress"), 10),
+                                   (t("start.column.changed"), 18)], id="sessions")
         yield Footer()
 
     def on_mount(self) -> None:
-        t = self.t
-        table = self.query_one(SessionTable)
-        table.add_column(t("start.column.client"), key="client")
-        table.add_column(t("start.column.counsellor"), key="counsellor")
-        table.add_column(t("start.column.status"), key="status")
-        table.add_column(t("start.column.progress"), key="progress")
-        table.add_column(t("start.column.changed"), key="changed")
         self.refresh_sessions()
         self.app.store.log_access("list", None)  # the list shows every client's label
         self.query_one("#client-label", Input).focus()
+        self.check_files()
 
     def on_screen_resume(self) -> None:
-        self.refresh_sessions()
+        self.refresh_sessions(keep_cursor=True)
 
     # --- saved sessions -------------------------------------------------------
 
-    def refresh_sessions(self) -> None:
+    def refresh_sessions(self, *, keep_cursor: bool = False) -> None:
+        """Count the sessions the filter keeps; the list fetches the rows it shows as they come into
+        view (a page from the store's index: the cost does not grow with the store)."""
+        text = self.query_one("#filter", Input).value
+        store = self.app.store
         try:
-            sessions, damaged = self.app.store.list(), self.app.store.damaged()
+            count = store.count(text)
+            everything = store.count() if text.split() and not count else count
         except IntakeError as exc:
             self.app.show_error(exc)
-            sessions, damaged = [], []
-        self._sessions, self._damaged = sessions, damaged
-        self._fill_table()
-
-    def _fill_table(self) -> None:
-        table = self.query_one(SessionTable)
-        words = self.query_one("#filter", Input).value.casefold().split()
-        shown = [s for s in self._sessions if all(w in self._haystack(s) for w in words)]
-        table.clear()
-        # A damaged session is never hidden: opening it shows what is wrong and how to repair it.
-        for d in self._damaged:
-            if all(w in d.id for w in words):
-                table.add_row("?", "?", self.t("status.damaged"), "-", self._when(d), key=d.id)
-        for s in shown:
-            table.add_row(plain(s.client_label), plain(s.counsellor), self.t(f"status.{s.status}"),
-                          f"{s.answered}/{s.relevant}", self._when(s), key=s.id)
+            count = everything = 0
+        sessions = self.query_one(SessionList)
+        sessions.show(count, lambda offset, limit: self._rows(text, offset, limit),
+                      cursor=sessions.cursor if keep_cursor else 0)
         empty = self.query_one("#sessions-empty", Static)
-        if table.row_count:
+        if count:
             empty.update("")
-        elif self._sessions or self._damaged:
+        elif everything:
             empty.update(self.t("start.no_matches"))
         else:
             empty.update(self.t("start.no_sessions"))
 
-    @staticmethod
-    def _haystack(s: SessionSummary) -> str:
-        # What the table shows, so that what is seen can be typed.
-        return printable(f"{s.client_label} {s.counsellor} {s.id}").casefold()
+    def _rows(self, text: str, offset: int, limit: int) -> list[Row]:
+        try:
+            found = self.app.store.page(text, offset, limit)
+        except IntakeError as exc:
+            self.app.call_later(self.app.show_error, exc)
+            return []
+        # A damaged session is never hidden (it comes first): opening it shows what is wrong and how to repair it.
+        return [(s.id, ("?", "?", self.t("status.damaged"), "-", self._when(s))) if isinstance(s, DamagedSession)
+                else (s.id, (printable(s.client_label), printable(s.counsellor), self.t(f"status.{s.status}"),
+                             f"{s.answered}/{s.relevant}", self._when(s)))
+                for s in found]
 
     def _when(self, s: SessionSummary | DamagedSession) -> str:
         local = s.updated_at.astimezone()
         return local.strftime("%Y-%m-%d %H:%M" if self.t.language == "en" else "%d.%m.%Y %H:%M")
 
+    @work(thread=True, exclusive=True, group="check-files", exit_on_error=False)
+    def check_files(self) -> None:
+        """Compare every session file with the index once the list is on screen (opening the store
+        trusts what it knows of its own writes): a change made behind its back then shows too."""
+        try:
+            changed = self.app.store.reconcile()
+        except IntakeError as exc:
+            self.app.call_from_thread(self.app.show_error, exc)
+            return
+        if changed:
+            self.app.call_from_thread(self.refresh_sessions, keep_cursor=True)
+
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
-        self._fill_table()
+        self.refresh_sessions()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         """Enter opens the one session the filter leaves; with several, it moves to the list."""
-        table = self.query_one(SessionTable)
-        if table.row_count == 1:
-            self.resume(table.coordinate_to_cell_key((0, 0)).row_key.value)
-        elif table.row_count:
-            table.focus()
+        sessions = self.query_one(SessionList)
+        if sessions.row_count == 1 and (key := sessions.key_at(0)) is not None:
+            self.resume(key)
+        elif sessions.row_count:
+            sessions.focus()
 
-    @on(DataTable.RowSelected, "#sessions")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.resume(event.row_key.value)
+    def on_session_list_selected(self, event: SessionList.Selected) -> None:
+        self.resume(event.key)
 
     @work(exclusive=True, group="resume", exit_on_error=False)
     async def resume(self, session_id: str) -> None:
