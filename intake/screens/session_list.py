@@ -16,7 +16,7 @@ from textual.strip import Strip
 
 Row = tuple[str, Sequence[str]]  # a key and the texts of its cells
 Fetch = Callable[[int, int], list[Row]]  # (offset, limit) -> the rows from offset on
-WINDOW = 200  # rows fetched at a time: a few screens, so that scrolling seldom asks again
+WINDOW = 64  # rows fetched at a time: a screenful or two, so that each key or scroll asks once at most
 
 
 class SessionList(ScrollView, can_focus=True):
