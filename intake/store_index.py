@@ -142,26 +142,33 @@ class SummaryIndex:
                             f"permissions; if it stays, remove the folder {self.folder} (it is rebuilt from the "
                             "session files).")
 
+    def _repair(self, exc: sqlite3.DatabaseError) -> None:
+        """Damaged while open: rebuilt from the session files. Any other problem is reported."""
+        if not _is_damaged(exc):
+            raise self._problem(exc) from None
+        self._recreate()
+        self.reconcile()
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._con.execute("BEGIN IMMEDIATE")
             try:
-                yield self._con
-            except BaseException:
-                self._con.execute("ROLLBACK")
-                raise
-            self._con.execute("COMMIT")
+                self._con.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._con
+                except BaseException:
+                    self._con.execute("ROLLBACK")
+                    raise
+                self._con.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                self._repair(exc)  # the rebuilt index holds this change too: it is in the files already
 
     def _query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
         with self._lock:
             try:
                 return self._con.execute(sql, params).fetchall()
             except sqlite3.DatabaseError as exc:
-                if not _is_damaged(exc):
-                    raise self._problem(exc) from None
-                self._recreate()  # damaged while open: rebuilt from the files, then asked again
-                self.reconcile()
+                self._repair(exc)
                 return self._con.execute(sql, params).fetchall()
 
     def _meta(self, key: str) -> str | None:

@@ -167,3 +167,31 @@ async def test_the_start_screen_finds_a_session_damaged_behind_the_stores_back(s
         table = app.screen.query_one(SessionList)
         assert table.key_at(0) == ids[0] and table.row(0)[1][:2] == ("?", "?")
         assert table.row_count == len(ids)
+
+
+class Breaking:
+    """The index's connection, reporting a damaged database file once."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con, self.broken = con, False
+
+    def execute(self, sql: str, *args):
+        if not self.broken and sql.startswith("INSERT INTO sessions"):
+            self.broken = True
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name: str):
+        return getattr(self.con, name)
+
+
+def test_an_index_damaged_while_open_is_rebuilt_and_the_save_kept(store_path, content):
+    [a, b] = sessions(store_path, content, ["A", "B"])
+    store = Store(store_path)
+    record = store.get(a)
+    store.index._con = Breaking(store.index._con)
+    saved = store.save(record.model_copy(update={"client_label": "A2"}))
+    assert not isinstance(store.index._con, Breaking)  # a new connection to the rebuilt index
+    assert Store(store_path).get(a).revision == saved.revision
+    assert {s.client_label for s in store.page()} == {"A2", "B"}
+    assert indexed_label(Store(store_path), a) == "A2"
