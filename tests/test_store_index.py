@@ -176,7 +176,7 @@ class Breaking:
         self.con, self.broken = con, False
 
     def execute(self, sql: str, *args):
-        if not self.broken and sql.startswith("INSERT INTO sessions"):
+        if not self.broken and "INSERT INTO sessions" in sql:
             self.broken = True
             raise sqlite3.DatabaseError("database disk image is malformed")
         return self.con.execute(sql, *args)

@@ -59,7 +59,7 @@ class StartScreen(IntakeScreen):
         self.refresh_sessions()
         self.app.store.log_access("list", None)  # the list shows every client's label
         self.query_one("#client-label", Input).focus()
-        self.check_files()
+        self.call_after_refresh(self.check_files)  # after the screen is painted: the check takes the CPU a while
 
     def on_screen_resume(self) -> None:
         self.refresh_sessions(keep_cursor=True)
