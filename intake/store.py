@@ -55,7 +55,7 @@ from intake.store_files import (
     read_json,
     write_atomic,
 )
-from intake.store_index import Progress, SummaryIndex, file_sig
+from intake.store_index import Progress, Sig, SummaryIndex, file_sig
 from intake.store_locks import SessionLock
 from intake.store_log import AccessLog, os_user
 from intake.text_safety import check_name
@@ -247,7 +247,7 @@ class Store:
         self._changed: set[str] = set()
         # session id -> (signature, revision) of the file as last read or written here: a save
         # whose file still has that signature need not read the file to know its revision
-        self._known: dict[str, tuple[list[int], int]] = {}
+        self._known: dict[str, tuple[Sig, int]] = {}
         try:
             migrated = self._migrate_if_needed(legacy)
             self._open(progress)

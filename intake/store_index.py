@@ -85,7 +85,7 @@ def _summary_row(sid: str, summary: dict, sig: Sig) -> tuple:
 
 def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
     """A damaged or foreign index file (rebuilt), not a locked or unwritable one (a problem to report)."""
-    return type(exc) is sqlite3.DatabaseError or isinstance(exc, sqlite3.IntegrityError)
+    return type(exc) is sqlite3.DatabaseError  # "file is not a database", "database disk image is malformed"
 
 
 class SummaryIndex:
