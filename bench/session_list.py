@@ -3,7 +3,7 @@
     .venv/bin/python bench/session_list.py [--sizes 100000] [--samples 15]
 
 Headless, with Pilot, for an empty store (the reference, measured in the same run) and for each
-size: the app started until the start screen shows its list; the screen's own work to show the
+size: the app started until the list draws its first line; the screen's own work to show the
 list (count, fetch and draw the lines in view: what it does on start, on coming back and for each
 filter keystroke, without Textual's event and refresh machinery); the same for each key of
 "liisa 09" typed and erased; that key with Pilot until the list is redrawn (Textual's own work
@@ -37,6 +37,19 @@ from intake.store import Store  # noqa: E402
 TYPED = "liisa 09"
 
 
+painted: list[float] = []  # when the list drew its first line
+draw = SessionList.render_line
+
+
+def render_line(self: SessionList, y: int):
+    if not painted:
+        painted.append(time.perf_counter())
+    return draw(self, y)
+
+
+SessionList.render_line = render_line
+
+
 def own_work(screen: StartScreen, sessions: SessionList, text: str) -> float:
     """Milliseconds the screen itself spends on the list for this filter text: counting, and
     fetching and drawing the lines in view (what the compositor asks of it), without Textual's
@@ -56,10 +69,11 @@ async def measure(store: Store, content, tmp: Path, samples: int) -> dict[str, l
     found: dict[str, list[float]] = {"start": [], "refresh": [], "filter": [], "key": [], "pagedown": []}
     for _ in range(3):
         app = IntakeApp(store=store, content=content, export_dir=tmp / "exports")
+        painted.clear()
         t = time.perf_counter()
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            found["start"].append((time.perf_counter() - t) * 1000)
+            found["start"].append((painted[0] - t) * 1000)
             screen = app.screen
             assert isinstance(screen, StartScreen)
             await app.workers.wait_for_complete()  # the files compared in the background (not timed)
@@ -112,7 +126,8 @@ def main() -> None:
         if n == 0:
             continue
         for key, what, note in [
-            ("start", "app started until the start screen shows its list", ""),
+            ("start", "app started until the list draws its first line (a Pilot pause waits for the CPU to idle, "
+                      "so the check of every file in the background is not counted)", ""),
             ("refresh", "the screen's own work to show the list (count, fetch, draw the lines in view)",
              "target <= 300 ms"),
             ("filter", "the screen's own work for a filter keystroke", "target <= 50 ms (aim 16 ms)"),
