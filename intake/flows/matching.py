@@ -10,27 +10,28 @@ The result is a suggestion for the conversation, never a decision.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterable, get_args
+import gc
+from typing import Any, Callable, Iterable, Iterator, Sequence, get_args
 
 import numpy as np
 
-from intake.flows.placements import MatchingFile, Mode, Placement
+from intake.flows.catalogue_columns import DEMANDS, WORKS_WITH, Columns, _bits
+from intake.flows.placements import AgeGroup, MatchingFile, Mode, Placement
 from intake.flows.rules import DEFAULT_HOSTS, Rules
 from intake.flows.text import LANGUAGES
 
 AREAS = "RIASEC"
 RANK_WEIGHTS = (3, 2, 1)  # the strongest interest area counts most
 BEST_CONGRUENCE = sum(w * w for w in RANK_WEIGHTS)
-LEVELS = {"low": 0, "medium": 1, "high": 2, "none": 0, "light": 1, "heavy": 2, "quiet": 0, "moderate": 1, "loud": 2}
 TIMES = ("morning", "daytime", "afternoon", "evening")
 HOW = ("within", "table", "estimate")   # how a journey's minutes were found
 MODES = frozenset(get_args(Mode))
 EARTH_KM = 6371.0
-WORKS_WITH = ("people", "things", "information")
 GROUP_FORMS = ("workshop", "group", "club")
 DEFAULT_SERVICE = "rehabilitative_work_activity"
 
@@ -88,20 +89,8 @@ class Proposal:
     journey_minutes: int | None
 
 
-def _bits(values: Any, vocabulary: tuple[str, ...] | list[str]) -> int:
-    """One bit per distinct value of `vocabulary` found in `values`."""
-    return sum(1 << vocabulary.index(v) for v in set(values) if v in vocabulary)
-
-
 def _slug(name: str) -> str:
     return name.casefold()
-
-
-def _encode(values: Iterable[Hashable]) -> tuple[list[Any], np.ndarray]:
-    """The distinct values (first seen first) and, for each item, the index of its value among them."""
-    index: dict[Hashable, int] = {}
-    codes = [index.setdefault(v, len(index)) for v in values]
-    return list(index), np.array(codes, dtype=np.int32)
 
 
 def _table(ok: Iterable[Any], dtype: Any = bool) -> np.ndarray:
@@ -131,15 +120,20 @@ class Catalogue:
     and the fit is scored only for the placements that pass the hard constraints.
     """
 
-    def __init__(self, placements: list[Placement], config: MatchingFile):
-        self.placements = list(placements)
+    def __init__(self, placements: Sequence[Placement], config: MatchingFile, columns: Columns | None = None,
+                 texts: Callable[[], Iterable[str]] | None = None):
+        """`placements` may load each one only when it is asked for (session.matching_catalogue); then
+        `columns` (Columns.of them) and `texts` (placement_text of each, in order) come with it."""
+        self.placements = placements if columns is not None else list(placements)
         self.config = config
-        self.by_id = {p.id: i for i, p in enumerate(self.placements)}
-        ps = self.placements
-        n = len(ps)
-        self.languages = sorted({lang for p in ps for lang in p.support.guidance_languages})
-        self.skills = sorted({s for p in ps for s in p.skills})
+        self.columns = columns = Columns.of(self.placements) if columns is None else columns
+        self._texts = texts or (lambda: map(placement_text, self.placements))
+        self.ids: list[str] = columns.ids.tolist()
+        self.by_id = {pid: i for i, pid in enumerate(self.ids)}
+        values, rows = columns.values, columns.rows
+        self.skills = columns.skills
         self.skill_index = {s: i for i, s in enumerate(self.skills)}
+        self.skill_rows = columns.skill_rows                             # one row per skill: who uses it
         muni_index = {_slug(name): i for i, m in enumerate(config.municipalities) for name in (m.name, m.name_sv)
                       if name}
         self.muni_ids = {m.id: i for i, m in enumerate(config.municipalities)}
@@ -147,45 +141,40 @@ class Catalogue:
         self.lat = np.radians([m.lat if m.lat is not None else math.nan for m in config.municipalities])
         self.lon = np.radians([m.lon if m.lon is not None else math.nan for m in config.municipalities])
 
-        def column(get: Callable[[Placement], Any], dtype: Any = np.int64) -> np.ndarray:
-            return np.fromiter((get(p) for p in ps), dtype=dtype, count=n)
-
         # Hard constraints.
-        self.host_types, self.host_code = _encode(p.host_type for p in ps)
-        self.has_places = column(lambda p: p.open_places > 0, bool)
-        self.age_groups, self.age_code = _encode(p.ages for p in ps)
-        self.day_sets, self.day_code = _encode(frozenset(p.schedule.days_per_week) for p in ps)
-        self.hour_sets, self.hour_code = _encode(frozenset(p.schedule.hours_per_day) for p in ps)
-        self.time_sets, self.time_code = _encode(frozenset(p.schedule.times) for p in ps)
+        self.host_types, self.host_code = values["host_type"], rows["host_type"]
+        self.has_places = rows["open"].astype(bool)
+        self.age_groups = [None if g is None else AgeGroup.model_construct(min=g[0], max=g[1])
+                           for g in values["ages"]]
+        self.age_code = rows["ages"]
+        self.day_sets, self.day_code = values["days"], rows["days"]
+        self.hour_sets, self.hour_code = values["hours"], rows["hours"]
+        self.time_sets, self.time_code = values["times"], rows["times"]
         self.time_hours = [self.hours_of(s) for s in self.time_sets]
-        self.level = {name: column(lambda p, n=name: LEVELS[getattr(p.demands, n)], np.int8)
-                      for name in ("lifting", "standing", "sitting", "noise", "crowds", "social")}
-        self.language_sets, self.language_code = _encode(frozenset(p.support.guidance_languages) for p in ps)
-        self.step_free = column(lambda p: p.accessibility.step_free, bool)
-        self.municipality = column(lambda p: muni_index.get(_slug(p.municipality), -1), np.int32)
-        self.public_transport = column(lambda p: p.public_transport, bool)
+        self.level = {name: rows[name] for name in DEMANDS}
+        self.language_sets = [frozenset(s) for s in values["languages"]]
+        self.language_code = rows["languages"]
+        self.step_free = rows["step_free"].astype(bool)
+        self.municipality_names = values["municipality"]
+        self.municipality = _table((muni_index.get(_slug(name), -1) for name in self.municipality_names),
+                                   np.int32)[rows["municipality"]]
+        self.public_transport = rows["public_transport"].astype(bool)
         # A journey depends only on the municipality (unknown: after the known ones) and public transport.
         known = np.where(self.municipality >= 0, self.municipality, len(config.municipalities))
         self.route_code = known * 2 + self.public_transport
 
         # The parts of the fit.
-        self.interest_codes, self.interest_code = _encode(p.interest_code for p in ps)
+        self.interest_codes, self.interest_code = values["interest"], rows["interest"]
         self.interests = np.zeros((len(self.interest_codes), len(AREAS)))
         for i, code in enumerate(self.interest_codes):
             for weight, letter in zip(RANK_WEIGHTS, code):
                 self.interests[i, AREAS.index(letter)] = weight
-        self.skill_rows = np.zeros((len(self.skills), n), dtype=bool)    # one row per skill: who uses it
-        for i, p in enumerate(ps):
-            for s in p.skills:
-                self.skill_rows[self.skill_index[s], i] = True
-        self.preference_code = column(
-            lambda p: (32 * (p.setting in ("indoors", "both")) + 16 * (p.setting in ("outdoors", "both"))
-                       + 8 * (p.form == "individual") + _bits(p.works_with, WORKS_WITH)), np.int8)
-        self.support_code = column(lambda p: 2 * p.support.work_coach + p.support.adapted_tasks, np.int8)
-        self.orientation_code = column(lambda p: 2 * ("maintaining" in p.orientation) + ("forward" in p.orientation),
-                                       np.int8)
+        self.preference_code = rows["preference"]
+        self.support_code = rows["support"]
+        self.orientation_code = rows["orientation"]
         # Ties are broken by id, so the ranking never depends on the catalogue's order.
-        self.id_rank = np.argsort(np.argsort(np.array([p.id for p in ps], dtype=object)))
+        self.id_rank = np.empty(len(self.ids), np.int64)
+        self.id_rank[np.argsort(columns.ids, kind="stable")] = np.arange(len(self.ids))
         self._words: _WordIndex | None = None
 
     # --- times and journeys ------------------------------------------------------
@@ -241,15 +230,15 @@ class Catalogue:
 
     def route(self, index: int, table: dict[str, tuple[np.ndarray, np.ndarray]]) -> Route | None:
         """The fastest way to the placement at `index` (None: no way, or its municipality is not known)."""
-        p, here = self.placements[index], int(self.municipality[index])
+        here = int(self.municipality[index])
         options = [(minutes[here], mode, HOW[how[here]]) for mode, (minutes, how) in table.items()
-                   if here >= 0 and (mode != "public_transport" or p.public_transport)]
+                   if here >= 0 and (mode != "public_transport" or self.public_transport[index])]
         best = min(options, default=None)
         return None if best is None or math.isinf(best[0]) else Route(int(best[0]), best[1], best[2])
 
     def avoided(self, words: Iterable[str]) -> np.ndarray:
         """For each placement, whether its name, host, municipality or tasks have one of `words`."""
-        found = np.zeros(len(self.placements), bool)
+        found = np.zeros(len(self.ids), bool)
         for word in words:
             found[self.word_index.placements(word)] = True
         return found
@@ -257,7 +246,7 @@ class Catalogue:
     @property
     def word_index(self) -> _WordIndex:
         if self._words is None:   # only when a client has something to avoid
-            self._words = _WordIndex(self.placements)
+            self._words = _WordIndex(self._texts())
         return self._words
 
     # --- matching ---------------------------------------------------------------
@@ -267,7 +256,7 @@ class Catalogue:
         table = self.mode_table(client.home or "", _modes(client))
         journeys = self.journeys(client, table) if client.max_journey is not None else None
         checks = self._constraints(client, limits, journeys)
-        eligible = np.ones(len(self.placements), bool)
+        eligible = np.ones(len(self.ids), bool)
         for ok in checks.values():
             eligible &= ok
         rows = np.flatnonzero(eligible)
@@ -426,7 +415,7 @@ class MatchResult:
 
     @property
     def ranked_ids(self) -> list[str]:
-        return [self.catalogue.placements[i].id for i in self.ranked]
+        return [self.catalogue.ids[i] for i in self.ranked]
 
     def proposals(self, count: int | None = None) -> list[Proposal]:
         count = self.catalogue.config.proposals if count is None else count
@@ -447,9 +436,7 @@ class MatchResult:
         index = self.catalogue.by_id.get(placement_id)
         if index is None:
             return [Reason("exclude.not_in_catalogue", {"id": placement_id})]
-        p = self.catalogue.placements[index]
-        reasons = [self._exclusion(name, p, index) for name, ok in self._checks.items() if not ok[index]]
-        return reasons
+        return [self._exclusion(name, index) for name, ok in self._checks.items() if not ok[index]]
 
     def excluded(self) -> dict[str, list[Reason]]:
         """Every placement that is not proposed, with the constraints that exclude it (in catalogue order)."""
@@ -457,8 +444,9 @@ class MatchResult:
         for name, ok in self._checks.items():
             for index in np.flatnonzero(~ok).tolist():
                 failed.setdefault(index, []).append(name)
-        ps = self.catalogue.placements
-        return {ps[i].id: [self._exclusion(name, ps[i], i) for name in names] for i, names in sorted(failed.items())}
+        ids = self.catalogue.ids
+        with _no_gc():   # many small objects, none of them garbage: collecting would cost most of the time
+            return {ids[i]: [self._exclusion(name, i) for name in names] for i, names in sorted(failed.items())}
 
     def _fit_of(self, index: int) -> tuple[dict[str, float], float]:
         """The parts of the fit and the score of one placement (worked out on demand if it is excluded)."""
@@ -468,38 +456,42 @@ class MatchResult:
             (parts, score), at = self._fit(np.array([index])), 0
         return {name: float(values[at]) for name, values in parts.items()}, float(score[at])
 
-    def _exclusion(self, name: str, p: Placement, index: int) -> Reason:
-        limits = self.limits
+    def _exclusion(self, name: str, index: int) -> Reason:
+        """Why the constraint `name` excludes the placement at `index`, from the catalogue's columns alone
+        (no Placement is built: excluded() asks this for every placement that is not proposed)."""
+        limits, c = self.limits, self.catalogue
         if name == "host_type":
-            return Reason("exclude.company" if p.host_type == "company" else "exclude.host_type",
-                          {"host_type": p.host_type})
+            host_type = c.host_types[c.host_code[index]]
+            return Reason("exclude.company" if host_type == "company" else "exclude.host_type",
+                          {"host_type": host_type})
         if name == "days":
-            return Reason("exclude.days", {"offered": p.schedule.days_per_week, "min": limits.days[0],
+            return Reason("exclude.days", {"offered": list(c.day_sets[c.day_code[index]]), "min": limits.days[0],
                                            "max": limits.days[1]})
         if name == "hours":
-            return Reason("exclude.hours", {"offered": p.schedule.hours_per_day, "min": limits.hours[0],
+            return Reason("exclude.hours", {"offered": list(c.hour_sets[c.hour_code[index]]), "min": limits.hours[0],
                                             "max": limits.hours[1]})
         if name == "times":
-            return Reason("exclude.times", {"offered": p.schedule.times})
+            return Reason("exclude.times", {"offered": list(c.time_sets[c.time_code[index]])})
         if name == "journey":
-            return self._journey_exclusion(p, index)
+            return self._journey_exclusion(index)
         if name == "language":
-            return Reason("exclude.language", {"offered": p.support.guidance_languages})
+            return Reason("exclude.language", {"offered": list(c.columns.values["languages"][c.language_code[index]])})
         if name == "age":
-            return age_reason(p, self.client.age)
+            return age_reason(c.age_groups[c.age_code[index]], self.client.age)
         return Reason(f"exclude.{name}", {})
 
-    def _journey_exclusion(self, p: Placement, index: int) -> Reason:
-        limit = self.client.max_journey
+    def _journey_exclusion(self, index: int) -> Reason:
+        limit, c = self.client.max_journey, self.catalogue
+        municipality = c.municipality_names[c.columns.rows["municipality"][index]]
         if not self._table:
             return Reason("exclude.no_home", {"limit": limit})
-        if self.catalogue.municipality[index] < 0:
-            return Reason("exclude.unknown_municipality", {"municipality": p.municipality, "limit": limit})
-        route = self.catalogue.route(index, self._table)
+        if c.municipality[index] < 0:
+            return Reason("exclude.unknown_municipality", {"municipality": municipality, "limit": limit})
+        route = c.route(index, self._table)
         if route is None:
-            return Reason("exclude.no_route", {"municipality": p.municipality})
+            return Reason("exclude.no_route", {"municipality": municipality})
         return Reason(f"exclude.journey.{route.how}", {"minutes": route.minutes, "mode": route.mode, "limit": limit,
-                                                        "municipality": p.municipality})
+                                                        "municipality": municipality})
 
     def _reasons(self, index: int, days: int, hours: float, route: Route | None) -> list[Reason]:
         p = self.catalogue.placements[index]
@@ -546,9 +538,20 @@ class MatchResult:
         return reasons
 
 
-def age_reason(p: Placement, age: int) -> Reason:
-    """Why a client of `age` does not fit the placement's age group."""
-    return Reason(p.ages.reason_key, {"min": p.ages.min, "max": p.ages.max, "age": age})
+def age_reason(ages: AgeGroup, age: int) -> Reason:
+    """Why a client of `age` does not fit a placement's age group."""
+    return Reason(ages.reason_key, {"min": ages.min, "max": ages.max, "age": age})
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _modes(client: ClientProfile) -> frozenset[str]:
@@ -602,6 +605,12 @@ COMMON_WORDS = frozenset("""
     """.split())
 
 
+def placement_text(p: Placement) -> str:
+    """The text of a placement that what a client wants to avoid is looked for in."""
+    tasks = [p.tasks.get(language, plain) for language in LANGUAGES for plain in (False, True)]
+    return " ".join([p.name, p.host, p.municipality, *tasks])
+
+
 def words(text: str) -> list[str]:
     """The words of a text, in small letters, that are long enough to say something."""
     return [w for w in _WORD.findall(text.casefold()) if len(w) >= SHORTEST_WORD and not w.isdigit()]
@@ -623,12 +632,11 @@ class _WordIndex:
     """For each stem and short word in the placements' descriptions, the placements that have it, so
     that finding the placements with a word like one the client wants to avoid is a few lookups."""
 
-    def __init__(self, placements: list[Placement]):
+    def __init__(self, texts: Iterable[str]):
         self.index: dict[str, list[int]] = {}
-        for i, p in enumerate(placements):
+        for i, text in enumerate(texts):
             keys = set()
-            tasks = [p.tasks.get(language, plain) for language in LANGUAGES for plain in (False, True)]
-            for w in words(" ".join([p.name, p.host, p.municipality, *tasks])):
+            for w in words(text):
                 keys.update("p" + w[:k] for k in range(SHORTEST_WORD, min(STEM, len(w)) + 1))   # its beginnings
                 if len(w) < STEM:
                     keys.add("w" + w)                                                          # a whole short word
