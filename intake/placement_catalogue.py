@@ -226,6 +226,13 @@ class PlacementCatalogue:
         with self._sql() as db:
             return [words for (words,) in db.execute("SELECT words FROM placements ORDER BY seq")]
 
+    def names(self) -> dict[str, tuple[str, str, str]]:
+        """The name, host and municipality of each imported placement, by id."""
+        with self._sql() as db:
+            return {pid: (name, host, municipality) for pid, name, host, municipality in db.execute(
+                "SELECT id, json_extract(placement, '$.name'), json_extract(placement, '$.host'), "
+                "json_extract(placement, '$.municipality') FROM placements")}
+
     def columns(self) -> Columns:
         """What matching reads of each imported placement, in import order: the cache when it is the current
         generation's, or built again from the rows (and kept)."""

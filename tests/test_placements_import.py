@@ -8,6 +8,7 @@ import json
 import re
 import sqlite3
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -476,3 +477,16 @@ def test_list_marks_the_placements_no_rule_lets_be_proposed_and_says_why(store_p
     services = {r["id"]: r["services"] for r in json.loads(out)}
     assert services["vantaa_kehalogistiikka_warehouse"] == []
     assert "rehabilitative_work_activity" in services["vantaa_tikkurila_parish_food_aid"]  # parishes may host it
+
+
+def test_a_progress_bar_only_on_a_terminal(store_path, tmp_path, capsys, monkeypatch):
+    import intake.placements_import as imp
+
+    monkeypatch.setattr(imp, "PROGRESS_ROWS", 1)
+    f = write_csv(tmp_path / "county.csv", good_rows())
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert (code, err) == (0, "")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert code == 0 and "Imported 3 placement(s)" in out
+    assert err.startswith("\rImporting county.csv [") and err.endswith("] 100%\n")

@@ -123,7 +123,7 @@ class Columns:
             skill_rows[at, start:start + len(part)] = part.skill_rows
             start += len(part)
         return Columns(np.concatenate([p.ids for p in parts]) if parts else np.array([], dtype=str), values,
-                       {**{n: np.concatenate([p.rows[n] for p in parts]).astype(np.int32) for n in CODED},
+                       {**{n: np.concatenate(codes[n]).astype(np.int32) for n in CODED},
                         **{n: np.concatenate([p.rows[n] for p in parts]).astype(np.int8) for n in SMALL}},
                        skills, skill_rows)
 
