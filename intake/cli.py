@@ -330,60 +330,34 @@ def never_why(placement: Placement) -> str:
 
 
 def cmd_placements_import(args: argparse.Namespace) -> int:
-    from intake.placements_import import (
-        PlacementsImportProblem,
-        read_placements_csv,
-        unknown_municipalities,
-        unknown_skills,
-    )
+    from intake.placements_import import import_csv, unknown_municipalities, unknown_skills
 
     content = load(args.content or DEFAULT_CONTENT)
-    store = open_store(args)
-    seen: dict[str, set[str]] = {"municipalities": set(), "skills": set(), "ids": set()}
-    built_in = {p.id for p in content.placements}
     progress = Progress(f"Importing {args.file.name}") if sys.stderr.isatty() else None
-
-    def keep(p: Placement) -> None:
-        importer.add(p)
-        seen["municipalities"].add(p.municipality)
-        seen["skills"].update(p.skills)
-        if p.id in built_in:
-            seen["ids"].add(p.id)
-
-    # One transaction: each good row is written as it is read, and a bad file leaves everything as it was.
     try:
-        with store.placements.importing(args.file.name, replace_all=args.replace_all) as importer:
-            found = read_placements_csv(args.file, rules=content.rules, sink=keep, progress=progress)
-            report = "\n".join(found.report())
-            if found.header_broken or not found.good:
-                raise PlacementsImportProblem(f"{len(found.problems)} problem(s) in {args.file}; nothing was "
-                                              f"imported:\n{report}")
-            bad = found.bad_rows
-            if bad and not args.skip_bad:
-                raise PlacementsImportProblem(
-                    f"{len(found.problems)} problem(s) in {len(bad)} row(s) of {args.file}; nothing was imported. "
-                    f"Fix them, or add --skip-bad to import the {found.good} good row(s):\n{report}")
+        done = import_csv(open_store(args).placements, args.file, content, replace_all=args.replace_all,
+                          skip_bad=args.skip_bad, progress=progress)
     finally:
         if progress is not None:
             progress.done()
-    outcome = importer.outcome
-    if bad:
-        print(printable(f"Skipped {len(bad)} bad row(s) of {args.file} (rows {', '.join(map(str, bad))}):\n"
-                        f"{report}", keep="\n"), file=sys.stderr)
+    found, outcome = done.found, done.outcome
+    if found.bad_rows:
+        print(printable(f"Skipped {len(found.bad_rows)} bad row(s) of {args.file} (rows "
+                        f"{', '.join(map(str, found.bad_rows))}):\n" + "\n".join(found.report()), keep="\n"),
+              file=sys.stderr)
     print(f"Imported {found.good} placement(s) from {args.file}: {len(outcome.added)} new, "
           f"{len(outcome.replaced)} replacing an earlier import.")
     if outcome.removed:
         print(printable(f"Removed {len(outcome.removed)} placement(s) of the earlier import: "
                         f"{', '.join(outcome.removed)}"))
-    overrides = [i for i in outcome.added + outcome.replaced if i in seen["ids"]]
-    if overrides:
+    if done.overrides:
         print(f"These replace the built-in placement with the same id (the imported one is used): "
-              f"{', '.join(overrides)}")
-    unknown = unknown_municipalities(seen["municipalities"], content)
+              f"{', '.join(done.overrides)}")
+    unknown = unknown_municipalities(done.municipalities, content)
     if unknown:
         print(f"Warning: {', '.join(unknown)} not in the municipalities of content/municipalities.yaml: matching cannot "
               "work out the journey there, so these placements are not proposed to a client with a journey limit.")
-    skills = unknown_skills(seen["skills"], content)
+    skills = unknown_skills(done.skills, content)
     if skills:
         print(f"Warning: the skills {', '.join(skills)} are not in the interview's skill list, so they never match "
               "a client; check the spelling in the skills column.")

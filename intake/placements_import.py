@@ -33,6 +33,7 @@ from intake.errors import IntakeError
 from intake.flows.parse import parse_date
 from intake.flows.placements import Placement
 from intake.flows.rules import AllowedHosts, Rules, RulesFile
+from intake.placement_catalogue import PlacementCatalogue, PlacementsImport
 
 Kind = Literal["text", "list", "bool", "numbers", "dates"]
 
@@ -426,6 +427,46 @@ def read_placements_csv(path: Path, file: str | None = None, rules: RulesFile | 
         raise _not_utf8(path) from None
     except OSError as exc:
         raise PlacementsImportProblem(f"Cannot read {path}: {exc.strerror or exc}.") from None
+
+
+@dataclass
+class CsvImport:
+    """What `import_csv` did: the file as read, what the store changed, and what the import should warn about."""
+
+    found: CsvPlacements
+    outcome: PlacementsImport
+    overrides: list[str] = field(default_factory=list)   # imported ids of built-in placements
+    municipalities: set[str] = field(default_factory=set)
+    skills: set[str] = field(default_factory=set)
+
+
+def import_csv(catalogue: PlacementCatalogue, path: Path, content: Any, *, replace_all: bool = False,
+               skip_bad: bool = False, progress: Callable[[float], None] | None = None) -> CsvImport:
+    """Import a county's list into the store's catalogue as one transaction: each good row is written as it is
+    read, and a file with a bad row (unless `skip_bad`) or no good one leaves everything as it was
+    (PlacementsImportProblem lists every problem)."""
+    built_in = {p.id for p in content.placements}
+    seen = CsvImport(CsvPlacements(str(path)), PlacementsImport())
+
+    def keep(p: Placement) -> None:
+        importer.add(p)
+        seen.municipalities.add(p.municipality)
+        seen.skills.update(p.skills)
+        if p.id in built_in:
+            seen.overrides.append(p.id)
+
+    with catalogue.importing(path.name, replace_all=replace_all) as importer:
+        found = read_placements_csv(path, rules=content.rules, sink=keep, progress=progress)
+        report = "\n".join(found.report())
+        if found.header_broken or not found.good:
+            raise PlacementsImportProblem(f"{len(found.problems)} problem(s) in {path}; nothing was imported:\n"
+                                          f"{report}")
+        if found.bad_rows and not skip_bad:
+            raise PlacementsImportProblem(
+                f"{len(found.problems)} problem(s) in {len(found.bad_rows)} row(s) of {path}; nothing was imported. "
+                f"Fix them, or add --skip-bad to import the {found.good} good row(s):\n{report}")
+    seen.found, seen.outcome = found, importer.outcome
+    return seen
 
 
 def template_rows(placements: list[Placement]) -> list[list[str]]:
