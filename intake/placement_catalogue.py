@@ -50,6 +50,7 @@ CREATE TABLE undo (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, placement TEXT, wo
                    file TEXT, who TEXT);
 """
 ROW = "seq, id, placement, words, imported_at, file, who"
+BATCH = 1000   # rows written with one statement when an import starts from nothing
 
 
 class ImportedPlacement(BaseModel):
@@ -363,6 +364,7 @@ class Importer:
         self.outcome = PlacementsImport()
         self.generation = _new()
         self.seen: set[str] = set()
+        self.batch: list[tuple[str, ...]] = []
         db.execute("DELETE FROM undo")
         # Nothing imported earlier stays: the rows of this import are the whole catalogue, in order.
         self.fresh = replace_all or db.execute("SELECT 1 FROM placements LIMIT 1").fetchone() is None
@@ -372,11 +374,29 @@ class Importer:
 
     def add(self, p: Placement) -> None:
         values = (p.model_dump_json(), placement_text(p), self.now, self.file, self.who)
+        if self.fresh and p.id not in self.seen:
+            self.batch.append((p.id, *values))   # nothing to replace: written many at once
+            if len(self.batch) >= BATCH:
+                self._flush()
+        else:
+            self._flush()
+            self._add_one(p, values)
+        self.seen.add(p.id)
+        if self.columns is not None:
+            self.columns.add(p)
+
+    def _flush(self) -> None:
+        self.db.executemany("INSERT INTO placements (id, placement, words, imported_at, file, who) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", self.batch)
+        self.batch.clear()
+
+    def _add_one(self, p: Placement, values: tuple[str, ...]) -> None:
         if p.id in self.seen:   # the later one wins, in the place of the first
             self.columns = None
         row = self.db.execute("SELECT seq FROM placements WHERE id = ?", (p.id,)).fetchone()
         if row is not None:
-            self.db.execute(f"INSERT OR IGNORE INTO undo ({ROW}) SELECT {ROW} FROM placements WHERE seq = ?", row)
+            if p.id not in self.seen:   # as it was before this import
+                self.db.execute(f"INSERT INTO undo ({ROW}) SELECT {ROW} FROM placements WHERE seq = ?", row)
             self.db.execute("UPDATE placements SET placement = ?, words = ?, imported_at = ?, file = ?, who = ? "
                             "WHERE seq = ?", (*values, row[0]))
             if p.id not in self.seen:
@@ -388,11 +408,18 @@ class Importer:
             was_there = self.replace_all and self.db.execute(
                 "SELECT 1 FROM undo WHERE id = ? AND placement IS NOT NULL", (p.id,)).fetchone()
             (self.outcome.replaced if was_there else self.outcome.added).append(p.id)
-        self.seen.add(p.id)
-        if self.columns is not None:
-            self.columns.add(p)
 
     def finish(self) -> None:
+        self._flush()
+        if self.fresh:   # every row is new: undo removes them all, and puts back what replace_all removed
+            self.db.execute("INSERT INTO undo (seq, id) SELECT seq, id FROM placements WHERE seq NOT IN "
+                            "(SELECT seq FROM undo)")
+            self.outcome.replaced = [pid for (pid,) in self.db.execute(
+                "SELECT id FROM placements WHERE id IN (SELECT id FROM undo WHERE placement IS NOT NULL) "
+                "ORDER BY seq")]
+            self.outcome.added = [pid for (pid,) in self.db.execute(
+                "SELECT id FROM placements WHERE id NOT IN (SELECT id FROM undo WHERE placement IS NOT NULL) "
+                "ORDER BY seq")]
         if self.replace_all:
             self.outcome.removed = [pid for (pid,) in self.db.execute(
                 "SELECT id FROM undo WHERE placement IS NOT NULL AND id NOT IN (SELECT id FROM placements) "

@@ -11,9 +11,10 @@ spreadsheet shows them (the header is row 1). Nothing here writes anything: the 
 
 Refused, besides what the Placement model refuses: rows whose host is a company (the law does
 not allow it, see the allowed_hosts rule in content/rules.yaml), cells a spreadsheet would run
-as a formula when the list is opened again, and control characters. The file is read row by row and each good row can be handed on at
-once (`sink`: the store writes it), so memory stays bounded whatever is given; the size and the
-rows are limited too, so that a wrong file is refused before it takes long.
+as a formula when the list is opened again, and control characters. The file is read row by
+row and each good row can be handed on at once (`sink`: the store writes it), so memory stays
+bounded whatever is given; the size and the rows are limited too, so that a wrong file is
+refused before it takes long.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal
 from pydantic import ValidationError
 
 from intake.errors import IntakeError
+from intake.flows.matching import paused_gc
 from intake.flows.parse import parse_date
 from intake.flows.placements import Placement
 from intake.flows.rules import AllowedHosts, Rules, RulesFile
@@ -109,6 +111,7 @@ _COMPANY_NAME = re.compile(rf"^(?:{_COMPANY_FORMS})\.?(?!\w)|(?<!\w)(?:{_COMPANY
 # (CSV injection); numbers and phone numbers such as -1 or +358 40 123 4567 cannot do harm.
 _FORMULA_START = ("=", "+", "-", "@")
 _HARMLESS = re.compile(r"^[+-][\d\s().,;+-]*$")
+_MAY_START_A_FORMULA = re.compile(r"^\s*[=+@-]", re.MULTILINE)   # in the cells joined by line breaks
 # C0 (tab and line breaks too), DEL and C1; a line break is allowed in the task descriptions only.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MULTILINE = frozenset({"tasks_fi", "tasks_sv", "tasks_en", "tasks_plain_fi"})
@@ -266,7 +269,9 @@ def _company(cells: dict[str, str]) -> tuple[str, str] | None:
 
 def _cell_problems(row: int, cells: dict[str, str]) -> list[RowProblem]:
     """Control characters and cells a spreadsheet would run as formulas, in column order."""
-    problems = []
+    problems: list[RowProblem] = []
+    if not _CONTROL.search("".join(cells.values())) and not _MAY_START_A_FORMULA.search("\n".join(cells.values())):
+        return problems   # the usual row, checked at once
     for column, cell in cells.items():
         control = _CONTROL.search(cell.replace("\n", "") if column in _MULTILINE else cell)
         if control:
@@ -386,7 +391,7 @@ def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, rules: RulesF
                                               "columns (is a list separated with the delimiter? quote the cell)"))
             continue
         # Line breaks inside a cell as Excel (CR LF) or an old Mac (CR) writes them are one line break.
-        cells = {name: value.replace("\r\n", "\n").replace("\r", "\n")
+        cells = {name: value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
                  for name, value in zip(header, record) if name}
         placement, problems = validate_row(row, cells, rules)
         if placement is not None and placement.id in first_row:
@@ -455,7 +460,7 @@ def import_csv(catalogue: PlacementCatalogue, path: Path, content: Any, *, repla
         if p.id in built_in:
             seen.overrides.append(p.id)
 
-    with catalogue.importing(path.name, replace_all=replace_all) as importer:
+    with catalogue.importing(path.name, replace_all=replace_all) as importer, paused_gc():
         found = read_placements_csv(path, rules=content.rules, sink=keep, progress=progress)
         report = "\n".join(found.report())
         if found.header_broken or not found.good:

@@ -445,7 +445,7 @@ class MatchResult:
             for index in np.flatnonzero(~ok).tolist():
                 failed.setdefault(index, []).append(name)
         ids = self.catalogue.ids
-        with _no_gc():   # many small objects, none of them garbage: collecting would cost most of the time
+        with paused_gc():
             return {ids[i]: [self._exclusion(name, i) for name in names] for i, names in sorted(failed.items())}
 
     def _fit_of(self, index: int) -> tuple[dict[str, float], float]:
@@ -544,7 +544,9 @@ def age_reason(ages: AgeGroup, age: int) -> Reason:
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
+    """No garbage collection while many objects are made that are not garbage (Python would scan them
+    all again and again)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
