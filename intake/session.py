@@ -35,7 +35,7 @@ class MergedPlacements(Sequence[Placement]):
     """The merged catalogue in matching's order, each placement read from the store only when asked for
     (the proposals shown, a detail, a why-not): a county's 100,000 are never all built at once."""
 
-    def __init__(self, store: Store, ids: list[str], built_in: dict[str, Placement]):
+    def __init__(self, store: Store, ids: np.ndarray, built_in: dict[str, Placement]):
         self.store = store
         self.ids = ids
         self.built_in = built_in   # the built-in placements, and the imported ones that replace one
@@ -52,7 +52,7 @@ class MergedPlacements(Sequence[Placement]):
     def __getitem__(self, index: int | slice) -> Placement | list[Placement]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        pid = self.ids[index]
+        pid = str(self.ids[index])
         found = self.built_in.get(pid) or self.store.placements.get(pid)
         if found is None:
             raise StoreProblem(f"The imported placement {pid!r} was removed while it was shown (another import?). "
@@ -62,7 +62,7 @@ class MergedPlacements(Sequence[Placement]):
     def names(self) -> list[PlacementName]:
         imported = self.store.placements.names()
         return [PlacementName(pid, *imported[pid]) if pid not in self.built_in else _name(self.built_in[pid])
-                for pid in self.ids]
+                for pid in self.ids.tolist()]
 
 
 class PlacementName(NamedTuple):
@@ -95,10 +95,11 @@ def matching_catalogue(store: Store, content: Content) -> Catalogue | None:
     overrides = np.isin(imported.ids, built_in_ids)
     replaced = set(imported.ids[overrides].tolist())
     first = [store.placements.get(p.id) or p if p.id in replaced else p for p in content.placements]
-    columns = Columns.concat([Columns.of(first), imported.take(np.flatnonzero(~overrides))])
+    rest = imported.take(np.flatnonzero(~overrides)) if overrides.any() else imported
+    columns = Columns.concat([Columns.of(first), rest])
     if not len(columns):
         return None
-    placements = MergedPlacements(store, columns.ids.tolist(), {p.id: p for p in first})
+    placements = MergedPlacements(store, columns.ids, {p.id: p for p in first})
 
     def texts() -> list[str]:
         rest = store.placements.texts()

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import gc
 import math
 import re
 from dataclasses import dataclass, field
-import gc
 from typing import Any, Callable, Iterable, Iterator, Sequence, get_args
 
 import numpy as np
@@ -129,7 +130,6 @@ class Catalogue:
         self.columns = columns = Columns.of(self.placements) if columns is None else columns
         self._texts = texts or (lambda: map(placement_text, self.placements))
         self.ids: list[str] = columns.ids.tolist()
-        self.by_id = {pid: i for i, pid in enumerate(self.ids)}
         values, rows = columns.values, columns.rows
         self.skills = columns.skills
         self.skill_index = {s: i for i, s in enumerate(self.skills)}
@@ -173,9 +173,21 @@ class Catalogue:
         self.support_code = rows["support"]
         self.orientation_code = rows["orientation"]
         # Ties are broken by id, so the ranking never depends on the catalogue's order.
+        self._by_rank = np.argsort(columns.ids, kind="stable")
         self.id_rank = np.empty(len(self.ids), np.int64)
-        self.id_rank[np.argsort(columns.ids, kind="stable")] = np.arange(len(self.ids))
+        self.id_rank[self._by_rank] = np.arange(len(self.ids))
+        self._sorted_ids = columns.ids[self._by_rank]
         self._words: _WordIndex | None = None
+
+    def index(self, placement_id: str) -> int | None:
+        """Where the placement is in the catalogue (None: not in it), without a dict of 100,000 ids."""
+        at = int(np.searchsorted(self._sorted_ids, placement_id))
+        found = at < len(self.ids) and self._sorted_ids[at] == placement_id
+        return int(self._by_rank[at]) if found else None
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, int]:
+        return {pid: i for i, pid in enumerate(self.ids)}
 
     # --- times and journeys ------------------------------------------------------
 
@@ -433,7 +445,7 @@ class MatchResult:
 
     def why_not(self, placement_id: str) -> list[Reason]:
         """Why a placement is not proposed: the constraints it fails (empty when it is proposed)."""
-        index = self.catalogue.by_id.get(placement_id)
+        index = self.catalogue.index(placement_id)
         if index is None:
             return [Reason("exclude.not_in_catalogue", {"id": placement_id})]
         return [self._exclusion(name, index) for name, ok in self._checks.items() if not ok[index]]

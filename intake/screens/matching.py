@@ -159,7 +159,7 @@ class MatchingScreen(IntakeScreen):
             return t("matching.why.on_list", name=p.name, rank=shown.index(p.id) + 1)
         reasons = result.why_not(p.id)
         if not reasons:
-            rank = result.ranked.index(result.catalogue.by_id[p.id]) + 1
+            rank = result.ranked.index(result.catalogue.index(p.id)) + 1
             return t("matching.why.lower", name=p.name, rank=rank, count=len(shown))
         return "\n".join([t("matching.why.excluded", name=p.name)] + [f"  • {t.reason(r)}" for r in reasons])
 
