@@ -164,7 +164,7 @@ def _delimiter(text: str) -> str:
 
 
 def _split(cell: str) -> list[str]:
-    return [item.strip() for item in cell.split(";") if item.strip()]
+    return [item for item in map(str.strip, cell.split(";")) if item]
 
 
 def _bool(cell: str) -> Any:
@@ -186,28 +186,32 @@ def _date(item: str) -> str:
     return item if error else iso
 
 
+# Each column with where its value goes (the dicts above it, its key): worked out once, used for every row.
+_TARGETS = [(column, path[:-1], path[-1], kind) for column, (path, kind) in COLUMNS.items()]
+
+
 def row_to_dict(cells: dict[str, str]) -> dict[str, Any]:
     """The nested dict for the Placement model; empty cells are left out (defaults, or 'required')."""
     data: dict[str, Any] = {name: {} for name in NESTED}
-    for column, (path, kind) in COLUMNS.items():
-        cell = (cells.get(column) or "").strip()
-        if not cell:
+    for column, parents, key, kind in _TARGETS:
+        cell = cells.get(column)
+        if not cell or not (cell := cell.strip()):
             continue
         value: Any
-        if kind == "list":
+        if kind == "text":
+            value = cell
+        elif kind == "list":
             value = _split(cell)
         elif kind == "numbers":
             value = [_number(item) for item in _split(cell)]
         elif kind == "dates":
             value = [_date(item) for item in _split(cell)]
-        elif kind == "bool":
-            value = _bool(cell)
         else:
-            value = cell
+            value = _bool(cell)
         target = data
-        for key in path[:-1]:
-            target = target.setdefault(key, {})
-        target[path[-1]] = value
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[key] = value
     if not data["tasks"].get("plain"):
         data["tasks"].pop("plain", None)
     return data
