@@ -72,8 +72,8 @@ class PlacementsImport(BaseModel):
     removed: list[str] = []
 
 
-class ImportCancelled(Exception):
-    """Raised inside `PlacementCatalogue.importing()` to leave everything as it was."""
+class CatalogueDamaged(StoreProblem):
+    """The imported placements cannot be read: `--replace-all` may keep the file aside and start again."""
 
 
 def _keep_aside(path: Path) -> Path:
@@ -105,7 +105,7 @@ class PlacementCatalogue:
                 f"{self.path.name}.damaged), or restore the store folder from a backup.")
 
     def _damaged(self, problem: object) -> StoreProblem:
-        return StoreProblem(f"The imported placements file {self.path} is damaged ({problem}). {self.hint}")
+        return CatalogueDamaged(f"The imported placements file {self.path} is damaged ({problem}). {self.hint}")
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -172,11 +172,11 @@ class PlacementCatalogue:
             return []
         table = data.get("placements", {}) if isinstance(data, dict) else None
         if not isinstance(table, dict):
-            raise StoreProblem(f"The file {self.legacy} is not an intake placements file. {hint}")
+            raise CatalogueDamaged(f"The file {self.legacy} is not an intake placements file. {hint}")
         try:
             return [ImportedPlacement.model_validate(table[key]) for key in sorted(table, key=int)]
         except (ValidationError, ValueError, TypeError):
-            raise StoreProblem(f"The imported placements file {self.legacy} is damaged. {hint}") from None
+            raise CatalogueDamaged(f"The imported placements file {self.legacy} is damaged. {hint}") from None
 
     @contextlib.contextmanager
     def _transaction(self, db: sqlite3.Connection) -> Iterator[None]:
@@ -202,7 +202,7 @@ class PlacementCatalogue:
             return ImportedPlacement(placement=Placement.model_validate_json(doc), imported_at=imported_at,
                                      file=file, who=who)
         except ValidationError as exc:
-            raise StoreProblem(f"The imported placements file {self.path} is damaged (placement {pid!r}: "
+            raise CatalogueDamaged(f"The imported placements file {self.path} is damaged (placement {pid!r}: "
                                f"{exc.error_count()} problems). {self.hint}") from None
 
     def entries(self) -> list[ImportedPlacement]:
@@ -272,8 +272,8 @@ class PlacementCatalogue:
     @contextlib.contextmanager
     def importing(self, file: str, *, replace_all: bool = False, who: str | None = None
                   ) -> Iterator[Importer]:
-        """An import, as one transaction: add placements with `Importer.add`; raise ImportCancelled (or any
-        error) inside to leave everything as it was. Each placement replaces the imported one with its id
+        """An import, as one transaction: add placements with `Importer.add`; an error raised inside leaves
+        everything as it was. Each placement replaces the imported one with its id
         (in place); with `replace_all`, every earlier one is removed."""
         lock = ShortLock(self.lock_file)
         try:
@@ -301,7 +301,7 @@ class PlacementCatalogue:
     def _set_aside_if_damaged(self) -> None:
         try:
             self.generation()
-        except StoreProblem:
+        except CatalogueDamaged:   # not a newer format, nor a busy or full disk: those are never set aside
             self.close()
             damaged = self.path if self.path.exists() and not self.legacy.exists() else self.legacy
             if damaged == self.path:

@@ -14,7 +14,7 @@ from bench.match import generate
 from intake.errors import StoreProblem
 from intake.flows.catalogue_columns import CODED, SMALL, Columns
 from intake.flows.matching import Catalogue, ClientProfile
-from intake.placement_catalogue import ImportCancelled, ImportedPlacement
+from intake.placement_catalogue import ImportedPlacement
 from intake.session import catalogue_placements, matching_catalogue
 from intake.store import Store
 from tests.test_content import CONTENT
@@ -102,10 +102,10 @@ def test_an_import_that_fails_halfway_leaves_everything_as_it_was(store_path):
     catalogue = Store(store_path).placements
     catalogue.import_all(placements, "a.csv")
     generation = catalogue.generation()
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(RuntimeError):
         with catalogue.importing("b.csv", replace_all=True) as importer:
             importer.add(placements[0].model_copy(update={"name": "Uusi"}))
-            raise ImportCancelled
+            raise RuntimeError("the file could not be read to the end")
     assert [e.placement for e in Store(store_path).placements.entries()] == placements
     assert catalogue.generation() == generation
     assert catalogue._cached_columns(generation) is not None
@@ -144,3 +144,14 @@ def test_the_merged_catalogue_builds_only_the_placements_asked_for(store_path, m
     assert result.why_not(result.catalogue.ids[-1]) is not None
     assert len(built) <= len(proposals) and len(catalogue.ids) == len(CONTENT.placements) + 300
 
+
+
+def test_a_catalogue_of_a_newer_version_is_refused_and_never_set_aside(store_path):
+    catalogue = Store(store_path).placements
+    catalogue.import_all(county(2), "a.csv")
+    catalogue._connect().execute("UPDATE meta SET value = '99' WHERE key = 'format'")
+    catalogue.close()
+    for replace_all in (False, True):
+        with pytest.raises(StoreProblem, match="newer than this version of intake"):
+            Store(store_path).placements.import_all(county(1, seed=5), "b.csv", replace_all=replace_all)
+    assert not (store_path / "placements.sqlite.damaged").exists()
