@@ -279,8 +279,8 @@ class Catalogue:
         # A place whose description has a word the client wants to avoid goes below the rest, whatever its
         # fit; it is not excluded, as a word in free text may mean something else.
         avoided = self.avoided(client.avoid)[rows]
-        order = rows[np.lexsort((self.id_rank[rows], ~own, -np.round(score, 9), avoided))]
-        return MatchResult(self, client, limits, checks, fit, rows, parts, score, order.tolist(), table, journeys)
+        order = _rank_keys(avoided, score, own, self.id_rank[rows], len(self.ids))
+        return MatchResult(self, client, limits, checks, fit, rows, parts, score, order, table, journeys)
 
     def _constraints(self, client: ClientProfile, limits: Limits, journeys: np.ndarray | None
                      ) -> dict[str, np.ndarray]:
@@ -411,7 +411,7 @@ class MatchResult:
     """The ranking for one client; reasons are worked out when asked for."""
 
     def __init__(self, catalogue: Catalogue, client: ClientProfile, limits: Limits, checks: dict[str, np.ndarray],
-                 fit: _Fit, rows: np.ndarray, parts: dict[str, np.ndarray], score: np.ndarray, ranked: list[int],
+                 fit: _Fit, rows: np.ndarray, parts: dict[str, np.ndarray], score: np.ndarray, order: np.ndarray,
                  table: dict[str, tuple[np.ndarray, np.ndarray]], journeys: np.ndarray | None):
         self.catalogue = catalogue
         self.client = client
@@ -423,7 +423,7 @@ class MatchResult:
         self._score = score
         self._table = table          # minutes to every municipality by each mode (Catalogue.mode_table)
         self._journeys = journeys    # minutes to every placement, when the client has a limit
-        self.ranked = ranked
+        self._order = order          # for each of those rows its rank key: the smaller, the better
 
     @property
     def ranked_ids(self) -> list[str]:
@@ -431,7 +431,19 @@ class MatchResult:
 
     def proposals(self, count: int | None = None) -> list[Proposal]:
         count = self.catalogue.config.proposals if count is None else count
-        return [self.proposal(i) for i in self.ranked[:count]]
+        return [self.proposal(i) for i in self.top(count)]
+
+    @functools.cached_property
+    def ranked(self) -> list[int]:
+        """Every placement that passes the constraints, best first."""
+        return self._rows[np.argsort(self._order)].tolist()
+
+    def top(self, count: int) -> list[int]:
+        """The `count` best, best first: only those are sorted (a county's 100,000 need not be)."""
+        if count >= len(self._rows):
+            return self.ranked
+        best = np.argpartition(self._order, count)[:count]
+        return self._rows[best[np.argsort(self._order[best])]].tolist()
 
     def proposal(self, index: int) -> Proposal:
         p = self.catalogue.placements[index]
@@ -548,6 +560,20 @@ class MatchResult:
         if route is not None:
             reasons.append(Reason(f"reason.journey.{route.how}", {"minutes": route.minutes, "mode": route.mode}))
         return reasons
+
+
+SCORE_STEPS = 10 ** 11   # a score of 0-100 to 9 decimals, as a whole number (37 bits)
+
+
+def _rank_keys(avoided: np.ndarray, score: np.ndarray, own: np.ndarray, id_rank: np.ndarray, size: int
+               ) -> np.ndarray:
+    """One whole number per placement that orders them as matching ranks them: a place with a word to avoid
+    last, then the higher score (to 9 decimals), then guidance in the client's own language, then the id.
+    One key can be partitioned to find the best few without sorting the rest."""
+    id_bits = max(1, (size - 1).bit_length())   # 2 + 37 + id_bits <= 63: up to 16 million placements
+    steps = np.rint(score * 1e9).astype(np.int64)
+    return ((avoided.astype(np.int64) << (38 + id_bits)) | ((SCORE_STEPS - steps) << (1 + id_bits))
+            | ((~own).astype(np.int64) << id_bits) | id_rank)
 
 
 def age_reason(ages: AgeGroup, age: int) -> Reason:
