@@ -252,7 +252,8 @@ class Catalogue:
         """For each placement, whether its name, host, municipality or tasks have one of `words`."""
         found = np.zeros(len(self.ids), bool)
         for word in words:
-            found[self.word_index.placements(word)] = True
+            for rows in self.word_index.rows(word):
+                found[rows] = True
         return found
 
     @property
@@ -278,7 +279,7 @@ class Catalogue:
         own = _table(bool(s & _own_languages(client)) for s in self.language_sets)[self.language_code[rows]]
         # A place whose description has a word the client wants to avoid goes below the rest, whatever its
         # fit; it is not excluded, as a word in free text may mean something else.
-        avoided = self.avoided(client.avoid)[rows]
+        avoided = self.avoided(client.avoid)[rows] if client.avoid else np.zeros(len(rows), bool)
         order = _rank_keys(avoided, score, own, self.id_rank[rows], len(self.ids))
         return MatchResult(self, client, limits, checks, fit, rows, parts, score, order, table, journeys)
 
@@ -521,7 +522,8 @@ class MatchResult:
         p = self.catalogue.placements[index]
         c = self.client
         reasons = []
-        avoided = [w for w in sorted(c.avoid) if index in self.catalogue.word_index.placements(w)]
+        avoided = [w for w in sorted(c.avoid)
+                   if any((rows == index).any() for rows in self.catalogue.word_index.rows(w))]
         if avoided:
             reasons.append(Reason("reason.avoid", {"words": avoided}))
         shared_areas = [a for a in c.interest_code if a in p.interest_code]
@@ -673,7 +675,7 @@ class _WordIndex:
     that finding the placements with a word like one the client wants to avoid is a few lookups."""
 
     def __init__(self, texts: Iterable[str]):
-        self.index: dict[str, list[int]] = {}
+        found: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
             keys = set()
             for w in words(text):
@@ -681,10 +683,11 @@ class _WordIndex:
                 if len(w) < STEM:
                     keys.add("w" + w)                                                          # a whole short word
             for key in keys:
-                self.index.setdefault(key, []).append(i)
+                found.setdefault(key, []).append(i)
+        self.index = {key: np.array(rows, dtype=np.int64) for key, rows in found.items()}
 
-    def placements(self, word: str) -> list[int]:
-        """The placements with a word that same_word(word, ...) holds for."""
+    def rows(self, word: str) -> list[np.ndarray]:
+        """The placements with a word that same_word(word, ...) holds for, in a few arrays that may overlap."""
         # Their word begins like this one (up to STEM letters), or is a short word this one begins with.
         keys = ["p" + word[:STEM]] + ["w" + word[:k] for k in range(SHORTEST_WORD, min(STEM, len(word)))]
-        return sorted({i for key in keys for i in self.index.get(key, ())})
+        return [self.index[key] for key in keys if key in self.index]
