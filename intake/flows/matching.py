@@ -172,6 +172,8 @@ class Catalogue:
         self.preference_code = rows["preference"]
         self.support_code = rows["support"]
         self.orientation_code = rows["orientation"]
+        self.fit_code = (self.preference_code.astype(np.int16) * 16 + self.support_code * 4
+                         + self.orientation_code)   # the three together, for _Fit.combined_points
         # Ties are broken by id, so the ranking never depends on the catalogue's order.
         self._by_rank = np.argsort(columns.ids, kind="stable")
         self.id_rank = np.empty(len(self.ids), np.int64)
@@ -274,14 +276,14 @@ class Catalogue:
             eligible &= ok
         rows = np.flatnonzero(eligible)
         fit = _Fit(self, client)
-        parts, score = fit(rows)
+        score = fit.score(rows)
         # Equal fits: a placement that guides in the client's own language (not only Finnish) first.
         own = _table(bool(s & _own_languages(client)) for s in self.language_sets)[self.language_code[rows]]
         # A place whose description has a word the client wants to avoid goes below the rest, whatever its
         # fit; it is not excluded, as a word in free text may mean something else.
         avoided = self.avoided(client.avoid)[rows] if client.avoid else np.zeros(len(rows), bool)
         order = _rank_keys(avoided, score, own, self.id_rank[rows], len(self.ids))
-        return MatchResult(self, client, limits, checks, fit, rows, parts, score, order, table, journeys)
+        return MatchResult(self, client, limits, checks, fit, rows, order, table, journeys)
 
     def _constraints(self, client: ClientProfile, limits: Limits, journeys: np.ndarray | None
                      ) -> dict[str, np.ndarray]:
@@ -359,24 +361,39 @@ class _Fit:
         self.support = (np.mean(needs, axis=0) if needs else np.ones(4)).astype(float)
         orientation = {"maintaining": _PROTO_FIRST, "forward": _PROTO_SECOND}.get(client.orientation)
         self.orientation = orientation.astype(float) if orientation is not None else np.zeros(4)
+        # What the interests, and the preferences, support and orientation together, add to the score for each
+        # distinct value: ranking looks each up once per placement.
+        w = self.weights
+        self.interest_points = w["interests"] * self.interests
+        combined = np.arange(len(_PREFERENCE_CODES) * 16)
+        self.combined_points = (w["preferences"] * self.preferences[combined // 16]
+                                + w["support"] * self.support[combined // 4 % 4]
+                                + w["orientation"] * self.orientation[combined % 4])
+
+    def _skills(self, rows: np.ndarray) -> np.ndarray:
+        if not self.skill_columns or not len(rows):
+            return np.zeros(len(rows))
+        counts = self.catalogue.skill_rows[np.ix_(self.skill_columns, rows)].sum(axis=0)
+        return np.minimum(counts, 3) / 3
+
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        """The score (0-100) of the placements at `rows`."""
+        c = self.catalogue
+        points = (self.interest_points[c.interest_code[rows]] + self.combined_points[c.fit_code[rows]]
+                  + self.weights["skills"] * self._skills(rows))
+        return points * (100.0 / self.total)
 
     def __call__(self, rows: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The parts and the score of the placements at `rows`."""
         c = self.catalogue
-        if self.skill_columns and len(rows):
-            counts = c.skill_rows[np.ix_(self.skill_columns, rows)].sum(axis=0)
-            skills = np.minimum(counts, 3) / 3
-        else:
-            skills = np.zeros(len(rows))
         parts = {
             "interests": self.interests[c.interest_code[rows]],
-            "skills": skills,
+            "skills": self._skills(rows),
             "preferences": self.preferences[c.preference_code[rows]],
             "support": self.support[c.support_code[rows]],
             "orientation": self.orientation[c.orientation_code[rows]],
         }
-        score = sum(self.weights[name] * part for name, part in parts.items()) * (100.0 / self.total)
-        return parts, score
+        return parts, self.score(rows)
 
 
 @dataclass(frozen=True)
@@ -412,7 +429,7 @@ class MatchResult:
     """The ranking for one client; reasons are worked out when asked for."""
 
     def __init__(self, catalogue: Catalogue, client: ClientProfile, limits: Limits, checks: dict[str, np.ndarray],
-                 fit: _Fit, rows: np.ndarray, parts: dict[str, np.ndarray], score: np.ndarray, order: np.ndarray,
+                 fit: _Fit, rows: np.ndarray, order: np.ndarray,
                  table: dict[str, tuple[np.ndarray, np.ndarray]], journeys: np.ndarray | None):
         self.catalogue = catalogue
         self.client = client
@@ -420,8 +437,6 @@ class MatchResult:
         self._checks = checks
         self._fit = fit
         self._rows = rows            # the placements that pass every constraint, in catalogue order
-        self._parts = parts          # each part of the fit for those rows
-        self._score = score
         self._table = table          # minutes to every municipality by each mode (Catalogue.mode_table)
         self._journeys = journeys    # minutes to every placement, when the client has a limit
         self._order = order          # for each of those rows its rank key: the smaller, the better
@@ -474,12 +489,9 @@ class MatchResult:
             return {ids[i]: [self._exclusion(name, i) for name in names] for i, names in sorted(failed.items())}
 
     def _fit_of(self, index: int) -> tuple[dict[str, float], float]:
-        """The parts of the fit and the score of one placement (worked out on demand if it is excluded)."""
-        rows, parts, score = self._rows, self._parts, self._score
-        at = int(np.searchsorted(rows, index))
-        if at == len(rows) or rows[at] != index:
-            (parts, score), at = self._fit(np.array([index])), 0
-        return {name: float(values[at]) for name, values in parts.items()}, float(score[at])
+        """The parts of the fit and the score of one placement (an excluded one too)."""
+        parts, score = self._fit(np.array([index]))
+        return {name: float(values[0]) for name, values in parts.items()}, float(score[0])
 
     def _exclusion(self, name: str, index: int) -> Reason:
         """Why the constraint `name` excludes the placement at `index`, from the catalogue's columns alone
