@@ -127,7 +127,7 @@ async def open_matching(store_path: Path, content, session_id: str) -> float:
         app.open_session(IntakeSession.resume(app.store, content, session_id))
         while not (isinstance(app.screen, MatchingScreen)
                    and any(o.option_count for o in app.screen.query("#proposals").results(OptionList))):
-            await pilot.pause(0)
+            await asyncio.sleep(0.001)   # let the app work; polled every millisecond
         seconds = time.perf_counter() - t0
         app.close_session()
     app.store.close()

@@ -258,6 +258,11 @@ class Catalogue:
                 found[rows] = True
         return found
 
+    def avoids(self, index: int, avoid: Iterable[str]) -> list[str]:
+        """The words of `avoid` (in order) that the placement at `index` has: one placement, read alone."""
+        found = words(placement_text(self.placements[index]))
+        return [w for w in sorted(avoid) if any(same_word(w, x) for x in found)]
+
     @property
     def word_index(self) -> _WordIndex:
         if self._words is None:   # only when a client has something to avoid
@@ -279,10 +284,7 @@ class Catalogue:
         score = fit.score(rows)
         # Equal fits: a placement that guides in the client's own language (not only Finnish) first.
         own = _table(bool(s & _own_languages(client)) for s in self.language_sets)[self.language_code[rows]]
-        # A place whose description has a word the client wants to avoid goes below the rest, whatever its
-        # fit; it is not excluded, as a word in free text may mean something else.
-        avoided = self.avoided(client.avoid)[rows] if client.avoid else np.zeros(len(rows), bool)
-        order = _rank_keys(avoided, score, own, self.id_rank[rows], len(self.ids))
+        order = _rank_keys(score, own, self.id_rank[rows], len(self.ids))
         return MatchResult(self, client, limits, checks, fit, rows, order, table, journeys)
 
     def _constraints(self, client: ClientProfile, limits: Limits, journeys: np.ndarray | None
@@ -449,15 +451,30 @@ class MatchResult:
         count = self.catalogue.config.proposals if count is None else count
         return [self.proposal(i) for i in self.top(count)]
 
+    # A place whose description has a word the client wants to avoid goes below the rest, whatever its fit;
+    # it is not excluded, as a word in free text may mean something else.
+
     @functools.cached_property
     def ranked(self) -> list[int]:
-        """Every placement that passes the constraints, best first."""
-        return self._rows[np.argsort(self._order)].tolist()
+        """Every placement that passes the constraints, best first (the words to avoid are looked for in all)."""
+        order = self._rows[np.argsort(self._order)]
+        if self.client.avoid:
+            avoided = self.catalogue.avoided(self.client.avoid)[order]
+            order = np.concatenate([order[~avoided], order[avoided]])
+        return order.tolist()
 
     def top(self, count: int) -> list[int]:
-        """The `count` best, best first: only those are sorted (a county's 100,000 need not be)."""
+        """The `count` best, best first: only those are sorted, and only the best are looked at for words to
+        avoid (a county's 100,000 need not be)."""
         if count >= len(self._rows):
             return self.ranked
+        if self.client.avoid:
+            first, later = [], []
+            for i in self._rows[np.argsort(self._order)].tolist():
+                (later if self.catalogue.avoids(i, self.client.avoid) else first).append(i)
+                if len(first) == count:
+                    break
+            return (first + later)[:count]
         best = np.argpartition(self._order, count)[:count]
         return self._rows[best[np.argsort(self._order[best])]].tolist()
 
@@ -534,8 +551,7 @@ class MatchResult:
         p = self.catalogue.placements[index]
         c = self.client
         reasons = []
-        avoided = [w for w in sorted(c.avoid)
-                   if any((rows == index).any() for rows in self.catalogue.word_index.rows(w))]
+        avoided = self.catalogue.avoids(index, c.avoid)
         if avoided:
             reasons.append(Reason("reason.avoid", {"words": avoided}))
         shared_areas = [a for a in c.interest_code if a in p.interest_code]
@@ -579,15 +595,13 @@ class MatchResult:
 SCORE_STEPS = 10 ** 11   # a score of 0-100 to 9 decimals, as a whole number (37 bits)
 
 
-def _rank_keys(avoided: np.ndarray, score: np.ndarray, own: np.ndarray, id_rank: np.ndarray, size: int
-               ) -> np.ndarray:
-    """One whole number per placement that orders them as matching ranks them: a place with a word to avoid
-    last, then the higher score (to 9 decimals), then guidance in the client's own language, then the id.
-    One key can be partitioned to find the best few without sorting the rest."""
-    id_bits = max(1, (size - 1).bit_length())   # 2 + 37 + id_bits <= 63: up to 16 million placements
+def _rank_keys(score: np.ndarray, own: np.ndarray, id_rank: np.ndarray, size: int) -> np.ndarray:
+    """One whole number per placement that orders them by the higher score (to 9 decimals), then guidance
+    in the client's own language, then the id. One key can be partitioned to find the best few without
+    sorting the rest."""
+    id_bits = max(1, (size - 1).bit_length())   # 1 + 37 + id_bits <= 63: up to 16 million placements
     steps = np.rint(score * 1e9).astype(np.int64)
-    return ((avoided.astype(np.int64) << (38 + id_bits)) | ((SCORE_STEPS - steps) << (1 + id_bits))
-            | ((~own).astype(np.int64) << id_bits) | id_rank)
+    return ((SCORE_STEPS - steps) << (1 + id_bits)) | ((~own).astype(np.int64) << id_bits) | id_rank
 
 
 def age_reason(ages: AgeGroup, age: int) -> Reason:
