@@ -44,12 +44,12 @@ FORMAT = 1
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE placements (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, placement TEXT NOT NULL,
-                         words TEXT NOT NULL, imported_at TEXT NOT NULL, file TEXT NOT NULL, who TEXT NOT NULL);
+                         imported_at TEXT NOT NULL, file TEXT NOT NULL, who TEXT NOT NULL);
 -- What the last import changed: the rows as they were before it (placement NULL: the import added it).
-CREATE TABLE undo (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, placement TEXT, words TEXT, imported_at TEXT,
-                   file TEXT, who TEXT);
+CREATE TABLE undo (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, placement TEXT, imported_at TEXT, file TEXT,
+                   who TEXT);
 """
-ROW = "seq, id, placement, words, imported_at, file, who"
+ROW = "seq, id, placement, imported_at, file, who"
 BATCH = 1000   # rows written with one statement when an import starts from nothing
 
 
@@ -156,8 +156,8 @@ class PlacementCatalogue:
                 if statement.strip():
                     db.execute(statement)
             db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("generation", _new())])
-            db.executemany("INSERT INTO placements (id, placement, words, imported_at, file, who) "
-                           "VALUES (?, ?, ?, ?, ?, ?)", (_values(e) for e in legacy))
+            db.executemany("INSERT INTO placements (id, placement, imported_at, file, who) "
+                           "VALUES (?, ?, ?, ?, ?)", (_values(e) for e in legacy))
         if legacy:
             # Copied in and committed: kept under another name, so that it is never read again as the truth.
             os.replace(self.legacy, self.legacy.with_name(LEGACY_FILE + ".migrated"))
@@ -197,7 +197,7 @@ class PlacementCatalogue:
     # --- reading ---------------------------------------------------------------------------
 
     def _validated(self, row: tuple) -> ImportedPlacement:
-        seq, pid, doc, _, imported_at, file, who = row
+        seq, pid, doc, imported_at, file, who = row
         try:
             return ImportedPlacement(placement=Placement.model_validate_json(doc), imported_at=imported_at,
                                      file=file, who=who)
@@ -223,9 +223,9 @@ class PlacementCatalogue:
         return row[0]
 
     def texts(self) -> list[str]:
-        """placement_text of each imported placement, in import order (what matching looks for words in)."""
-        with self._sql() as db:
-            return [words for (words,) in db.execute("SELECT words FROM placements ORDER BY seq")]
+        """placement_text of each imported placement, in import order (for the full ranking of a client with
+        words to avoid: every placement is read)."""
+        return [placement_text(e.placement) for e in self.entries()]
 
     def names(self) -> dict[str, tuple[str, str, str]]:
         """The name, host and municipality of each imported placement, by id."""
@@ -373,7 +373,7 @@ class Importer:
             db.execute("DELETE FROM placements")
 
     def add(self, p: Placement) -> None:
-        values = (p.model_dump_json(), placement_text(p), self.now, self.file, self.who)
+        values = (p.model_dump_json(), self.now, self.file, self.who)
         if self.fresh and p.id not in self.seen:
             self.batch.append((p.id, *values))   # nothing to replace: written many at once
             if len(self.batch) >= BATCH:
@@ -386,8 +386,8 @@ class Importer:
             self.columns.add(p)
 
     def _flush(self) -> None:
-        self.db.executemany("INSERT INTO placements (id, placement, words, imported_at, file, who) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", self.batch)
+        self.db.executemany("INSERT INTO placements (id, placement, imported_at, file, who) "
+                            "VALUES (?, ?, ?, ?, ?)", self.batch)
         self.batch.clear()
 
     def _add_one(self, p: Placement, values: tuple[str, ...]) -> None:
@@ -397,13 +397,13 @@ class Importer:
         if row is not None:
             if p.id not in self.seen:   # as it was before this import
                 self.db.execute(f"INSERT INTO undo ({ROW}) SELECT {ROW} FROM placements WHERE seq = ?", row)
-            self.db.execute("UPDATE placements SET placement = ?, words = ?, imported_at = ?, file = ?, who = ? "
+            self.db.execute("UPDATE placements SET placement = ?, imported_at = ?, file = ?, who = ? "
                             "WHERE seq = ?", (*values, row[0]))
             if p.id not in self.seen:
                 self.outcome.replaced.append(p.id)
         else:
-            seq = self.db.execute("INSERT INTO placements (id, placement, words, imported_at, file, who) "
-                                  "VALUES (?, ?, ?, ?, ?, ?)", (p.id, *values)).lastrowid
+            seq = self.db.execute("INSERT INTO placements (id, placement, imported_at, file, who) "
+                                  "VALUES (?, ?, ?, ?, ?)", (p.id, *values)).lastrowid
             self.db.execute("INSERT INTO undo (seq, id) VALUES (?, ?)", (seq, p.id))
             was_there = self.replace_all and self.db.execute(
                 "SELECT 1 FROM undo WHERE id = ? AND placement IS NOT NULL", (p.id,)).fetchone()
@@ -433,4 +433,4 @@ def _new() -> str:
 
 def _values(entry: ImportedPlacement) -> tuple[str, ...]:
     p = entry.placement
-    return p.id, p.model_dump_json(), placement_text(p), entry.imported_at.isoformat(), entry.file, entry.who
+    return p.id, p.model_dump_json(), entry.imported_at.isoformat(), entry.file, entry.who
