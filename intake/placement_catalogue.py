@@ -140,27 +140,34 @@ class PlacementCatalogue:
         return self._db
 
     def _initialise(self, db: sqlite3.Connection) -> None:
-        """Check the format, or create the tables and copy in the placements of an older version's file."""
-        if db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
-            version = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
-            if version is None or not version[0].isdigit():
-                raise sqlite3.DatabaseError("it has no format")
-            if int(version[0]) > FORMAT:
-                raise StoreProblem(f"The imported placements file {self.path} is in format {version[0]}, newer than "
-                                   f"this version of intake understands (format {FORMAT}). Update intake; nothing "
-                                   "was changed.")
-            return
-        legacy = self._legacy_entries()   # read before anything is written: a damaged one stops here
-        with self._transaction(db):
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("generation", _new())])
-            db.executemany("INSERT INTO placements (id, placement, imported_at, file, who) "
-                           "VALUES (?, ?, ?, ?, ?)", (_values(e) for e in legacy))
-        if legacy:
-            # Copied in and committed: kept under another name, so that it is never read again as the truth.
-            os.replace(self.legacy, self.legacy.with_name(LEGACY_FILE + ".migrated"))
+        """Create the tables, copying in the placements of an older version's file, unless they are there (made
+        by another process perhaps); then check the format."""
+        if not self._has_tables(db):
+            legacy = self._legacy_entries()   # read before anything is written: a damaged one stops here
+            with self._transaction(db):
+                if self._has_tables(db):
+                    legacy = []   # another process was first
+                else:
+                    for statement in SCHEMA.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", str(FORMAT)), ("generation", _new())])
+                    db.executemany("INSERT INTO placements (id, placement, imported_at, file, who) "
+                                   "VALUES (?, ?, ?, ?, ?)", (_values(e) for e in legacy))
+            if legacy:
+                # Copied in and committed: kept under another name, so that it is never read again as the truth.
+                os.replace(self.legacy, self.legacy.with_name(LEGACY_FILE + ".migrated"))
+        version = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+        if version is None or not version[0].isdigit():
+            raise sqlite3.DatabaseError("it has no format")
+        if int(version[0]) > FORMAT:
+            raise StoreProblem(f"The imported placements file {self.path} is in format {version[0]}, newer than "
+                               f"this version of intake understands (format {FORMAT}). Update intake; nothing "
+                               "was changed.")
+
+    @staticmethod
+    def _has_tables(db: sqlite3.Connection) -> bool:
+        return db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone() is not None
 
     def _legacy_entries(self) -> list[ImportedPlacement]:
         """The placements of the TinyDB file older versions kept (none when there is none)."""
