@@ -84,7 +84,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, metavar="FILE.json")
     imp.add_argument("--replace", action="store_true", help="replace the session with the same id in this store")
     places = sub.add_parser("placements", help="the placement catalogue: list it, or import a county's own list")
-    places_sub = places.add_subparsers(dest="placements_command", required=True, metavar="{list,import}")
+    places_sub = places.add_subparsers(dest="placements_command", required=True, metavar="{list,import,undo}")
     plist = places_sub.add_parser("list", help="the placements: built-in and imported")
     plist.add_argument("--json", action="store_true", help="print JSON for machines")
     plist.add_argument("--municipality", metavar="NAME", help="only the placements in this municipality")
@@ -95,6 +95,7 @@ def parser() -> argparse.ArgumentParser:
                          help="import the good rows even when some rows have problems (they are listed)")
     pimport.add_argument("--replace-all", action="store_true",
                          help="drop every placement imported earlier (otherwise rows replace earlier ones by id)")
+    places_sub.add_parser("undo", help="put back the imported placements as they were before the last import")
     return p
 
 
@@ -296,7 +297,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_placements(args: argparse.Namespace) -> int:
-    return {"list": cmd_placements_list, "import": cmd_placements_import}[args.placements_command](args)
+    return {"list": cmd_placements_list, "import": cmd_placements_import,
+            "undo": cmd_placements_undo}[args.placements_command](args)
 
 
 def cmd_placements_list(args: argparse.Namespace) -> int:
@@ -352,49 +354,64 @@ def never_why(placement: Placement) -> str:
 
 
 def cmd_placements_import(args: argparse.Namespace) -> int:
-    from intake.placements_import import (
-        PlacementsImportProblem,
-        read_placements_csv,
-        unknown_municipalities,
-        unknown_skills,
-    )
+    from intake.placements_import import import_csv, unknown_municipalities, unknown_skills
 
     content = load(args.content or DEFAULT_CONTENT)
-    found = read_placements_csv(args.file, rules=content.rules)
-    report = "\n".join(found.report())
-    if found.header_broken or not found.placements:
-        raise PlacementsImportProblem(f"{len(found.problems)} problem(s) in {args.file}; nothing was imported:\n"
-                                      f"{report}")
-    bad = found.bad_rows
-    if bad and not args.skip_bad:
-        raise PlacementsImportProblem(
-            f"{len(found.problems)} problem(s) in {len(bad)} row(s) of {args.file}; nothing was imported. Fix them, "
-            f"or add --skip-bad to import the {len(found.placements)} good row(s):\n{report}")
-    placements = [p for _, p in found.placements]
-    store = open_store(args)
-    outcome = store.import_placements(placements, args.file.name, replace_all=args.replace_all)
-    if bad:
-        print(printable(f"Skipped {len(bad)} bad row(s) of {args.file} (rows {', '.join(map(str, bad))}):\n"
-                        f"{report}", keep="\n"), file=sys.stderr)
-    print(f"Imported {len(placements)} placement(s) from {args.file}: {len(outcome.added)} new, "
+    progress = Progress(f"Importing {args.file.name}") if sys.stderr.isatty() else None
+    try:
+        done = import_csv(open_store(args).placements, args.file, content, replace_all=args.replace_all,
+                          skip_bad=args.skip_bad, progress=progress)
+    finally:
+        if progress is not None:
+            progress.done()
+    found, outcome = done.found, done.outcome
+    if found.bad_rows:
+        print(printable(f"Skipped {len(found.bad_rows)} bad row(s) of {args.file} (rows "
+                        f"{', '.join(map(str, found.bad_rows))}):\n" + "\n".join(found.report()), keep="\n"),
+              file=sys.stderr)
+    print(f"Imported {found.good} placement(s) from {args.file}: {len(outcome.added)} new, "
           f"{len(outcome.replaced)} replacing an earlier import.")
     if outcome.removed:
         print(printable(f"Removed {len(outcome.removed)} placement(s) of the earlier import: "
                         f"{', '.join(outcome.removed)}"))
-    built_in = {p.id for p in content.placements}
-    overrides = [p.id for p in placements if p.id in built_in]
-    if overrides:
+    if done.overrides:
         print(f"These replace the built-in placement with the same id (the imported one is used): "
-              f"{', '.join(overrides)}")
-    unknown = unknown_municipalities(placements, content)
+              f"{', '.join(done.overrides)}")
+    unknown = unknown_municipalities(done.municipalities, content)
     if unknown:
         print(f"Warning: {', '.join(unknown)} not in the municipalities of content/municipalities.yaml: matching cannot "
               "work out the journey there, so these placements are not proposed to a client with a journey limit.")
-    skills = unknown_skills(placements, content)
+    skills = unknown_skills(done.skills, content)
     if skills:
         print(f"Warning: the skills {', '.join(skills)} are not in the interview's skill list, so they never match "
               "a client; check the spelling in the skills column.")
+    print("'intake placements undo' puts back the placements as they were before this import.")
     return 0
+
+
+def cmd_placements_undo(args: argparse.Namespace) -> int:
+    back, removed = open_store(args).placements.undo()
+    print(printable(f"Undid the last import: {len(back)} placement(s) put back as they were, {len(removed)} "
+                    f"removed{': ' + ', '.join(removed) if removed else ''}."))
+    return 0
+
+
+class Progress:
+    """A progress bar on standard error (a terminal), told the share done (0-1)."""
+
+    def __init__(self, label: str):
+        self.label = printable(label)
+        self.shown = -1
+
+    def __call__(self, share: float) -> None:
+        percent = max(0, min(100, int(share * 100)))
+        if percent != self.shown:
+            self.shown = percent
+            print(f"\r{self.label} [{'#' * (percent // 5):<20}] {percent:3d}%", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.shown >= 0:
+            print(file=sys.stderr)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

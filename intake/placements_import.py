@@ -11,8 +11,10 @@ spreadsheet shows them (the header is row 1). Nothing here writes anything: the 
 
 Refused, besides what the Placement model refuses: rows whose host is a company (the law does
 not allow it, see the allowed_hosts rule in content/rules.yaml), cells a spreadsheet would run
-as a formula when the list is opened again, and control characters. The file is read row by row
-and is limited in size and rows, so memory stays bounded whatever is given.
+as a formula when the list is opened again, and control characters. The file is read row by
+row and each good row can be handed on at once (`sink`: the store writes it), so memory stays
+bounded whatever is given; the size and the rows are limited too, so that a wrong file is
+refused before it takes long.
 """
 
 from __future__ import annotations
@@ -24,14 +26,16 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator, Literal
 
 from pydantic import ValidationError
 
 from intake.errors import IntakeError
+from intake.flows.matching import paused_gc
 from intake.flows.parse import parse_date
 from intake.flows.placements import Placement
 from intake.flows.rules import AllowedHosts, Rules, RulesFile
+from intake.placement_catalogue import PlacementCatalogue, PlacementsImport
 
 Kind = Literal["text", "list", "bool", "numbers", "dates"]
 
@@ -89,10 +93,10 @@ BOOL_HINT = "yes or no (also true/false, kyllä/ei)"
 DATE_HINT = "should be a date such as 11.1.2027 or 2027-01-11"
 _DECIMAL_COMMA = re.compile(r"^\s*\d+,\d+\s*$")
 
-# A county's list has hundreds of placements; the limits keep a wrong file from filling the memory
-# (every good row is kept as a model until the store writes them all at once).
-MAX_ROWS = 10_000
-MAX_BYTES = 20 * 1024 * 1024
+# A county's list has hundreds to some tens of thousands of placements (a row is about 1 kB).
+MAX_ROWS = 200_000
+MAX_BYTES = 400 * 1024 * 1024
+PROGRESS_ROWS = 1000   # how often the progress is told
 
 # The service the catalogue is for: its allowed_hosts rule says why a company cannot host a placement.
 SERVICE = "rehabilitative_work_activity"
@@ -107,6 +111,7 @@ _COMPANY_NAME = re.compile(rf"^(?:{_COMPANY_FORMS})\.?(?!\w)|(?<!\w)(?:{_COMPANY
 # (CSV injection); numbers and phone numbers such as -1 or +358 40 123 4567 cannot do harm.
 _FORMULA_START = ("=", "+", "-", "@")
 _HARMLESS = re.compile(r"^[+-][\d\s().,;+-]*$")
+_MAY_START_A_FORMULA = re.compile(r"^\s*[=+@-]", re.MULTILINE)   # in the cells joined by line breaks
 # C0 (tab and line breaks too), DEL and C1; a line break is allowed in the task descriptions only.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MULTILINE = frozenset({"tasks_fi", "tasks_sv", "tasks_en", "tasks_plain_fi"})
@@ -128,13 +133,14 @@ class RowProblem:
 
 @dataclass
 class CsvPlacements:
-    """What a CSV file holds: the good rows, and every problem found."""
+    """What a CSV file holds: the good rows (unless they went to a sink), and every problem found."""
 
     file: str
     placements: list[tuple[int, Placement]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     header_broken: bool = False
     rows: int = 0          # non-empty data rows read
+    good: int = 0          # rows without problems
 
     @property
     def bad_rows(self) -> list[int]:
@@ -158,7 +164,7 @@ def _delimiter(text: str) -> str:
 
 
 def _split(cell: str) -> list[str]:
-    return [item.strip() for item in cell.split(";") if item.strip()]
+    return [item for item in map(str.strip, cell.split(";")) if item]
 
 
 def _bool(cell: str) -> Any:
@@ -180,28 +186,32 @@ def _date(item: str) -> str:
     return item if error else iso
 
 
+# Each column with where its value goes (the dicts above it, its key): worked out once, used for every row.
+_TARGETS = [(column, path[:-1], path[-1], kind) for column, (path, kind) in COLUMNS.items()]
+
+
 def row_to_dict(cells: dict[str, str]) -> dict[str, Any]:
     """The nested dict for the Placement model; empty cells are left out (defaults, or 'required')."""
     data: dict[str, Any] = {name: {} for name in NESTED}
-    for column, (path, kind) in COLUMNS.items():
-        cell = (cells.get(column) or "").strip()
-        if not cell:
+    for column, parents, key, kind in _TARGETS:
+        cell = cells.get(column)
+        if not cell or not (cell := cell.strip()):
             continue
         value: Any
-        if kind == "list":
+        if kind == "text":
+            value = cell
+        elif kind == "list":
             value = _split(cell)
         elif kind == "numbers":
             value = [_number(item) for item in _split(cell)]
         elif kind == "dates":
             value = [_date(item) for item in _split(cell)]
-        elif kind == "bool":
-            value = _bool(cell)
         else:
-            value = cell
+            value = _bool(cell)
         target = data
-        for key in path[:-1]:
-            target = target.setdefault(key, {})
-        target[path[-1]] = value
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[key] = value
     if not data["tasks"].get("plain"):
         data["tasks"].pop("plain", None)
     return data
@@ -263,7 +273,9 @@ def _company(cells: dict[str, str]) -> tuple[str, str] | None:
 
 def _cell_problems(row: int, cells: dict[str, str]) -> list[RowProblem]:
     """Control characters and cells a spreadsheet would run as formulas, in column order."""
-    problems = []
+    problems: list[RowProblem] = []
+    if not _CONTROL.search("".join(cells.values())) and not _MAY_START_A_FORMULA.search("\n".join(cells.values())):
+        return problems   # the usual row, checked at once
     for column, cell in cells.items():
         control = _CONTROL.search(cell.replace("\n", "") if column in _MULTILINE else cell)
         if control:
@@ -322,20 +334,27 @@ def parse_csv(text: str, file: str, rules: RulesFile | None = None) -> CsvPlacem
     return parse_lines(io.StringIO(text.lstrip("\ufeff"), newline=""), file, rules)
 
 
-def parse_lines(lines: Iterator[str], file: str, rules: RulesFile | None = None) -> CsvPlacements:
-    """parse_csv for lines read one at a time (a file opened with newline=''), holding only the good rows."""
+Sink = Callable[[Placement], None]
+
+
+def parse_lines(lines: Iterator[str], file: str, rules: RulesFile | None = None, sink: Sink | None = None,
+                progress: Callable[[int], None] | None = None) -> CsvPlacements:
+    """parse_csv for lines read one at a time (a file opened with newline=''), holding only the good rows,
+    or handing each to `sink` (then `placements` stays empty). `progress` is told the rows read so far
+    every PROGRESS_ROWS rows."""
     result = CsvPlacements(file)
     first = next(lines, "")
     reader = csv.reader(itertools.chain([first], lines), delimiter=_delimiter(first))
     try:
-        _read_rows(reader, result, rules)
+        _read_rows(reader, result, rules, sink, progress)
     except csv.Error as exc:
         result.problems.append(RowProblem(reader.line_num, "row", f"cannot be read as CSV: {exc}"))
         result.header_broken = True
     return result
 
 
-def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, rules: RulesFile | None) -> None:
+def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, rules: RulesFile | None, sink: Sink | None,
+               progress: Callable[[int], None] | None) -> None:
     header_cells = next(reader, [])
     if not any(c.strip() for c in header_cells):
         result.problems.append(RowProblem(1, "columns", f"the file has no header row. {expected_columns()}"))
@@ -363,6 +382,8 @@ def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, rules: RulesF
         if not any(c.strip() for c in record):
             continue  # an empty row (Excel leaves them at the end)
         result.rows += 1
+        if progress is not None and result.rows % PROGRESS_ROWS == 0:
+            progress(result.rows)
         if result.rows > MAX_ROWS:
             result.problems.append(RowProblem(row, "rows", f"the file has more than {MAX_ROWS:,} placements; split it "
                                               "into smaller files and import them one after the other"))
@@ -374,7 +395,7 @@ def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, rules: RulesF
                                               "columns (is a list separated with the delimiter? quote the cell)"))
             continue
         # Line breaks inside a cell as Excel (CR LF) or an old Mac (CR) writes them are one line break.
-        cells = {name: value.replace("\r\n", "\n").replace("\r", "\n")
+        cells = {name: value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
                  for name, value in zip(header, record) if name}
         placement, problems = validate_row(row, cells, rules)
         if placement is not None and placement.id in first_row:
@@ -384,22 +405,29 @@ def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, rules: RulesF
             continue
         assert placement is not None
         first_row[placement.id] = row
-        result.placements.append((row, placement))
+        result.good += 1
+        if sink is None:
+            result.placements.append((row, placement))
+        else:
+            sink(placement)
     if result.rows == 0:
         result.problems.append(RowProblem(1, "rows", "the file has a header but no placements"))
 
 
-def read_placements_csv(path: Path, file: str | None = None, rules: RulesFile | None = None) -> CsvPlacements:
+def read_placements_csv(path: Path, file: str | None = None, rules: RulesFile | None = None,
+                        sink: Sink | None = None, progress: Callable[[float], None] | None = None) -> CsvPlacements:
     """Read and validate a county's placement list. `file` is the name used in messages;
-    `rules` (content/rules.yaml) gives the legal reason a company row is refused."""
+    `rules` (content/rules.yaml) gives the legal reason a company row is refused; `sink` and
+    `progress` (told the share of the file read, 0-1) as in parse_lines."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise PlacementsImportProblem(
-                f"{path} has {size:,} bytes; a placement list may have at most {MAX_BYTES:,} bytes (a county's "
-                "list has hundreds of placements). Is it the right file? Split a longer list into smaller files.")
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            return parse_lines(f, file or str(path), rules)
+                f"{path} has {size:,} bytes; a placement list may have at most {MAX_BYTES:,} bytes. Is it the "
+                "right file? Split a longer list into smaller files.")
+        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
+            told = None if progress is None else (lambda rows: progress(raw.tell() / (size or 1)))
+            return parse_lines(f, file or str(path), rules, sink, told)
     except FileNotFoundError:
         raise PlacementsImportProblem(f"No such file: {path}") from None
     except IsADirectoryError:
@@ -408,6 +436,46 @@ def read_placements_csv(path: Path, file: str | None = None, rules: RulesFile | 
         raise _not_utf8(path) from None
     except OSError as exc:
         raise PlacementsImportProblem(f"Cannot read {path}: {exc.strerror or exc}.") from None
+
+
+@dataclass
+class CsvImport:
+    """What `import_csv` did: the file as read, what the store changed, and what the import should warn about."""
+
+    found: CsvPlacements
+    outcome: PlacementsImport
+    overrides: list[str] = field(default_factory=list)   # imported ids of built-in placements
+    municipalities: set[str] = field(default_factory=set)
+    skills: set[str] = field(default_factory=set)
+
+
+def import_csv(catalogue: PlacementCatalogue, path: Path, content: Any, *, replace_all: bool = False,
+               skip_bad: bool = False, progress: Callable[[float], None] | None = None) -> CsvImport:
+    """Import a county's list into the store's catalogue as one transaction: each good row is written as it is
+    read, and a file with a bad row (unless `skip_bad`) or no good one leaves everything as it was
+    (PlacementsImportProblem lists every problem)."""
+    built_in = {p.id for p in content.placements}
+    seen = CsvImport(CsvPlacements(str(path)), PlacementsImport())
+
+    def keep(p: Placement) -> None:
+        importer.add(p)
+        seen.municipalities.add(p.municipality)
+        seen.skills.update(p.skills)
+        if p.id in built_in:
+            seen.overrides.append(p.id)
+
+    with catalogue.importing(path.name, replace_all=replace_all) as importer, paused_gc():
+        found = read_placements_csv(path, rules=content.rules, sink=keep, progress=progress)
+        report = "\n".join(found.report())
+        if found.header_broken or not found.good:
+            raise PlacementsImportProblem(f"{len(found.problems)} problem(s) in {path}; nothing was imported:\n"
+                                          f"{report}")
+        if found.bad_rows and not skip_bad:
+            raise PlacementsImportProblem(
+                f"{len(found.problems)} problem(s) in {len(found.bad_rows)} row(s) of {path}; nothing was imported. "
+                f"Fix them, or add --skip-bad to import the {found.good} good row(s):\n{report}")
+    seen.found, seen.outcome = found, importer.outcome
+    return seen
 
 
 def template_rows(placements: list[Placement]) -> list[list[str]]:
@@ -454,7 +522,7 @@ def catalogue_entries(store: Any, content: Any) -> list[CatalogueEntry]:
     An imported placement whose id is a built-in one takes its place; the others follow the
     built-in ones in import order. Reading the store validates every imported placement.
     """
-    imported = {e.placement.id: e for e in store.imported_placements()}
+    imported = {e.placement.id: e for e in store.placements.entries()}
     entries = []
     for p in content.placements:
         e = imported.pop(p.id, None)
@@ -464,21 +532,21 @@ def catalogue_entries(store: Any, content: Any) -> list[CatalogueEntry]:
     return entries
 
 
-def unknown_municipalities(placements: list[Placement], content: Any) -> list[str]:
-    """Municipalities not in content/municipalities.yaml (by their Finnish or Swedish name): matching
-    cannot work out the journey to them."""
+def unknown_municipalities(names: Iterable[str], content: Any) -> list[str]:
+    """The municipality names not in content/municipalities.yaml (by their Finnish or Swedish name):
+    matching cannot work out the journey to them."""
     municipalities = content.matching.municipalities if content.matching else []
     known = {name.casefold() for m in municipalities for name in (m.name, m.name_sv) if name}
     found: dict[str, str] = {}
-    for p in placements:
-        if p.municipality.casefold() not in known:
-            found.setdefault(p.municipality.casefold(), p.municipality)
+    for name in names:
+        if name.casefold() not in known:
+            found.setdefault(name.casefold(), name)
     return sorted(found.values())
 
 
-def unknown_skills(placements: list[Placement], content: Any) -> list[str]:
-    """Skill ids that the interview's skill list does not have: they would never match a client."""
+def unknown_skills(skills: Iterable[str], content: Any) -> list[str]:
+    """The skill ids that the interview's skill list does not have: they would never match a client."""
     questions = (q for section in content.sections for q in section.questions if q.id == "skills")
-    skills = next(questions, None)
-    known = {c.value for c in getattr(skills, "choices", [])}
-    return sorted({s for p in placements for s in p.skills if s not in known}) if known else []
+    question = next(questions, None)
+    known = {c.value for c in getattr(question, "choices", [])}
+    return sorted({s for s in skills if s not in known}) if known else []

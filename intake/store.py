@@ -8,8 +8,7 @@ A store is a folder (format 2):
   index/                    summaries for listing without reading every session (SQLite, store_index.py)
   locks/                    edit locks, one per session (store_locks.py)
   access.log.jsonl          who opened, changed, exported or deleted which session (store_log.py)
-  placements.json           the county's own placements (`intake placements import`), a TinyDB file
-  placements.json.bak       the previous import
+  placements.sqlite         the county's own placements (`intake placements import`, placement_catalogue.py)
 
 Saving an answer rewrites only that session's file: the cost does not depend on how many
 sessions the store holds. Files are 0600 and folders 0700.
@@ -26,7 +25,7 @@ import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import from_json
@@ -43,10 +42,8 @@ from intake.errors import (
     StoreProblem,
 )
 from intake.flows.engine import InterviewState
-from intake.flows.placements import Placement
 from intake.flows.text import Language
 from intake.store_files import (
-    ShortLock,
     dumps,
     fsync_dir,
     is_stale_temporary,
@@ -61,12 +58,13 @@ from intake.store_log import AccessLog, os_user
 from intake.text_safety import check_name
 from intake.store_migrate import erase_from_v1_backup, interrupted_migration, migrate_v1
 
+if TYPE_CHECKING:
+    from intake.placement_catalogue import PlacementCatalogue
+
 Status = Literal["in_progress", "completed"]
 FORMAT = 2
 SESSION_TABLE = "session"
 META_TABLE = "meta"
-PLACEMENTS_FILE = "placements.json"
-PLACEMENTS_TABLE = "placements"
 
 
 class SessionSummary(BaseModel):
@@ -197,44 +195,6 @@ def read_summary(sessions_dir: Path, session_id: str) -> dict:
     return _validated(SessionSummary, summary, session_id, path).model_dump(mode="json")
 
 
-class ImportedPlacement(BaseModel):
-    """A placement from a county's own list, as stored: validated again whenever it is read."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    placement: Placement
-    imported_at: dt.datetime
-    file: str
-    who: str
-
-
-class PlacementsImport(BaseModel):
-    """What an import changed: ids added, ids that replaced an earlier import, ids removed (--replace-all)."""
-
-    added: list[str] = []
-    replaced: list[str] = []
-    removed: list[str] = []
-
-
-class PlacementsJSONStorage(AtomicJSONStorage):
-    """The imported placements file: the same atomic, durable writes as a session file."""
-
-    def read(self) -> dict | None:
-        hint = (f"Import the county's list again with --replace-all (the damaged file is then kept as "
-                f"{self.path.name}.damaged), or put back the previous import by moving {self.backup} to {self.path}.")
-        data = read_json(self.path, "imported placements file", hint)
-        if data is None:
-            return None
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            raise StoreProblem(f"The file {self.path} is not an intake placements file. {hint}")
-        meta = data.get(META_TABLE, {}).get("1", {})
-        version = meta.get("format") if isinstance(meta, dict) else None
-        if not isinstance(version, int) or version > FORMAT:
-            raise StoreProblem(f"The imported placements file {self.path} is in format {version!r}, newer than this "
-                               f"version of intake understands (format {FORMAT}). Update intake; nothing was changed.")
-        return data
-
-
 class Store:
     """Sessions on disk. `who` defaults to the OS user; sessions pass their counsellor."""
 
@@ -299,9 +259,8 @@ class Store:
         hint = "Restore the store folder from a backup, or use --store with another folder."
         fmt = read_json(fmt_file, "store format file", hint)
         if fmt is None:
-            if existed and any(p.name not in ("sessions", "index", "locks", "access.log.jsonl", PLACEMENTS_FILE,
-                                              PLACEMENTS_FILE + ".bak")
-                               for p in self.path.iterdir()):
+            if existed and any(p.name not in ("sessions", "index", "locks", "access.log.jsonl")
+                               and not p.name.startswith("placements.") for p in self.path.iterdir()):
                 raise StoreProblem(f"The folder {self.path} is not an intake store (it has no format.json). "
                                    "Use --store with an empty or new folder.")
             fmt = {"format": FORMAT, "app": "intake"}
@@ -347,6 +306,8 @@ class Store:
         self._locks.clear()
         if hasattr(self, "index"):
             self.index.close()
+        if "placements" in self.__dict__:
+            self.placements.close()
 
     # -- files ---------------------------------------------------------------------------
     def session_file(self, session_id: str) -> Path:
@@ -637,62 +598,11 @@ class Store:
         return good, kept
 
     # -- the county's own placements ------------------------------------------------------
-    @property
-    def placements_file(self) -> Path:
-        return self.path / PLACEMENTS_FILE
+    @functools.cached_property
+    def placements(self) -> PlacementCatalogue:
+        from intake.placement_catalogue import PlacementCatalogue  # SQLite and numpy: only when used
 
-    def _placements_db(self) -> TinyDB:
-        return TinyDB(self.placements_file, self.placements_file.with_name(PLACEMENTS_FILE + ".bak"),
-                      storage=PlacementsJSONStorage)
-
-    def imported_placements(self) -> list[ImportedPlacement]:
-        """The placements imported from a county's own list, in import order (validated; StoreProblem
-        naming the file when it is damaged)."""
-        db = self._placements_db()
-        found = []
-        for doc in db.table(PLACEMENTS_TABLE, cache_size=0).all():
-            try:
-                found.append(ImportedPlacement.model_validate(dict(doc)))
-            except ValidationError as exc:
-                raise StoreProblem(f"The imported placements file {self.placements_file} is damaged "
-                                   f"(entry {doc.doc_id}: {exc.error_count()} problems). Import the county's list "
-                                   "again with --replace-all, or put back the previous import from "
-                                   f"{self.placements_file.name}.bak.") from None
-        return found
-
-    def import_placements(self, placements: list[Placement], file: str, *, replace_all: bool = False,
-                          who: str | None = None) -> PlacementsImport:
-        """Store placements from a county's list in one atomic, durable write: each replaces an earlier
-        import with the same id; with `replace_all`, the earlier import is dropped altogether."""
-        lock = ShortLock(self.locks_dir / "placements.lock")
-        try:
-            with lock:
-                try:
-                    old = self.imported_placements()
-                except StoreProblem:
-                    if not replace_all:
-                        raise
-                    # Replacing everything: the damaged file is kept aside, never overwritten.
-                    os.replace(self.placements_file, self.placements_file.with_name(PLACEMENTS_FILE + ".damaged"))
-                    old = []
-                now = _now()
-                new = {p.id: ImportedPlacement(placement=p, imported_at=now, file=file, who=who or self.user)
-                       for p in placements}
-                outcome = PlacementsImport(
-                    added=[i for i in new if i not in {o.placement.id for o in old}],
-                    replaced=[i for i in new if i in {o.placement.id for o in old}],
-                    removed=[o.placement.id for o in old if replace_all and o.placement.id not in new])
-                kept = [] if replace_all else [new.pop(o.placement.id, o) for o in old]
-                docs = [e.model_dump(mode="json") for e in [*kept, *new.values()]]
-                self._placements_db().storage.write(
-                    {PLACEMENTS_TABLE: {str(i): doc for i, doc in enumerate(docs, start=1)}})
-        except OSError as exc:
-            raise StoreProblem(f"Cannot save the imported placements to {self.placements_file}: "
-                               f"{exc.strerror or exc}. Nothing was imported; check the disk and the folder's "
-                               "permissions.") from None
-        finally:
-            lock.close()
-        return outcome
+        return PlacementCatalogue(self.path, self.locks_dir, self.user)
 
     def log_access(self, action: str, session_id: str | None, who: str | None = None) -> None:
         self.log.write(action, session_id, who or self.user)

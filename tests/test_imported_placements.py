@@ -27,7 +27,7 @@ def county_copy(**changes) -> Placement:
 
 
 def test_an_imported_placement_is_matched_chosen_agreed_and_exported(session, tmp_path):
-    session.store.import_placements([county_copy(id="county_digital_help", name="Kunnan digiapu",
+    session.store.placements.import_all([county_copy(id="county_digital_help", name="Kunnan digiapu",
                                                  address="Kivenlahdentie 1, 02320 Espoo")], "county.csv")
     result = session.match(Catalogue(session.placements, CONTENT.matching))
     assert "county_digital_help" in result.ranked_ids
@@ -46,13 +46,13 @@ def test_an_imported_placement_is_matched_chosen_agreed_and_exported(session, tm
 
 
 def test_an_imported_placement_that_replaces_a_built_in_one_is_named_as_imported(session):
-    session.store.import_placements([county_copy(name="Kivenlahden digiopastus, kunnan lista")], "county.csv")
+    session.store.placements.import_all([county_copy(name="Kivenlahden digiopastus, kunnan lista")], "county.csv")
     session.decide(placement_id=BUILT_IN, **AGREED)
     assert session.plan().placement.name == "Kivenlahden digiopastus, kunnan lista"
 
 
 def test_why_not_explains_an_imported_placement(session):
-    session.store.import_placements([county_copy(id="county_full", name="Täysi paikka", open_places=0)],
+    session.store.placements.import_all([county_copy(id="county_full", name="Täysi paikka", open_places=0)],
                                     "county.csv")
     result = session.match(Catalogue(session.placements, CONTENT.matching))
     assert [r.key for r in result.why_not("county_full")] == ["exclude.open_places"]
@@ -61,7 +61,7 @@ def test_why_not_explains_an_imported_placement(session):
 async def test_the_why_not_dialog_lists_and_explains_imported_placements(store_path, tmp_path):
     saved_session(store_path)
     full = county_copy(id="county_full", name="Täysi kunnan paikka", open_places=0)
-    Store(store_path).import_placements([full], "county.csv")
+    Store(store_path).placements.import_all([full], "county.csv")
     app = new_app(store_path, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first_session(pilot)

@@ -88,7 +88,7 @@ def test_days_and_hours_the_placement_does_not_offer_are_issues(session):
 
 def test_a_group_that_starts_on_given_days_needs_one_of_them_as_the_start(session):
     group = county_copy(id="county_group", name="Kevään ryhmä", start_dates=[dt.date(2027, 3, 1), START])
-    session.store.import_placements([group], "county.csv")
+    session.store.placements.import_all([group], "county.csv")
     session.decide(placement_id="county_group", **dict(AGREED, start=dt.date(2027, 1, 18)))
     assert issues(session)["plan.start_not_offered"] == (
         "Kevään ryhmä ottaa uusia aloittajia vain näinä päivinä: 11.1.2027, 1.3.2027. "

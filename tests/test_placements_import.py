@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import sqlite3
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,7 +58,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def imported_ids(store_path: Path) -> list[str]:
-    return [e.placement.id for e in Store(store_path).imported_placements()]
+    return [e.placement.id for e in Store(store_path).placements.entries()]
 
 
 def test_good_file_imports_and_lists(store_path, tmp_path, capsys):
@@ -66,7 +69,7 @@ def test_good_file_imports_and_lists(store_path, tmp_path, capsys):
     assert "Warning" not in out  # Vantaa and Forssa are in content/matching.yaml
     assert imported_ids(store_path) == ["vantaa_tikkurila_flea_market", "forssa_parish_garden_group",
                                         "vantaa_myyrmaki_library"]
-    [library] = [e.placement for e in Store(store_path).imported_placements() if e.placement.id.endswith("library")]
+    [library] = [e.placement for e in Store(store_path).placements.entries() if e.placement.id.endswith("library")]
     assert library.schedule.days_per_week == [1, 2, 3] and library.schedule.hours_per_day == [4.5, 6]
     assert library.support.work_coach is True and library.accessibility.step_free is False
     assert library.accessibility.accessible_toilet is True and library.public_transport is False
@@ -113,7 +116,6 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_imported(store_path
         f"{f}:4: days_per_week: item 2 '6': input should be less than or equal to 5",
         f"{f}:4: contact_email: 'nobody': string should match pattern '^[^@\\s]+@[^@\\s]+\\.[a-z]{{2,}}$'",
     ]
-    assert not (store_path / "placements.json").exists()
     assert imported_ids(store_path) == []
 
 
@@ -133,7 +135,7 @@ def test_nothing_good_with_skip_bad_exits_2(store_path, tmp_path, capsys):
     f = write_csv(tmp_path / "county.csv", rows)
     code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(f), "--skip-bad")
     assert code == 2 and "nothing was imported" in err
-    assert not (store_path / "placements.json").exists()
+    assert imported_ids(store_path) == []
 
 
 def test_semicolons_and_bom_as_finnish_excel_writes_them(store_path, tmp_path, capsys):
@@ -143,7 +145,7 @@ def test_semicolons_and_bom_as_finnish_excel_writes_them(store_path, tmp_path, c
     code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
     assert code == 0, err
     assert "Imported 3 placement(s)" in out
-    [library] = [e.placement for e in Store(store_path).imported_placements() if e.placement.id.endswith("library")]
+    [library] = [e.placement for e in Store(store_path).placements.entries() if e.placement.id.endswith("library")]
     assert library.schedule.days_per_week == [1, 2, 3] and library.support.guidance_languages == ["fi", "sv"]
 
 
@@ -163,7 +165,7 @@ def test_unknown_and_missing_columns_reported_once(tmp_path, store_path, capsys)
     [problem] = [line for line in err.splitlines() if line.startswith(f"{f}:")]
     assert problem.startswith(f"{f}:1: columns: unknown columns: colour; missing columns: tasks_sv, lifting. "
                               "Expected columns: id, name, host,")
-    assert not (store_path / "placements.json").exists()
+    assert imported_ids(store_path) == []
 
 
 def test_optional_columns_may_be_left_out_and_header_case_is_free():
@@ -215,15 +217,23 @@ def test_reimport_replaces_by_id_and_replace_all_drops_the_rest(store_path, tmp_
     code, out, _ = run(capsys, "--store", str(store_path), "placements", "import",
                        str(write_csv(tmp_path / "b.csv", [changed])))
     assert code == 0 and "0 new, 1 replacing an earlier import" in out
-    entries = Store(store_path).imported_placements()
+    entries = Store(store_path).placements.entries()
     assert [e.placement.id for e in entries] == [r["id"] for r in rows]  # replaced in place
     assert entries[1].placement.open_places == 0 and entries[1].file == "b.csv"
-    assert (store_path / "placements.json.bak").is_file()  # the previous import
 
     code, out, _ = run(capsys, "--store", str(store_path), "placements", "import",
                        str(write_csv(tmp_path / "c.csv", [changed])), "--replace-all")
     assert code == 0 and "Removed 2 placement(s)" in out
     assert imported_ids(store_path) == [changed["id"]]
+
+    # The previous import comes back, once.
+    code, out, _ = run(capsys, "--store", str(store_path), "placements", "undo")
+    assert code == 0 and "3 placement(s) put back as they were, 0 removed" in out
+    entries = Store(store_path).placements.entries()
+    assert [e.placement.id for e in entries] == [r["id"] for r in rows]
+    assert entries[1].placement.open_places == 0 and entries[1].file == "b.csv"
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "undo")
+    assert code == 2 and "no import to undo" in err
 
 
 def test_imported_id_overrides_built_in_and_unknown_municipality_warns(store_path, tmp_path, content, capsys):
@@ -255,7 +265,7 @@ def test_merged_catalogue_contains_the_imported_placement(store_path, content, t
     store = Store(store_path)
     assert catalogue_placements(store, content) == list(content.placements)  # nothing imported yet
     found = read_placements_csv(write_csv(tmp_path / "county.csv", good_rows()))
-    store.import_placements([p for _, p in found.placements], "county.csv")
+    store.placements.import_all([p for _, p in found.placements], "county.csv")
     merged = catalogue_placements(store, content)
     assert [p.id for p in merged[-3:]] == ["vantaa_tikkurila_flea_market", "forssa_parish_garden_group",
                                            "vantaa_myyrmaki_library"]
@@ -266,26 +276,32 @@ def test_stored_file_is_private_and_validated_on_read(store_path, tmp_path, caps
     assert main(["--store", str(store_path), "placements", "import", str(TEMPLATE)]) == 0
     assert main(["--store", str(store_path), "placements", "import", str(TEMPLATE)]) == 0
     capsys.readouterr()
-    for name in ("placements.json", "placements.json.bak"):
-        assert stat.S_IMODE((store_path / name).stat().st_mode) == 0o600
+    files = [p for p in store_path.iterdir() if p.name.startswith("placements.")]
+    assert {p.name for p in files} >= {"placements.sqlite", "placements.columns.npz"}
+    for p in files:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
     assert stat.S_IMODE(store_path.stat().st_mode) == 0o700
-    data = json.loads((store_path / "placements.json").read_text())
-    assert data["meta"]["1"]["format"] == 2 and len(data["placements"]) == 2
 
-    data["placements"]["1"]["placement"]["demands"]["lifting"] = "medium"  # damaged by hand
-    (store_path / "placements.json").write_text(json.dumps(data))
+    with sqlite3.connect(store_path / "placements.sqlite") as db:   # damaged by hand: still valid SQLite
+        [(doc,)] = db.execute("SELECT placement FROM placements WHERE seq = (SELECT min(seq) FROM placements)")
+        db.execute("UPDATE placements SET placement = ? WHERE placement = ?",
+                   (re.sub(r'"lifting":"\w+"', '"lifting":"medium"', doc), doc))
+    db.close()
     code, _, err = run(capsys, "--store", str(store_path), "placements", "list")
-    assert code == 2 and "placements.json is damaged" in err and "--replace-all" in err
-    code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(TEMPLATE))
-    assert code == 2 and "damaged" in err
-    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(TEMPLATE), "--replace-all")
-    assert code == 0, err
-    assert (store_path / "placements.json.damaged").is_file()
-    assert len(imported_ids(store_path)) == 2
+    assert code == 2 and "placements.sqlite is damaged (placement" in err and "--replace-all" in err
 
-    (store_path / "placements.json").write_text("{trunc")
+    (store_path / "placements.sqlite").write_bytes(b"not a database" * 100)   # damaged beyond SQLite
+    for name in ("placements.sqlite-wal", "placements.sqlite-shm"):
+        (store_path / name).unlink(missing_ok=True)
     code, _, err = run(capsys, "--store", str(store_path), "placements", "list")
     assert code == 2 and "imported placements file" in err and "damaged" in err
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(TEMPLATE))
+    assert code == 2 and "damaged" in err
+    assert (store_path / "placements.sqlite").read_bytes().startswith(b"not a database")   # never overwritten
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(TEMPLATE), "--replace-all")
+    assert code == 0, err
+    assert (store_path / "placements.sqlite.damaged").read_bytes().startswith(b"not a database")
+    assert len(imported_ids(store_path)) == 2
 
 
 def test_unknown_skill_is_warned_about(store_path, tmp_path, capsys):
@@ -461,3 +477,16 @@ def test_list_marks_the_placements_no_rule_lets_be_proposed_and_says_why(store_p
     services = {r["id"]: r["services"] for r in json.loads(out)}
     assert services["vantaa_kehalogistiikka_warehouse"] == []
     assert "rehabilitative_work_activity" in services["vantaa_tikkurila_parish_food_aid"]  # parishes may host it
+
+
+def test_a_progress_bar_only_on_a_terminal(store_path, tmp_path, capsys, monkeypatch):
+    import intake.placements_import as imp
+
+    monkeypatch.setattr(imp, "PROGRESS_ROWS", 1)
+    f = write_csv(tmp_path / "county.csv", good_rows())
+    code, _, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert (code, err) == (0, "")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run(capsys, "--store", str(store_path), "placements", "import", str(f))
+    assert code == 0 and "Imported 3 placement(s)" in out
+    assert err.startswith("\rImporting county.csv [") and err.endswith("] 100%\n")

@@ -162,7 +162,7 @@ def test_delete_prompt_escapes_stored_text(bad_store, monkeypatch, capsys):
 def test_placements_list_escapes_imported_names(store_path, content, capsys):
     placement = content.placements[0].model_copy(update={"name": ESCAPES, "host": "Host\u202eevil"})
     store = Store(store_path)
-    store.import_placements([placement], "county.csv")
+    store.placements.import_all([placement], "county.csv")
     store.close()
     assert main(["--store", str(store_path), "placements", "list"]) == 0
     out = capsys.readouterr().out
@@ -241,7 +241,7 @@ async def test_imported_placement_with_markup_is_shown_literally_on_the_matching
     label_shown = f"[bold red]x[/bold red] {ESCAPES_SHOWN}"
     built_in = next(p for p in real_content().placements if p.id == "espoo_kivenlahti_digital_guidance")
     name, host = "[bold red]Paja[/bold red] [/]", f"[link=https://example.com]y[/link] {ESCAPES}"
-    store.import_placements([built_in.model_copy(update={"name": name, "host": host})], "county.csv")
+    store.placements.import_all([built_in.model_copy(update={"name": name, "host": host})], "county.csv")
     store.close()
     app = new_real_app(store_path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -10,27 +10,29 @@ The result is a suggestion for the conversation, never a decision.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import gc
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterable, get_args
+from typing import Any, Callable, Iterable, Iterator, Sequence, get_args
 
 import numpy as np
 
-from intake.flows.placements import MatchingFile, Mode, Placement
+from intake.flows.catalogue_columns import DEMANDS, WORKS_WITH, Columns, _bits
+from intake.flows.placements import AgeGroup, MatchingFile, Mode, Placement
 from intake.flows.rules import DEFAULT_HOSTS, Rules
 from intake.flows.text import LANGUAGES
 
 AREAS = "RIASEC"
 RANK_WEIGHTS = (3, 2, 1)  # the strongest interest area counts most
 BEST_CONGRUENCE = sum(w * w for w in RANK_WEIGHTS)
-LEVELS = {"low": 0, "medium": 1, "high": 2, "none": 0, "light": 1, "heavy": 2, "quiet": 0, "moderate": 1, "loud": 2}
 TIMES = ("morning", "daytime", "afternoon", "evening")
 HOW = ("within", "table", "estimate")   # how a journey's minutes were found
 MODES = frozenset(get_args(Mode))
 EARTH_KM = 6371.0
-WORKS_WITH = ("people", "things", "information")
 GROUP_FORMS = ("workshop", "group", "club")
 DEFAULT_SERVICE = "rehabilitative_work_activity"
 
@@ -88,20 +90,8 @@ class Proposal:
     journey_minutes: int | None
 
 
-def _bits(values: Any, vocabulary: tuple[str, ...] | list[str]) -> int:
-    """One bit per distinct value of `vocabulary` found in `values`."""
-    return sum(1 << vocabulary.index(v) for v in set(values) if v in vocabulary)
-
-
 def _slug(name: str) -> str:
     return name.casefold()
-
-
-def _encode(values: Iterable[Hashable]) -> tuple[list[Any], np.ndarray]:
-    """The distinct values (first seen first) and, for each item, the index of its value among them."""
-    index: dict[Hashable, int] = {}
-    codes = [index.setdefault(v, len(index)) for v in values]
-    return list(index), np.array(codes, dtype=np.int32)
 
 
 def _table(ok: Iterable[Any], dtype: Any = bool) -> np.ndarray:
@@ -131,15 +121,19 @@ class Catalogue:
     and the fit is scored only for the placements that pass the hard constraints.
     """
 
-    def __init__(self, placements: list[Placement], config: MatchingFile):
-        self.placements = list(placements)
+    def __init__(self, placements: Sequence[Placement], config: MatchingFile, columns: Columns | None = None,
+                 texts: Callable[[], Iterable[str]] | None = None):
+        """`placements` may load each one only when it is asked for (session.matching_catalogue); then
+        `columns` (Columns.of them) and `texts` (placement_text of each, in order) come with it."""
+        self.placements = placements if columns is not None else list(placements)
         self.config = config
-        self.by_id = {p.id: i for i, p in enumerate(self.placements)}
-        ps = self.placements
-        n = len(ps)
-        self.languages = sorted({lang for p in ps for lang in p.support.guidance_languages})
-        self.skills = sorted({s for p in ps for s in p.skills})
+        self.columns = columns = Columns.of(self.placements) if columns is None else columns
+        self._texts = texts or (lambda: map(placement_text, self.placements))
+        self.ids: list[str] = columns.ids.tolist()
+        values, rows = columns.values, columns.rows
+        self.skills = columns.skills
         self.skill_index = {s: i for i, s in enumerate(self.skills)}
+        self.skill_rows = columns.skill_rows                             # one row per skill: who uses it
         muni_index = {_slug(name): i for i, m in enumerate(config.municipalities) for name in (m.name, m.name_sv)
                       if name}
         self.muni_ids = {m.id: i for i, m in enumerate(config.municipalities)}
@@ -147,46 +141,55 @@ class Catalogue:
         self.lat = np.radians([m.lat if m.lat is not None else math.nan for m in config.municipalities])
         self.lon = np.radians([m.lon if m.lon is not None else math.nan for m in config.municipalities])
 
-        def column(get: Callable[[Placement], Any], dtype: Any = np.int64) -> np.ndarray:
-            return np.fromiter((get(p) for p in ps), dtype=dtype, count=n)
-
         # Hard constraints.
-        self.host_types, self.host_code = _encode(p.host_type for p in ps)
-        self.has_places = column(lambda p: p.open_places > 0, bool)
-        self.age_groups, self.age_code = _encode(p.ages for p in ps)
-        self.day_sets, self.day_code = _encode(frozenset(p.schedule.days_per_week) for p in ps)
-        self.hour_sets, self.hour_code = _encode(frozenset(p.schedule.hours_per_day) for p in ps)
-        self.time_sets, self.time_code = _encode(frozenset(p.schedule.times) for p in ps)
+        self.host_types, self.host_code = values["host_type"], rows["host_type"]
+        self.has_places = rows["open"].astype(bool)
+        self.age_groups = [None if g is None else AgeGroup.model_construct(min=g[0], max=g[1])
+                           for g in values["ages"]]
+        self.age_code = rows["ages"]
+        self.day_sets, self.day_code = values["days"], rows["days"]
+        self.hour_sets, self.hour_code = values["hours"], rows["hours"]
+        self.time_sets, self.time_code = values["times"], rows["times"]
         self.time_hours = [self.hours_of(s) for s in self.time_sets]
-        self.level = {name: column(lambda p, n=name: LEVELS[getattr(p.demands, n)], np.int8)
-                      for name in ("lifting", "standing", "sitting", "noise", "crowds", "social")}
-        self.language_sets, self.language_code = _encode(frozenset(p.support.guidance_languages) for p in ps)
-        self.step_free = column(lambda p: p.accessibility.step_free, bool)
-        self.municipality = column(lambda p: muni_index.get(_slug(p.municipality), -1), np.int32)
-        self.public_transport = column(lambda p: p.public_transport, bool)
+        self.level = {name: rows[name] for name in DEMANDS}
+        self.language_sets = [frozenset(s) for s in values["languages"]]
+        self.language_code = rows["languages"]
+        self.step_free = rows["step_free"].astype(bool)
+        self.municipality_names = values["municipality"]
+        self.municipality = _table((muni_index.get(_slug(name), -1) for name in self.municipality_names),
+                                   np.int32)[rows["municipality"]]
+        self.public_transport = rows["public_transport"].astype(bool)
         # A journey depends only on the municipality (unknown: after the known ones) and public transport.
         known = np.where(self.municipality >= 0, self.municipality, len(config.municipalities))
         self.route_code = known * 2 + self.public_transport
 
         # The parts of the fit.
-        self.interest_codes, self.interest_code = _encode(p.interest_code for p in ps)
+        self.interest_codes, self.interest_code = values["interest"], rows["interest"]
         self.interests = np.zeros((len(self.interest_codes), len(AREAS)))
         for i, code in enumerate(self.interest_codes):
             for weight, letter in zip(RANK_WEIGHTS, code):
                 self.interests[i, AREAS.index(letter)] = weight
-        self.skill_rows = np.zeros((len(self.skills), n), dtype=bool)    # one row per skill: who uses it
-        for i, p in enumerate(ps):
-            for s in p.skills:
-                self.skill_rows[self.skill_index[s], i] = True
-        self.preference_code = column(
-            lambda p: (32 * (p.setting in ("indoors", "both")) + 16 * (p.setting in ("outdoors", "both"))
-                       + 8 * (p.form == "individual") + _bits(p.works_with, WORKS_WITH)), np.int8)
-        self.support_code = column(lambda p: 2 * p.support.work_coach + p.support.adapted_tasks, np.int8)
-        self.orientation_code = column(lambda p: 2 * ("maintaining" in p.orientation) + ("forward" in p.orientation),
-                                       np.int8)
+        self.preference_code = rows["preference"]
+        self.support_code = rows["support"]
+        self.orientation_code = rows["orientation"]
+        self.fit_code = (self.preference_code.astype(np.int16) * 16 + self.support_code * 4
+                         + self.orientation_code)   # the three together, for _Fit.combined_points
         # Ties are broken by id, so the ranking never depends on the catalogue's order.
-        self.id_rank = np.argsort(np.argsort(np.array([p.id for p in ps], dtype=object)))
+        self._by_rank = np.argsort(columns.ids, kind="stable")
+        self.id_rank = np.empty(len(self.ids), np.int64)
+        self.id_rank[self._by_rank] = np.arange(len(self.ids))
+        self._sorted_ids = columns.ids[self._by_rank]
         self._words: _WordIndex | None = None
+
+    def index(self, placement_id: str) -> int | None:
+        """Where the placement is in the catalogue (None: not in it), without a dict of 100,000 ids."""
+        at = int(np.searchsorted(self._sorted_ids, placement_id))
+        found = at < len(self.ids) and self._sorted_ids[at] == placement_id
+        return int(self._by_rank[at]) if found else None
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, int]:
+        return {pid: i for i, pid in enumerate(self.ids)}
 
     # --- times and journeys ------------------------------------------------------
 
@@ -241,23 +244,29 @@ class Catalogue:
 
     def route(self, index: int, table: dict[str, tuple[np.ndarray, np.ndarray]]) -> Route | None:
         """The fastest way to the placement at `index` (None: no way, or its municipality is not known)."""
-        p, here = self.placements[index], int(self.municipality[index])
+        here = int(self.municipality[index])
         options = [(minutes[here], mode, HOW[how[here]]) for mode, (minutes, how) in table.items()
-                   if here >= 0 and (mode != "public_transport" or p.public_transport)]
+                   if here >= 0 and (mode != "public_transport" or self.public_transport[index])]
         best = min(options, default=None)
         return None if best is None or math.isinf(best[0]) else Route(int(best[0]), best[1], best[2])
 
     def avoided(self, words: Iterable[str]) -> np.ndarray:
         """For each placement, whether its name, host, municipality or tasks have one of `words`."""
-        found = np.zeros(len(self.placements), bool)
+        found = np.zeros(len(self.ids), bool)
         for word in words:
-            found[self.word_index.placements(word)] = True
+            for rows in self.word_index.rows(word):
+                found[rows] = True
         return found
+
+    def avoids(self, index: int, avoid: Iterable[str]) -> list[str]:
+        """The words of `avoid` (in order) that the placement at `index` has: one placement, read alone."""
+        found = words(placement_text(self.placements[index]))
+        return [w for w in sorted(avoid) if any(same_word(w, x) for x in found)]
 
     @property
     def word_index(self) -> _WordIndex:
         if self._words is None:   # only when a client has something to avoid
-            self._words = _WordIndex(self.placements)
+            self._words = _WordIndex(self._texts())
         return self._words
 
     # --- matching ---------------------------------------------------------------
@@ -267,19 +276,16 @@ class Catalogue:
         table = self.mode_table(client.home or "", _modes(client))
         journeys = self.journeys(client, table) if client.max_journey is not None else None
         checks = self._constraints(client, limits, journeys)
-        eligible = np.ones(len(self.placements), bool)
+        eligible = np.ones(len(self.ids), bool)
         for ok in checks.values():
             eligible &= ok
         rows = np.flatnonzero(eligible)
         fit = _Fit(self, client)
-        parts, score = fit(rows)
+        score = fit.score(rows)
         # Equal fits: a placement that guides in the client's own language (not only Finnish) first.
         own = _table(bool(s & _own_languages(client)) for s in self.language_sets)[self.language_code[rows]]
-        # A place whose description has a word the client wants to avoid goes below the rest, whatever its
-        # fit; it is not excluded, as a word in free text may mean something else.
-        avoided = self.avoided(client.avoid)[rows]
-        order = rows[np.lexsort((self.id_rank[rows], ~own, -np.round(score, 9), avoided))]
-        return MatchResult(self, client, limits, checks, fit, rows, parts, score, order.tolist(), table, journeys)
+        order = _rank_keys(score, own, self.id_rank[rows], len(self.ids))
+        return MatchResult(self, client, limits, checks, fit, rows, order, table, journeys)
 
     def _constraints(self, client: ClientProfile, limits: Limits, journeys: np.ndarray | None
                      ) -> dict[str, np.ndarray]:
@@ -357,24 +363,39 @@ class _Fit:
         self.support = (np.mean(needs, axis=0) if needs else np.ones(4)).astype(float)
         orientation = {"maintaining": _PROTO_FIRST, "forward": _PROTO_SECOND}.get(client.orientation)
         self.orientation = orientation.astype(float) if orientation is not None else np.zeros(4)
+        # What the interests, and the preferences, support and orientation together, add to the score for each
+        # distinct value: ranking looks each up once per placement.
+        w = self.weights
+        self.interest_points = w["interests"] * self.interests
+        combined = np.arange(len(_PREFERENCE_CODES) * 16)
+        self.combined_points = (w["preferences"] * self.preferences[combined // 16]
+                                + w["support"] * self.support[combined // 4 % 4]
+                                + w["orientation"] * self.orientation[combined % 4])
+
+    def _skills(self, rows: np.ndarray) -> np.ndarray:
+        if not self.skill_columns or not len(rows):
+            return np.zeros(len(rows))
+        counts = self.catalogue.skill_rows[np.ix_(self.skill_columns, rows)].sum(axis=0)
+        return np.minimum(counts, 3) / 3
+
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        """The score (0-100) of the placements at `rows`."""
+        c = self.catalogue
+        points = (self.interest_points[c.interest_code[rows]] + self.combined_points[c.fit_code[rows]]
+                  + self.weights["skills"] * self._skills(rows))
+        return points * (100.0 / self.total)
 
     def __call__(self, rows: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The parts and the score of the placements at `rows`."""
         c = self.catalogue
-        if self.skill_columns and len(rows):
-            counts = c.skill_rows[np.ix_(self.skill_columns, rows)].sum(axis=0)
-            skills = np.minimum(counts, 3) / 3
-        else:
-            skills = np.zeros(len(rows))
         parts = {
             "interests": self.interests[c.interest_code[rows]],
-            "skills": skills,
+            "skills": self._skills(rows),
             "preferences": self.preferences[c.preference_code[rows]],
             "support": self.support[c.support_code[rows]],
             "orientation": self.orientation[c.orientation_code[rows]],
         }
-        score = sum(self.weights[name] * part for name, part in parts.items()) * (100.0 / self.total)
-        return parts, score
+        return parts, self.score(rows)
 
 
 @dataclass(frozen=True)
@@ -410,7 +431,7 @@ class MatchResult:
     """The ranking for one client; reasons are worked out when asked for."""
 
     def __init__(self, catalogue: Catalogue, client: ClientProfile, limits: Limits, checks: dict[str, np.ndarray],
-                 fit: _Fit, rows: np.ndarray, parts: dict[str, np.ndarray], score: np.ndarray, ranked: list[int],
+                 fit: _Fit, rows: np.ndarray, order: np.ndarray,
                  table: dict[str, tuple[np.ndarray, np.ndarray]], journeys: np.ndarray | None):
         self.catalogue = catalogue
         self.client = client
@@ -418,19 +439,44 @@ class MatchResult:
         self._checks = checks
         self._fit = fit
         self._rows = rows            # the placements that pass every constraint, in catalogue order
-        self._parts = parts          # each part of the fit for those rows
-        self._score = score
         self._table = table          # minutes to every municipality by each mode (Catalogue.mode_table)
         self._journeys = journeys    # minutes to every placement, when the client has a limit
-        self.ranked = ranked
+        self._order = order          # for each of those rows its rank key: the smaller, the better
 
     @property
     def ranked_ids(self) -> list[str]:
-        return [self.catalogue.placements[i].id for i in self.ranked]
+        return [self.catalogue.ids[i] for i in self.ranked]
 
     def proposals(self, count: int | None = None) -> list[Proposal]:
         count = self.catalogue.config.proposals if count is None else count
-        return [self.proposal(i) for i in self.ranked[:count]]
+        return [self.proposal(i) for i in self.top(count)]
+
+    # A place whose description has a word the client wants to avoid goes below the rest, whatever its fit;
+    # it is not excluded, as a word in free text may mean something else.
+
+    @functools.cached_property
+    def ranked(self) -> list[int]:
+        """Every placement that passes the constraints, best first (the words to avoid are looked for in all)."""
+        order = self._rows[np.argsort(self._order)]
+        if self.client.avoid:
+            avoided = self.catalogue.avoided(self.client.avoid)[order]
+            order = np.concatenate([order[~avoided], order[avoided]])
+        return order.tolist()
+
+    def top(self, count: int) -> list[int]:
+        """The `count` best, best first: only those are sorted, and only the best are looked at for words to
+        avoid (a county's 100,000 need not be)."""
+        if count >= len(self._rows):
+            return self.ranked
+        if self.client.avoid:
+            first, later = [], []
+            for i in self._rows[np.argsort(self._order)].tolist():
+                (later if self.catalogue.avoids(i, self.client.avoid) else first).append(i)
+                if len(first) == count:
+                    break
+            return (first + later)[:count]
+        best = np.argpartition(self._order, count)[:count]
+        return self._rows[best[np.argsort(self._order[best])]].tolist()
 
     def proposal(self, index: int) -> Proposal:
         p = self.catalogue.placements[index]
@@ -444,12 +490,10 @@ class MatchResult:
 
     def why_not(self, placement_id: str) -> list[Reason]:
         """Why a placement is not proposed: the constraints it fails (empty when it is proposed)."""
-        index = self.catalogue.by_id.get(placement_id)
+        index = self.catalogue.index(placement_id)
         if index is None:
             return [Reason("exclude.not_in_catalogue", {"id": placement_id})]
-        p = self.catalogue.placements[index]
-        reasons = [self._exclusion(name, p, index) for name, ok in self._checks.items() if not ok[index]]
-        return reasons
+        return [self._exclusion(name, index) for name, ok in self._checks.items() if not ok[index]]
 
     def excluded(self) -> dict[str, list[Reason]]:
         """Every placement that is not proposed, with the constraints that exclude it (in catalogue order)."""
@@ -457,55 +501,57 @@ class MatchResult:
         for name, ok in self._checks.items():
             for index in np.flatnonzero(~ok).tolist():
                 failed.setdefault(index, []).append(name)
-        ps = self.catalogue.placements
-        return {ps[i].id: [self._exclusion(name, ps[i], i) for name in names] for i, names in sorted(failed.items())}
+        ids = self.catalogue.ids
+        with paused_gc():
+            return {ids[i]: [self._exclusion(name, i) for name in names] for i, names in sorted(failed.items())}
 
     def _fit_of(self, index: int) -> tuple[dict[str, float], float]:
-        """The parts of the fit and the score of one placement (worked out on demand if it is excluded)."""
-        rows, parts, score = self._rows, self._parts, self._score
-        at = int(np.searchsorted(rows, index))
-        if at == len(rows) or rows[at] != index:
-            (parts, score), at = self._fit(np.array([index])), 0
-        return {name: float(values[at]) for name, values in parts.items()}, float(score[at])
+        """The parts of the fit and the score of one placement (an excluded one too)."""
+        parts, score = self._fit(np.array([index]))
+        return {name: float(values[0]) for name, values in parts.items()}, float(score[0])
 
-    def _exclusion(self, name: str, p: Placement, index: int) -> Reason:
-        limits = self.limits
+    def _exclusion(self, name: str, index: int) -> Reason:
+        """Why the constraint `name` excludes the placement at `index`, from the catalogue's columns alone
+        (no Placement is built: excluded() asks this for every placement that is not proposed)."""
+        limits, c = self.limits, self.catalogue
         if name == "host_type":
-            return Reason("exclude.company" if p.host_type == "company" else "exclude.host_type",
-                          {"host_type": p.host_type})
+            host_type = c.host_types[c.host_code[index]]
+            return Reason("exclude.company" if host_type == "company" else "exclude.host_type",
+                          {"host_type": host_type})
         if name == "days":
-            return Reason("exclude.days", {"offered": p.schedule.days_per_week, "min": limits.days[0],
+            return Reason("exclude.days", {"offered": list(c.day_sets[c.day_code[index]]), "min": limits.days[0],
                                            "max": limits.days[1]})
         if name == "hours":
-            return Reason("exclude.hours", {"offered": p.schedule.hours_per_day, "min": limits.hours[0],
+            return Reason("exclude.hours", {"offered": list(c.hour_sets[c.hour_code[index]]), "min": limits.hours[0],
                                             "max": limits.hours[1]})
         if name == "times":
-            return Reason("exclude.times", {"offered": p.schedule.times})
+            return Reason("exclude.times", {"offered": list(c.time_sets[c.time_code[index]])})
         if name == "journey":
-            return self._journey_exclusion(p, index)
+            return self._journey_exclusion(index)
         if name == "language":
-            return Reason("exclude.language", {"offered": p.support.guidance_languages})
+            return Reason("exclude.language", {"offered": list(c.columns.values["languages"][c.language_code[index]])})
         if name == "age":
-            return age_reason(p, self.client.age)
+            return age_reason(c.age_groups[c.age_code[index]], self.client.age)
         return Reason(f"exclude.{name}", {})
 
-    def _journey_exclusion(self, p: Placement, index: int) -> Reason:
-        limit = self.client.max_journey
+    def _journey_exclusion(self, index: int) -> Reason:
+        limit, c = self.client.max_journey, self.catalogue
+        municipality = c.municipality_names[c.columns.rows["municipality"][index]]
         if not self._table:
             return Reason("exclude.no_home", {"limit": limit})
-        if self.catalogue.municipality[index] < 0:
-            return Reason("exclude.unknown_municipality", {"municipality": p.municipality, "limit": limit})
-        route = self.catalogue.route(index, self._table)
+        if c.municipality[index] < 0:
+            return Reason("exclude.unknown_municipality", {"municipality": municipality, "limit": limit})
+        route = c.route(index, self._table)
         if route is None:
-            return Reason("exclude.no_route", {"municipality": p.municipality})
+            return Reason("exclude.no_route", {"municipality": municipality})
         return Reason(f"exclude.journey.{route.how}", {"minutes": route.minutes, "mode": route.mode, "limit": limit,
-                                                        "municipality": p.municipality})
+                                                        "municipality": municipality})
 
     def _reasons(self, index: int, days: int, hours: float, route: Route | None) -> list[Reason]:
         p = self.catalogue.placements[index]
         c = self.client
         reasons = []
-        avoided = [w for w in sorted(c.avoid) if index in self.catalogue.word_index.placements(w)]
+        avoided = self.catalogue.avoids(index, c.avoid)
         if avoided:
             reasons.append(Reason("reason.avoid", {"words": avoided}))
         shared_areas = [a for a in c.interest_code if a in p.interest_code]
@@ -546,9 +592,34 @@ class MatchResult:
         return reasons
 
 
-def age_reason(p: Placement, age: int) -> Reason:
-    """Why a client of `age` does not fit the placement's age group."""
-    return Reason(p.ages.reason_key, {"min": p.ages.min, "max": p.ages.max, "age": age})
+SCORE_STEPS = 10 ** 11   # a score of 0-100 to 9 decimals, as a whole number (37 bits)
+
+
+def _rank_keys(score: np.ndarray, own: np.ndarray, id_rank: np.ndarray, size: int) -> np.ndarray:
+    """One whole number per placement that orders them by the higher score (to 9 decimals), then guidance
+    in the client's own language, then the id. One key can be partitioned to find the best few without
+    sorting the rest."""
+    id_bits = max(1, (size - 1).bit_length())   # 1 + 37 + id_bits <= 63: up to 16 million placements
+    steps = np.rint(score * 1e9).astype(np.int64)
+    return ((SCORE_STEPS - steps) << (1 + id_bits)) | ((~own).astype(np.int64) << id_bits) | id_rank
+
+
+def age_reason(ages: AgeGroup, age: int) -> Reason:
+    """Why a client of `age` does not fit a placement's age group."""
+    return Reason(ages.reason_key, {"min": ages.min, "max": ages.max, "age": age})
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No garbage collection while many objects are made that are not garbage (Python would scan them
+    all again and again)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _modes(client: ClientProfile) -> frozenset[str]:
@@ -602,6 +673,12 @@ COMMON_WORDS = frozenset("""
     """.split())
 
 
+def placement_text(p: Placement) -> str:
+    """The text of a placement that what a client wants to avoid is looked for in."""
+    tasks = [p.tasks.get(language, plain) for language in LANGUAGES for plain in (False, True)]
+    return " ".join([p.name, p.host, p.municipality, *tasks])
+
+
 def words(text: str) -> list[str]:
     """The words of a text, in small letters, that are long enough to say something."""
     return [w for w in _WORD.findall(text.casefold()) if len(w) >= SHORTEST_WORD and not w.isdigit()]
@@ -623,20 +700,20 @@ class _WordIndex:
     """For each stem and short word in the placements' descriptions, the placements that have it, so
     that finding the placements with a word like one the client wants to avoid is a few lookups."""
 
-    def __init__(self, placements: list[Placement]):
-        self.index: dict[str, list[int]] = {}
-        for i, p in enumerate(placements):
+    def __init__(self, texts: Iterable[str]):
+        found: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
             keys = set()
-            tasks = [p.tasks.get(language, plain) for language in LANGUAGES for plain in (False, True)]
-            for w in words(" ".join([p.name, p.host, p.municipality, *tasks])):
+            for w in words(text):
                 keys.update("p" + w[:k] for k in range(SHORTEST_WORD, min(STEM, len(w)) + 1))   # its beginnings
                 if len(w) < STEM:
                     keys.add("w" + w)                                                          # a whole short word
             for key in keys:
-                self.index.setdefault(key, []).append(i)
+                found.setdefault(key, []).append(i)
+        self.index = {key: np.array(rows, dtype=np.int64) for key, rows in found.items()}
 
-    def placements(self, word: str) -> list[int]:
-        """The placements with a word that same_word(word, ...) holds for."""
+    def rows(self, word: str) -> list[np.ndarray]:
+        """The placements with a word that same_word(word, ...) holds for, in a few arrays that may overlap."""
         # Their word begins like this one (up to STEM letters), or is a short word this one begins with.
         keys = ["p" + word[:STEM]] + ["w" + word[:k] for k in range(SHORTEST_WORD, min(STEM, len(word)))]
-        return sorted({i for key in keys for i in self.index.get(key, ())})
+        return [self.index[key] for key in keys if key in self.index]

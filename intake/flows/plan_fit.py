@@ -31,7 +31,7 @@ def placement_fit(plan: Plan, placement: Placement | None, age: int | None,
         dates = ", ".join(texts.date(d) for d in sorted(placement.start_dates))
         issues.append(("plan.start_not_offered", {"name": name, "start": texts.date(plan.start), "dates": dates}))
     if age is not None and placement.ages is not None and not placement.ages.fits(age):
-        issues.append(("plan.age_not_in_group", {"name": name, "reason": texts.reason(age_reason(placement, age))}))
+        issues.append(("plan.age_not_in_group", {"name": name, "reason": texts.reason(age_reason(placement.ages, age))}))
     return issues
 
 

@@ -19,7 +19,7 @@ from intake.flows.model import Content
 from intake.flows.text import Language
 from intake.screens.dialogs import ErrorDialog
 from intake.screens.texts_util import translate_bindings
-from intake.session import IntakeSession, catalogue_placements
+from intake.session import IntakeSession, matching_catalogue
 from intake.store import Store
 
 
@@ -87,10 +87,7 @@ class IntakeApp(App[None]):
     def catalogue(self) -> Catalogue | None:
         """The built-in and the county's imported placements compiled for matching, once per app
         (None without placements)."""
-        placements = catalogue_placements(self.store, self.content)
-        if not placements or self.content.matching is None:
-            return None
-        return Catalogue(placements, self.content.matching)
+        return matching_catalogue(self.store, self.content)
 
     def close_session(self) -> None:
         """Release the open session's edit lock; its answers are already saved."""

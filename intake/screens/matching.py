@@ -18,11 +18,10 @@ from textual.widgets.option_list import Option
 from intake.flows.display import Texts
 from intake.flows.matching import MatchResult, Proposal
 from intake.flows.parse import parse_date
-from intake.flows.placements import Placement
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.texts_util import plain
 from intake.screens.words import placement_detail, proposal_line
-from intake.session import IntakeSession
+from intake.session import IntakeSession, PlacementName, placement_names
 from intake.text_safety import printable
 
 
@@ -150,9 +149,9 @@ class MatchingScreen(IntakeScreen):
     @on(Button.Pressed, "#why-not")
     def action_why_not(self) -> None:
         # Every placement matching saw: the built-in ones and the county's imported ones.
-        self.app.push_screen(WhyNotScreen(self.t, self.result.catalogue.placements, self.explain))
+        self.app.push_screen(WhyNotScreen(self.t, placement_names(self.result.catalogue.placements), self.explain))
 
-    def explain(self, p: Placement) -> str:
+    def explain(self, p: PlacementName) -> str:
         """Why a placement is or is not on the list, in words."""
         t, result = self.t, self.result
         shown = [x.placement.id for x in self.proposals]
@@ -160,7 +159,7 @@ class MatchingScreen(IntakeScreen):
             return t("matching.why.on_list", name=p.name, rank=shown.index(p.id) + 1)
         reasons = result.why_not(p.id)
         if not reasons:
-            rank = result.ranked_ids.index(p.id) + 1
+            rank = result.ranked.index(result.catalogue.index(p.id)) + 1
             return t("matching.why.lower", name=p.name, rank=rank, count=len(shown))
         return "\n".join([t("matching.why.excluded", name=p.name)] + [f"  • {t.reason(r)}" for r in reasons])
 
@@ -273,7 +272,7 @@ class WhyNotScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "close", show=False, id="dialog.close")]
 
-    def __init__(self, texts: Texts, placements: list[Placement], explain):
+    def __init__(self, texts: Texts, placements: list[PlacementName], explain):
         super().__init__(classes="dialog-screen")
         self.t = texts
         self.placements = sorted(placements, key=lambda p: p.name.casefold())
@@ -324,7 +323,7 @@ class WhyNotScreen(ModalScreen[None]):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.show_answer(next(p for p in self.placements if p.id == event.option_id))
 
-    def show_answer(self, p: Placement) -> None:
+    def show_answer(self, p: PlacementName) -> None:
         self.query_one("#why-answer", Static).update(plain(self.explain(p)))
 
     @on(Button.Pressed, "#dialog-close")

@@ -1,0 +1,160 @@
+"""The imported placements in SQLite: migration from the TinyDB file, the matching columns kept
+beside them (right after a re-import, rebuilt when damaged), atomic imports, undo, and the
+merged catalogue that matching reads without building every placement."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+
+import pytest
+
+from bench.match import generate
+from intake.errors import StoreProblem
+from intake.flows.catalogue_columns import CODED, SMALL, Columns
+from intake.flows.matching import Catalogue, ClientProfile
+from intake.placement_catalogue import ImportedPlacement
+from intake.session import catalogue_placements, matching_catalogue
+from intake.store import Store
+from tests.test_content import CONTENT
+
+START = dt.date(2027, 1, 11)
+
+
+def county(n: int, seed: int = 1) -> list:
+    """n valid placements of a county's list (no companies: an import refuses them)."""
+    found = [p for p in generate(n * 2, list(CONTENT.placements), CONTENT.matching, random.Random(seed))
+             if p.host_type != "company"][:n]
+    return [p.model_copy(update={"id": f"{p.id}_{seed}"}) for p in found]
+
+
+def decoded(columns: Columns) -> list[tuple]:
+    """Each placement as the columns say it, whatever the order of the distinct values."""
+    rows = []
+    for i, pid in enumerate(columns.ids.tolist()):
+        coded = tuple(columns.values[name][columns.rows[name][i]] for name in CODED)
+        small = tuple(int(columns.rows[name][i]) for name in SMALL)
+        skills = frozenset(s for k, s in enumerate(columns.skills) if columns.skill_rows[k, i])
+        rows.append((pid, coded, small, skills))
+    return rows
+
+
+def test_a_placements_json_of_an_older_version_is_migrated_on_first_use(store_path):
+    placements = county(3)
+    store = Store(store_path)
+    store.close()
+    at = dt.datetime(2026, 5, 1, 12, tzinfo=dt.timezone.utc)
+    legacy = {"placements": {str(i): ImportedPlacement(placement=p, imported_at=at, file="old.csv", who="Liisa")
+                             .model_dump(mode="json") for i, p in enumerate(placements, start=1)},
+              "meta": {"1": {"format": 2}}}
+    (store_path / "placements.json").write_text(json.dumps(legacy))
+
+    entries = Store(store_path).placements.entries()
+    assert [e.placement for e in entries] == placements
+    assert {(e.imported_at, e.file, e.who) for e in entries} == {(at, "old.csv", "Liisa")}
+    assert not (store_path / "placements.json").exists()
+    assert json.loads((store_path / "placements.json.migrated").read_text()) == legacy   # kept as it was
+    assert [e.placement for e in Store(store_path).placements.entries()] == placements   # once only
+
+
+def test_a_damaged_placements_json_is_reported_and_left_as_it_is(store_path):
+    Store(store_path).close()
+    (store_path / "placements.json").write_text('{"placements": {"1": {"placement": {"id": "x"}}}}')
+    with pytest.raises(StoreProblem, match="placements.json is damaged"):
+        Store(store_path).placements.entries()
+    assert (store_path / "placements.json").read_text().startswith('{"placements"')
+    with pytest.raises(StoreProblem, match="placements.json is damaged"):   # and still on the next try
+        Store(store_path).placements.entries()
+
+
+def test_the_columns_kept_after_a_reimport_are_the_columns_of_the_placements(store_path):
+    first, more = county(60), county(5, seed=2)
+    catalogue = Store(store_path).placements
+    catalogue.import_all(first, "a.csv")
+    changed = [p.model_copy(update={"open_places": 0, "skills": ["cooking"], "municipality": "Atlantis"})
+               for p in first[10:13]]
+    catalogue.import_all([*changed, *more], "b.csv")
+
+    expected = [*first[:10], *changed, *first[13:], *more]
+    assert [e.placement for e in catalogue.entries()] == expected
+    kept = Store(store_path).placements._cached_columns(catalogue.generation())
+    assert kept is not None   # updated by the import, not left to be rebuilt
+    assert decoded(kept) == decoded(Columns.of(expected))
+
+
+def test_damaged_or_stale_columns_are_built_again_from_the_rows(store_path):
+    placements = county(20)
+    catalogue = Store(store_path).placements
+    catalogue.import_all(placements, "a.csv")
+    (store_path / "placements.columns.npz").write_bytes(b"PK garbage")
+    assert decoded(Store(store_path).placements.columns()) == decoded(Columns.of(placements))
+    assert catalogue._cached_columns(catalogue.generation()) is not None   # and kept again
+
+    other = Store(store_path).placements   # another process imports: the cache here is then stale
+    other.import_all(county(2, seed=3), "b.csv")
+    (store_path / "placements.columns.npz").unlink()
+    assert len(catalogue.columns()) == 22
+
+
+def test_an_import_that_fails_halfway_leaves_everything_as_it_was(store_path):
+    placements = county(10)
+    catalogue = Store(store_path).placements
+    catalogue.import_all(placements, "a.csv")
+    generation = catalogue.generation()
+    with pytest.raises(RuntimeError):
+        with catalogue.importing("b.csv", replace_all=True) as importer:
+            importer.add(placements[0].model_copy(update={"name": "Uusi"}))
+            raise RuntimeError("the file could not be read to the end")
+    assert [e.placement for e in Store(store_path).placements.entries()] == placements
+    assert catalogue.generation() == generation
+    assert catalogue._cached_columns(generation) is not None
+    back, removed = catalogue.undo()   # the undo of the last import that landed
+    assert back == [] and removed == [p.id for p in placements]
+    assert catalogue.entries() == []
+
+
+def test_matching_reads_the_merged_catalogue_as_the_placements_would_give_it(store_path):
+    built_in = CONTENT.placements[0]
+    store = Store(store_path)
+    store.placements.import_all([built_in.model_copy(update={"name": "Kunnan oma", "open_places": 0}),
+                                 *county(200)], "county.csv")
+    merged = matching_catalogue(store, CONTENT)
+    full = Catalogue(catalogue_placements(store, CONTENT), CONTENT.matching)
+    assert merged.ids == full.ids and merged.placements[0].name == "Kunnan oma"
+    for client in (ClientProfile(start=START, interest_code="RS", skills=frozenset({"cooking"})),
+                   ClientProfile(start=START, home="espoo", max_journey=45, restrictions=frozenset({"no_lifting"}),
+                                 languages=frozenset({"fi", "sv"}), avoid=frozenset({"kahvila"}), age=40),
+                   ClientProfile(start=START, interest_code="SA", avoid=frozenset({"paikka", "asiakas"}))):
+        a, b = merged.match(client), full.match(client)
+        proposals = a.proposals()   # the best few, found without sorting (or reading) the rest
+        assert a.ranked_ids == b.ranked_ids
+        assert [p.placement.id for p in proposals] == a.ranked_ids[:len(proposals)]
+        assert proposals == b.proposals()
+        assert a.excluded() == b.excluded()
+        assert all(a.why_not(pid) == b.why_not(pid) for pid in full.ids)
+
+
+def test_the_merged_catalogue_builds_only_the_placements_asked_for(store_path, monkeypatch):
+    store = Store(store_path)
+    store.placements.import_all(county(300), "county.csv")
+    built = []
+    real = store.placements._validated
+    monkeypatch.setattr(store.placements, "_validated", lambda row: built.append(row[1]) or real(row))
+    catalogue = matching_catalogue(store, CONTENT)
+    result = catalogue.match(ClientProfile(start=START, interest_code="RS"))
+    proposals = result.proposals()
+    assert result.why_not(result.catalogue.ids[-1]) is not None
+    assert len(built) <= len(proposals) and len(catalogue.ids) == len(CONTENT.placements) + 300
+
+
+
+def test_a_catalogue_of_a_newer_version_is_refused_and_never_set_aside(store_path):
+    catalogue = Store(store_path).placements
+    catalogue.import_all(county(2), "a.csv")
+    catalogue._connect().execute("UPDATE meta SET value = '99' WHERE key = 'format'")
+    catalogue.close()
+    for replace_all in (False, True):
+        with pytest.raises(StoreProblem, match="newer than this version of intake"):
+            Store(store_path).placements.import_all(county(1, seed=5), "b.csv", replace_all=replace_all)
+    assert not (store_path / "placements.sqlite.damaged").exists()
