@@ -383,12 +383,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def make_app(args: argparse.Namespace):
+    """The app as `intake run` opens it (bench/startup.py runs this same path headless)."""
     from intake.screens.app import IntakeApp
 
     content = load(args.content or DEFAULT_CONTENT)
     store = open_store(args)
-    app = IntakeApp(store=store, content=content, export_dir=export_dir(args.export_dir, read_settings(settings_file())))
+    return IntakeApp(store=store, content=content, export_dir=export_dir(args.export_dir, read_settings(settings_file())))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    app = make_app(args)
     app.run()
     return app.return_code or 0
 
