@@ -12,10 +12,11 @@ import json
 import sys
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_cache_path, user_data_path
 
 from intake.errors import ContentProblem, IntakeError, SessionDamaged, SessionNotFound, StoreProblem
-from intake.flows.loader import ContentError, load_content
+from intake.content_cache import load_cached
+from intake.flows.problems import ContentError
 from intake.flows.model import Content
 from intake.flows.placements import Placement
 from intake.settings import export_dir, read_settings, settings_file
@@ -28,6 +29,10 @@ DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 def data_dir() -> Path:
     return user_data_path("intake", appauthor=False)
+
+
+def content_cache_dir() -> Path:
+    return user_cache_path("intake", appauthor=False) / "content"
 
 
 def default_store() -> Path:
@@ -111,7 +116,7 @@ def _date(text: str) -> dt.date:
 
 def load(content_dir: Path) -> Content:
     try:
-        return load_content(content_dir)
+        return load_cached(content_dir, content_cache_dir())
     except ContentError as exc:
         raise ContentProblem(f"{len(exc.problems)} problem(s) in {content_dir}:\n{exc}") from None
 
