@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from intake.errors import ReadOnlySession
 from intake.flows.decisions import Agreement, PlanDecisions
 from intake.flows.display import Texts
 from intake.flows.engine import Interview
-from intake.flows.matching import Catalogue, MatchResult
 from intake.flows.model import Content
 from intake.flows.placements import Placement
-from intake.flows.plan import Plan, PlanBuilder
-from intake.flows.profile import client_profile
 from intake.flows.rules import Rules
 from intake.flows.validate import AnswerError
 from intake.placements_import import catalogue_entries
 from intake.store import SessionRecord, Store
+
+if TYPE_CHECKING:  # matching, profiles and plans (and numpy) are imported when first used
+    from intake.flows.matching import Catalogue, MatchResult
+    from intake.flows.plan import Plan
 
 
 def catalogue_placements(store: Store, content: Content) -> list[Placement]:
@@ -115,6 +116,8 @@ class IntakeSession:
 
     def match(self, catalogue: Catalogue) -> MatchResult:
         """Placements for this client, for the start date decided (or the preferred one)."""
+        from intake.flows.profile import client_profile
+
         profile = client_profile(self.interview, self.interview.state.decisions.start)
         return catalogue.match(profile, self.rules)
 
@@ -132,6 +135,8 @@ class IntakeSession:
         return catalogue_placements(self.store, self.content)
 
     def plan(self) -> Plan:
+        from intake.flows.plan import PlanBuilder
+
         return PlanBuilder(self.interview, self.texts, self.record.client_label, self.record.counsellor,
                            self.rules, self.placements).build()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App
@@ -14,13 +15,15 @@ from textual.worker import Worker, WorkerState
 from intake import settings
 from intake.errors import IntakeError
 from intake.flows.display import Texts
-from intake.flows.matching import Catalogue
 from intake.flows.model import Content
 from intake.flows.text import Language
 from intake.screens.dialogs import ErrorDialog
 from intake.screens.texts_util import translate_bindings
 from intake.session import IntakeSession, catalogue_placements
 from intake.store import Store
+
+if TYPE_CHECKING:
+    from intake.flows.matching import Catalogue
 
 
 class IntakeApp(App[None]):
@@ -87,6 +90,8 @@ class IntakeApp(App[None]):
     def catalogue(self) -> Catalogue | None:
         """The built-in and the county's imported placements compiled for matching, once per app
         (None without placements)."""
+        from intake.flows.matching import Catalogue  # numpy only once placements are matched
+
         placements = catalogue_placements(self.store, self.content)
         if not placements or self.content.matching is None:
             return None
