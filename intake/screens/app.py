@@ -56,7 +56,6 @@ class IntakeApp(App[None]):
     def open_session(self, session: IntakeSession) -> None:
         """Show a session where it stands: the interview, or the summary when it is complete."""
         from intake.screens.interview import InterviewScreen
-        from intake.screens.summary import SummaryScreen
 
         if self.session is not None and self.session is not session:
             self.close_session()
@@ -64,6 +63,8 @@ class IntakeApp(App[None]):
         texts = self.session_texts(session)
         self._speak(texts)  # the app's own keys (ctrl+q) in the session's language too
         if session.read_only:
+            from intake.screens.summary import SummaryScreen  # and the exports: not on the way to a question
+
             self.push_screen(SummaryScreen(texts, session))
         elif session.interview.current() is None:
             self.push_screen(self.after_interview(session))
