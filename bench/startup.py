@@ -62,7 +62,10 @@ def child_bare() -> None:
 
 
 def child_intake(store: str, first_question: bool) -> None:
-    from intake.cli import make_app, parser
+    """`intake --store STORE run`, as typed, with the app run headless by the autopilot."""
+    from textual.app import App
+
+    from intake.cli import main
 
     async def drive(pilot) -> None:
         await _until(pilot, "StartScreen")
@@ -74,8 +77,9 @@ def child_intake(store: str, first_question: bool) -> None:
             await _until(pilot, "InterviewScreen")
         pilot.app.exit()
 
-    app = make_app(parser().parse_args(["--store", store, "run"]))
-    app.run(headless=True, size=(120, 40), auto_pilot=drive)
+    run = App.run
+    App.run = lambda app, **_: run(app, headless=True, size=(120, 40), auto_pilot=drive)
+    sys.exit(main(["--store", store, "run"]))
 
 
 def child_check() -> None:
