@@ -6,12 +6,13 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Input, Label, RadioButton, RadioSet, Static, Switch
+from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static, Switch
 
 from intake.errors import IntakeError, SessionLocked
 from intake.flows.text import LANGUAGES
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ConfirmDialog
+from intake.screens.footer import KeyFooter
 from intake.screens.texts_util import plain
 from intake.session import IntakeSession
 from intake.store import DamagedSession, SessionSummary
@@ -62,7 +63,7 @@ class StartScreen(IntakeScreen):
                 yield Input(id="filter", placeholder=t("start.filter_placeholder"))
                 yield Static("", id="sessions-empty")
                 yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         t = self.t
