@@ -1,7 +1,8 @@
 """The checked content, kept between starts: reading the YAML takes a second, this a few milliseconds.
 
 One file per content directory in the user's cache folder: a header line (the key, the digest of
-the payload) and the content as JSON. The key is a hash of the app's version, of the code that
+the rest), the parsed conditions (so that the first question needs no parser) and the content as
+JSON. The key is a hash of the app's version, of the code that
 defines and checks content, and of every content file (names and bytes), so any change rebuilds
 it. A cache file is never trusted: a wrong key, digest, owner or permissions, or a payload the
 models refuse, and the content is read from the YAML again. Only content that passed every check
@@ -17,21 +18,23 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from intake import __version__
 from intake.errors import IntakeError
+from intake.flows import expr
 from intake.flows.files import content_files
 from intake.flows.model import Content
 from intake.store_files import private_dir, write_atomic
 
-FORMAT = 1
 # A file changed this little before the content was read may have changed while it was read (and
 # file times can be coarse): such content is not cached, or the cache could keep the old text.
 SETTLED_NS = 2_000_000_000
-# The models and checks: an edit there changes what valid content is, even without a new version.
-CODE = Path(__file__).resolve().parent / "flows"
+# The models and checks, and this file: an edit there changes what valid content is, or how it is
+# kept, even without a new version.
+CODE = [*sorted((Path(__file__).resolve().parent / "flows").glob("*.py")), Path(__file__).resolve()]
 
 
 def load_cached(root: Path, cache_dir: Path) -> Content:
@@ -56,8 +59,8 @@ def load_cached(root: Path, cache_dir: Path) -> Content:
 
 def content_key(root: Path, sections: list[str]) -> str:
     """A hash of everything the content read from `root` depends on, for a flow naming `sections`."""
-    h = hashlib.sha256(f"intake {__version__} cache {FORMAT}\0".encode())
-    for path in sorted(CODE.glob("*.py")):
+    h = hashlib.sha256(f"intake {__version__}\0".encode())
+    for path in CODE:
         _feed(h, path.name, path.read_bytes())
     for path in content_files(root, sections):
         try:
@@ -92,21 +95,62 @@ def _read(path: Path, root: Path) -> Content | None:
             st = os.fstat(f.fileno())
             if st.st_uid != os.getuid() or st.st_mode & 0o077 or not stat.S_ISREG(st.st_mode):
                 return None  # not written by us for us
-            header_line, payload = f.read().split(b"\n", 1)
+            header_line, body = f.read().split(b"\n", 1)
         header = json.loads(header_line)
-        if header.get("format") != FORMAT or hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+        if hashlib.sha256(body).hexdigest() != header.get("sha256"):
             return None
         if content_key(root, header["sections"]) != header.get("key"):
             return None
-        return Content.model_validate_json(payload)
+        conditions, payload = body.split(b"\n", 1)
+        content = Content.model_validate_json(payload)
+        trees = {source: _tree(data) for source, data in json.loads(conditions).items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError):
         return None  # missing, damaged or stale: read the YAML
+    expr.learn(trees)
+    return content
 
 
 def _write(path: Path, root: Path, content: Content) -> None:
-    payload = content.model_dump_json().encode()
+    data = content.model_dump(mode="json")
+    conditions = {source: _json(expr.parse(source)) for source in _conditions(data)}
+    body = json.dumps(conditions).encode() + b"\n" + content.model_dump_json().encode()
     sections = list(content.flow.sections)
-    header = {"format": FORMAT, "key": content_key(root, sections), "sections": sections,
-              "sha256": hashlib.sha256(payload).hexdigest()}
+    header = {"key": content_key(root, sections), "sections": sections,
+              "sha256": hashlib.sha256(body).hexdigest()}
     private_dir(path.parent)
-    write_atomic(path, json.dumps(header).encode() + b"\n" + payload, durable=False)
+    write_atomic(path, json.dumps(header).encode() + b"\n" + body, durable=False)
+
+
+def _conditions(data: Any) -> set[str]:
+    """Every condition (`when`) in the content."""
+    if isinstance(data, dict):
+        found = {data["when"]} if isinstance(data.get("when"), str) else set()
+        return found.union(*(_conditions(v) for v in data.values()))
+    if isinstance(data, list):
+        return set().union(*(_conditions(v) for v in data))
+    return set()
+
+
+def _json(tree: expr.Tree) -> Any:
+    if isinstance(tree, expr.Node):
+        return {"op": tree.op, "args": [_json(a) for a in tree.args]}
+    if isinstance(tree, expr.Ref):
+        return {"ref": tree.name, "view": tree.view}
+    if isinstance(tree, tuple):
+        return {"list": [_json(a) for a in tree]}
+    return tree  # a number, a text, true or false
+
+
+def _tree(data: Any) -> expr.Tree:
+    """A condition's tree from its JSON, checked as strictly as it was written (ValueError if not)."""
+    if isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, dict) and data.keys() == {"op", "args"} and isinstance(data["op"], str) \
+            and isinstance(data["args"], list):
+        return expr.Node(data["op"], tuple(_tree(a) for a in data["args"]))
+    if isinstance(data, dict) and data.keys() == {"ref", "view"} and isinstance(data["ref"], str) \
+            and isinstance(data["view"], (str, type(None))):
+        return expr.Ref(data["ref"], data["view"])
+    if isinstance(data, dict) and data.keys() == {"list"} and isinstance(data["list"], list):
+        return tuple(_tree(a) for a in data["list"])
+    raise ValueError("not a condition tree")

@@ -124,13 +124,16 @@ def test_a_damaged_cache_file_is_rebuilt_not_trusted(root, cache, parses, damage
     assert load_cached(root, cache) == expected and len(parses) == 2  # rewritten whole
 
 
-def test_a_payload_the_models_refuse_is_not_trusted_even_with_a_matching_digest(root, cache, parses):
+@pytest.mark.parametrize("old, new", [(b'"version":', b'"version_typo":'), (b'{"ref":', b'{"rev":')])
+def test_content_or_a_condition_that_does_not_check_is_not_trusted_even_with_a_matching_digest(
+        root, cache, parses, old, new):
     import hashlib
 
     expected = load_cached(root, cache)
     path = cache_file(cache)
     header, payload = path.read_bytes().split(b"\n", 1)
-    bad = payload.replace(b'"version":', b'"version_typo":', 1)
+    assert old in payload
+    bad = payload.replace(old, new, 1)
     fields = json.loads(header)
     fields["sha256"] = hashlib.sha256(bad).hexdigest()
     path.write_bytes(json.dumps(fields).encode() + b"\n" + bad)
@@ -209,3 +212,14 @@ def test_the_default_cache_is_in_the_users_cache_folder(capsys):
     assert main(["check-content", str(CONTENT_DIR)]) == 0
     folder = Path(os.environ["XDG_CACHE_HOME"]) / "intake" / "content"
     assert len(list(folder.iterdir())) == 1
+
+
+def test_the_conditions_come_from_the_cache_as_the_parser_reads_them(root, cache, monkeypatch):
+    from intake.flows import expr
+
+    load_cached(root, cache)
+    monkeypatch.setattr(expr, "_KNOWN", {})
+    content = load_cached(root, cache)
+    sources = {q.when for s in content.sections for q in s.questions if q.when}
+    assert sources and sources <= set(expr._KNOWN)
+    assert all(expr._KNOWN[source] == expr._parse(source) for source in expr._KNOWN)

@@ -60,6 +60,8 @@ import json, sys
 from intake.cli import make_app, parser
 app = make_app(parser().parse_args(["--store", sys.argv[1], "--content", sys.argv[2], "run"]))
 import intake.screens.start
+from intake.flows.engine import Interview
+Interview(app.content).current()  # the first question: its conditions were read before
 print(json.dumps(sorted(sys.modules)))
 """
 # Loaded where they are used: the YAML parser on a cache miss, Lark for the first condition, numpy

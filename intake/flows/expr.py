@@ -43,9 +43,22 @@ class Node:
 Tree = Union[Node, Ref, int, float, str, bool, tuple]
 
 
-@lru_cache(maxsize=4096)
+# Trees of conditions read before, given by the content cache: reading them again needs no Lark.
+_KNOWN: dict[str, Tree] = {}
+
+
+def learn(trees: dict[str, Tree]) -> None:
+    _KNOWN.update(trees)
+
+
 def parse(source: str) -> Tree:
     """Parse a condition into a tree, or raise ConditionError naming the column."""
+    known = _KNOWN.get(source, _KNOWN)
+    return _parse(source) if known is _KNOWN else known
+
+
+@lru_cache(maxsize=4096)
+def _parse(source: str) -> Tree:
     if len(source) > MAX_LENGTH:
         raise ConditionError(f"the condition has {len(source):,} characters; at most {MAX_LENGTH:,} are allowed. "
                              "Write it more simply, or split the question")
