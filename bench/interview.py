@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 import sys
@@ -77,6 +78,7 @@ async def measure(at: int, samples: int, content) -> tuple[list[float], list[flo
         while len(session.interview.state.answers) < at:  # answered up to and including `at`
             assert session.answer(longest_value(session.interview.current(), rng)) is None
         app = IntakeApp(store=store, content=content, export_dir=Path(tmp) / "exports")
+        gc.freeze()  # as `intake run` does once start-up is done
         ready, drawn = [], []
         frames: list[float] = []
         show = app._display  # headless, a frame is still composed and handed here
