@@ -2,12 +2,12 @@
 
 One file per content directory in the user's cache folder: a header line (the key, the digest of
 the rest), the parsed conditions (so that the first question needs no parser) and the content as
-JSON. The key is a hash of the app's version, of the code that
-defines and checks content, and of every content file (names and bytes), so any change rebuilds
-it. A cache file is never trusted: a wrong key, digest, owner or permissions, or a payload the
-models refuse, and the content is read from the YAML again. Only content that passed every check
-is written, so problems are always reported from the YAML, by file and line. A cache that cannot
-be read or written never stops the app.
+JSON. The key is a hash of the app's version, of the code that defines and checks content, and of
+every content file (names and bytes), so any change rebuilds it. A cache file is never trusted: a
+wrong key, digest, owner or permissions, or a payload the models refuse, and the content is read
+from the YAML again. Only content that passed every check is written, so problems are always
+reported from the YAML, by file and line. A cache that cannot be read or written never stops the
+app.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def _read(path: Path, root: Path) -> Content | None:
 def _write(path: Path, root: Path, content: Content) -> None:
     data = content.model_dump(mode="json")
     conditions = {source: _json(expr.parse(source)) for source in _conditions(data)}
-    body = json.dumps(conditions).encode() + b"\n" + content.model_dump_json().encode()
+    body = json.dumps(conditions).encode() + b"\n" + json.dumps(data, ensure_ascii=False).encode()
     sections = list(content.flow.sections)
     header = {"key": content_key(root, sections), "sections": sections,
               "sha256": hashlib.sha256(body).hexdigest()}
