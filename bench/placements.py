@@ -39,7 +39,7 @@ from bench.match import SEED, generate  # noqa: E402
 from intake.flows.loader import load_content  # noqa: E402
 from intake.flows.matching import ClientProfile  # noqa: E402
 from intake.placements_import import import_csv, template_rows  # noqa: E402
-from intake.session import matching_catalogue  # noqa: E402
+from intake.merged_catalogue import matching_catalogue  # noqa: E402
 from intake.store import Store  # noqa: E402
 
 CONTENT = REPO / "content"

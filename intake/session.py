@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple, Sequence, overload
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from intake.errors import ReadOnlySession, StoreProblem
+from intake.errors import ReadOnlySession
 from intake.flows.decisions import Agreement, PlanDecisions
 from intake.flows.display import Texts
 from intake.flows.engine import Interview
-from intake.flows.catalogue_columns import Columns
-from intake.flows.matching import Catalogue, MatchResult, placement_text
 from intake.flows.model import Content
 from intake.flows.placements import Placement
-from intake.flows.plan import Plan, PlanBuilder
-from intake.flows.profile import client_profile
 from intake.flows.rules import Rules
 from intake.flows.validate import AnswerError
 from intake.placements_import import catalogue_entries
 from intake.store import SessionRecord, Store
+
+if TYPE_CHECKING:  # matching, profiles and plans (and numpy) are imported when first used
+    from intake.flows.matching import Catalogue, MatchResult
+    from intake.flows.plan import Plan
 
 
 def catalogue_placements(store: Store, content: Content) -> list[Placement]:
@@ -31,81 +29,13 @@ def catalogue_placements(store: Store, content: Content) -> list[Placement]:
     return [entry.placement for entry in catalogue_entries(store, content)]
 
 
-class MergedPlacements(Sequence[Placement]):
-    """The merged catalogue in matching's order, each placement read from the store only when asked for
-    (the proposals shown, a detail, a why-not): a county's 100,000 are never all built at once."""
-
-    def __init__(self, store: Store, ids: np.ndarray, built_in: dict[str, Placement]):
-        self.store = store
-        self.ids = ids
-        self.built_in = built_in   # the built-in placements, and the imported ones that replace one
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @overload
-    def __getitem__(self, index: int) -> Placement: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Placement]: ...
-
-    def __getitem__(self, index: int | slice) -> Placement | list[Placement]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        pid = str(self.ids[index])
-        found = self.built_in.get(pid) or self.store.placements.get(pid)
-        if found is None:
-            raise StoreProblem(f"The imported placement {pid!r} was removed while it was shown (another import?). "
-                               "Open the session again to match with the current list.")
-        return found
-
-    def names(self) -> list[PlacementName]:
-        imported = self.store.placements.names()
-        return [PlacementName(pid, *imported[pid]) if pid not in self.built_in else _name(self.built_in[pid])
-                for pid in self.ids.tolist()]
-
-
-class PlacementName(NamedTuple):
-    """What the why-not dialog lists and searches of a placement."""
-
-    id: str
-    name: str
-    host: str
-    municipality: str
-
-
-def _name(p: Placement) -> PlacementName:
-    return PlacementName(p.id, p.name, p.host, p.municipality)
-
-
-def placement_names(placements: Sequence[Placement]) -> list[PlacementName]:
-    """The names of the placements matching saw, without building every imported one."""
-    return placements.names() if isinstance(placements, MergedPlacements) else [_name(p) for p in placements]
-
-
-def matching_catalogue(store: Store, content: Content) -> Catalogue | None:
-    """The merged catalogue (as catalogue_placements) compiled for matching, None without placements.
-
-    The imported placements come as the columns kept with them (placement_catalogue.py), not as
-    Placement objects; the ones that replace a built-in one are read to take its place."""
-    if content.matching is None:
-        return None
-    imported = store.placements.columns()
-    built_in_ids = [p.id for p in content.placements]
-    overrides = np.isin(imported.ids, built_in_ids)
-    replaced = set(imported.ids[overrides].tolist())
-    first = [store.placements.get(p.id) or p if p.id in replaced else p for p in content.placements]
-    rest = imported.take(np.flatnonzero(~overrides)) if overrides.any() else imported
-    columns = Columns.concat([Columns.of(first), rest])
-    if not len(columns):
-        return None
-    placements = MergedPlacements(store, columns.ids, {p.id: p for p in first})
-
-    def texts() -> list[str]:
-        rest = store.placements.texts()
-        return [*map(placement_text, first), *(rest[i] for i in np.flatnonzero(~overrides).tolist())]
-
-    return Catalogue(placements, content.matching, columns, texts)
+def plan_placements(store: Store, content: Content, placement_id: str | None) -> list[Placement]:
+    """The one placement a plan names, as in the merged catalogue (an imported one replaces the
+    built-in one with its id), for PlanBuilder: a plan or an export never reads a county's whole list."""
+    if placement_id is None:
+        return []
+    found = store.placements.get(placement_id) or next((p for p in content.placements if p.id == placement_id), None)
+    return [found] if found is not None else []
 
 
 class IntakeSession:
@@ -195,6 +125,8 @@ class IntakeSession:
 
     def match(self, catalogue: Catalogue) -> MatchResult:
         """Placements for this client, for the start date decided (or the preferred one)."""
+        from intake.flows.profile import client_profile
+
         profile = client_profile(self.interview, self.interview.state.decisions.start)
         return catalogue.match(profile, self.rules)
 
@@ -206,14 +138,12 @@ class IntakeSession:
         self.interview.state.decisions = PlanDecisions.model_validate({**current, **changes, "agreed": None})
         self.save()
 
-    @property
-    def placements(self) -> list[Placement]:
-        """The merged catalogue (built-in and imported) that matching, the plan and the exports share."""
-        return catalogue_placements(self.store, self.content)
-
     def plan(self) -> Plan:
+        from intake.flows.plan import PlanBuilder
+
         return PlanBuilder(self.interview, self.texts, self.record.client_label, self.record.counsellor,
-                           self.rules, self.placements).build()
+                           self.rules,
+                           plan_placements(self.store, self.content, self.interview.state.decisions.placement_id)).build()
 
     def agree(self, at: dt.datetime | None = None, reason: str | None = None) -> Plan:
         """Record that both agree on the plan, when the law leaves nothing to fix and any departure from

@@ -355,7 +355,7 @@ def test_parsing_and_evaluating_never_call_eval(monkeypatch: pytest.MonkeyPatch)
 
     for name in ("eval", "exec", "compile"):
         monkeypatch.setattr(builtins, name, trap(name))
-    expr.parse.cache_clear()
+    expr._parse.cache_clear()
     sources = ["x == 1 and (y.client >= 2 or 'a' in z)", "not answered(q) or count(g) > 1", "x not in [1, 2]"]
     for source in sources:
         expr.evaluate(expr.parse(source), lambda ref: None)
@@ -364,12 +364,15 @@ def test_parsing_and_evaluating_never_call_eval(monkeypatch: pytest.MonkeyPatch)
     assert calls == []
 
 
-def test_the_module_source_has_no_eval() -> None:
-    tree = ast.parse(inspect.getsource(expr))
-    called = {
-        node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-    }
-    assert not called & {"eval", "exec", "compile", "__import__", "getattr"}
+def test_the_module_sources_have_no_eval() -> None:
+    from intake.flows import grammar
+
+    for module in (expr, grammar):
+        tree = ast.parse(inspect.getsource(module))
+        called = {
+            node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        }
+        assert not called & {"eval", "exec", "compile", "__import__", "getattr"}
 
 
 # --- unanswered and yes/no edge cases -----------------------------------------

@@ -15,7 +15,8 @@ from intake.errors import StoreProblem
 from intake.flows.catalogue_columns import CODED, SMALL, Columns
 from intake.flows.matching import Catalogue, ClientProfile
 from intake.placement_catalogue import ImportedPlacement
-from intake.session import catalogue_placements, matching_catalogue
+from intake.merged_catalogue import matching_catalogue
+from intake.session import catalogue_placements
 from intake.store import Store
 from tests.test_content import CONTENT
 

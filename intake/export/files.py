@@ -8,7 +8,7 @@ from intake.errors import IntakeError
 from intake.export.kinds import LOG_ACTION, Format, Reader
 from intake.export.readers import render
 from intake.flows.model import Content
-from intake.session import catalogue_placements
+from intake.session import plan_placements
 from intake.store import SessionRecord, Store
 from intake.store_files import write_atomic
 
@@ -31,7 +31,7 @@ def export_plan(store: Store, content: Content, record: SessionRecord, path: Pat
                 who: str | None = None, *, force: bool = False, reader: Reader = "counsellor",
                 fmt: Format | None = None) -> str:
     """The export for `reader`, written to `path` when given; logged with its reader once it has succeeded."""
-    text = render(content, record, reader, fmt, placements=catalogue_placements(store, content))
+    text = render(content, record, reader, fmt, placements=plan_placements(store, content, record.state.decisions.placement_id))
     if path is not None:
         write_private(path, text, force=force)
     store.log_access(LOG_ACTION[reader], record.id, who)

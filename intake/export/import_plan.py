@@ -16,7 +16,7 @@ from intake.errors import IntakeError
 from intake.export.plan_json import PlanExport, build_export
 from intake.flows.engine import Answer, Interview, InterviewState
 from intake.flows.model import Content
-from intake.session import catalogue_placements
+from intake.session import plan_placements
 from intake.store import SessionRecord, Store
 from intake.store_files import read_bytes
 
@@ -68,7 +68,7 @@ def import_export(store: Store, content: Content, path: Path, *, replace: bool =
                   who: str | None = None) -> SessionRecord:
     export = read_export(path)
     record = session_from_export(content, export)
-    again = build_export(content, record, now=export.exported_at, placements=catalogue_placements(store, content))
+    again = build_export(content, record, now=export.exported_at, placements=plan_placements(store, content, record.state.decisions.placement_id))
     if again.sections != export.sections or again.plan != export.plan:
         raise ImportProblem(f"The answers in {path} do not fit this interview (some are unknown, or would not be "
                             "asked after the others): the file was changed or made by another program. "

@@ -1,4 +1,5 @@
-"""The condition language of `when`: parsed into a tree by Lark, evaluated by walking it.
+"""The condition language of `when`: parsed into a tree by Lark (the grammar is in
+grammar.py), evaluated by walking it.
 
     work_status == 'unemployed' and (months_unemployed >= 12 or not answered(education))
     'it' in interests          housing.client >= 3          count(goals) > 1
@@ -12,39 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
-from lark import Lark, Token, Transformer, Tree as LarkTree, v_args
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-
-GRAMMAR = r"""
-?start: or_expr
-?or_expr: and_expr ("or" and_expr)*      -> or_
-?and_expr: not_expr ("and" not_expr)*    -> and_
-?not_expr: "not" not_expr                -> not_
-         | comparison
-?comparison: value COMP value            -> compare
-           | value "in" value            -> in_
-           | value "not" "in" value      -> not_in
-           | value
-?value: NUMBER                           -> number
-      | STRING                           -> string
-      | "true"                           -> true
-      | "false"                          -> false
-      | "[" [value ("," value)*] "]"     -> list_
-      | FUNC "(" ref ")"                 -> call
-      | ref
-      | "(" or_expr ")"
-ref: NAME ("." NAME)?
-FUNC.2: /(answered|count)(?![a-z0-9_])/
-COMP: "==" | "!=" | ">=" | "<=" | ">" | "<"
-NAME: /[a-z][a-z0-9_]*/
-STRING: /'[^']*'/ | /"[^"]*"/
-%import common.SIGNED_NUMBER -> NUMBER
-%import common.WS
-%ignore WS
-"""
-
+if TYPE_CHECKING:
+    from lark.exceptions import UnexpectedInput
 
 # Real conditions are a line or two, a few brackets deep. The limits turn a runaway one into a
 # message rather than a RecursionError: the tree is walked recursively once it is built.
@@ -71,84 +43,39 @@ class Node:
 Tree = Union[Node, Ref, int, float, str, bool, tuple]
 
 
-class _Build(Transformer):
-    @v_args(inline=True)
-    def number(self, tok: Token) -> int | float:
-        text = str(tok)
-        return float(text) if any(c in text for c in ".eE") else int(text)
-
-    @v_args(inline=True)
-    def string(self, tok: Token) -> str:
-        return str(tok)[1:-1]
-
-    def true(self, _: list) -> bool:
-        return True
-
-    def false(self, _: list) -> bool:
-        return False
-
-    def list_(self, items: list) -> tuple:
-        return tuple(i for i in items if i is not None)
-
-    def ref(self, items: list) -> Ref:
-        return Ref(str(items[0]), str(items[1]) if len(items) > 1 else None)
-
-    @v_args(inline=True)
-    def call(self, func: Token, ref: Ref) -> Node:
-        return Node(str(func), (ref,))
-
-    # The grammar names every or/and level; a level with one operand is just that operand.
-    def or_(self, items: list) -> Any:
-        return items[0] if len(items) == 1 else Node("or", tuple(items))
-
-    def and_(self, items: list) -> Any:
-        return items[0] if len(items) == 1 else Node("and", tuple(items))
-
-    @v_args(inline=True)
-    def not_(self, item: Any) -> Node:
-        return Node("not", (item,))
-
-    @v_args(inline=True)
-    def compare(self, left: Any, op: Token, right: Any) -> Node:
-        return Node(str(op), (left, right))
-
-    @v_args(inline=True)
-    def in_(self, left: Any, right: Any) -> Node:
-        return Node("in", (left, right))
-
-    @v_args(inline=True)
-    def not_in(self, left: Any, right: Any) -> Node:
-        return Node("not_in", (left, right))
+# Trees of conditions read before, given by the content cache: reading them again needs no Lark.
+_KNOWN: dict[str, Tree] = {}
 
 
-_PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
+def learn(trees: dict[str, Tree]) -> None:
+    _KNOWN.update(trees)
+
+
+def parse(source: str) -> Tree:
+    """Parse a condition into a tree, or raise ConditionError naming the column."""
+    known = _KNOWN.get(source, _KNOWN)
+    return _parse(source) if known is _KNOWN else known
 
 
 @lru_cache(maxsize=4096)
-def parse(source: str) -> Tree:
-    """Parse a condition into a tree, or raise ConditionError naming the column."""
+def _parse(source: str) -> Tree:
     if len(source) > MAX_LENGTH:
         raise ConditionError(f"the condition has {len(source):,} characters; at most {MAX_LENGTH:,} are allowed. "
                              "Write it more simply, or split the question")
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    from intake.flows.grammar import PARSER, Build, tree_depth  # Lark only once a condition is read: it loads slowly
+
     try:
-        parsed = _PARSER.parse(source)  # LALR: no recursion, however deep the brackets
-        if _depth(parsed) > MAX_DEPTH:
+        parsed = PARSER.parse(source)  # LALR: no recursion, however deep the brackets
+        if tree_depth(parsed) > MAX_DEPTH:
             raise ConditionError("the condition has brackets, lists or 'not' nested too deeply inside one another; "
                                  "write it more simply")
-        return _Build().transform(parsed)
+        return Build().transform(parsed)
     except UnexpectedInput as exc:
         raise ConditionError(f"cannot read the condition {source!r} at column {exc.column}: {_why(exc)}") from None
     except LarkError as exc:
         raise ConditionError(f"cannot read the condition {source!r}: {exc}") from None
-
-
-def _depth(tree: LarkTree) -> int:
-    deepest, stack = 0, [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in node.children if isinstance(child, LarkTree))
-    return deepest
 
 
 # What the parser expected next, in words; a group is said when all its terminals were expected.
@@ -176,6 +103,8 @@ def _expected(names: set[str]) -> str:
 
 def _why(exc: UnexpectedInput) -> str:
     """What is wrong at the column, for a content editor rather than in the parser's terms."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
     if isinstance(exc, UnexpectedCharacters):
         char = exc.char
         if char in "'\"":

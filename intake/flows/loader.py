@@ -21,6 +21,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
 from intake.flows import expr
+from intake.flows.problems import ContentError, Problem
+from intake.flows.files import (FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR, RULES_FILE, SCALES_FILE,
+                                SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
 from intake.flows.model import (
     CatalogFile,
     Content,
@@ -39,41 +42,12 @@ from intake.flows.placements import MatchingFile, MunicipalitiesFile, Placement,
 from intake.flows.rules import RulesFile
 from intake.flows.scoring import AREAS, SERVICES_TRIED, ScoringFile, SuggestionsFile
 
-FLOW_FILE = "flow.yaml"
-SCALES_FILE = "scales.yaml"
-TEXTS_FILE = "texts.yaml"
-RULES_FILE = "rules.yaml"
-SCORING_FILE = "scoring.yaml"
-SUGGESTIONS_FILE = "suggestions.yaml"
-MATCHING_FILE = "matching.yaml"
-MUNICIPALITIES_FILE = "municipalities.yaml"
-PLACEMENTS_DIR = "placements"
 
 # Far above the real content (the largest file has 71 kB and 3,700 values, nested 9 deep), low enough
 # that a wrong or hostile file is refused in a moment instead of using minutes and gigabytes.
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 50_000
 MAX_DEPTH = 30
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    location: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        return f"{self.file}:{self.line}: {where}{self.message}"
-
-
-class ContentError(Exception):
-    """The content directory has problems; `problems` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App
@@ -14,13 +15,15 @@ from textual.worker import Worker, WorkerState
 from intake import settings
 from intake.errors import IntakeError
 from intake.flows.display import Texts
-from intake.flows.matching import Catalogue
 from intake.flows.model import Content
 from intake.flows.text import Language
 from intake.screens.dialogs import ErrorDialog
 from intake.screens.texts_util import translate_bindings
-from intake.session import IntakeSession, matching_catalogue
+from intake.session import IntakeSession
 from intake.store import Store
+
+if TYPE_CHECKING:
+    from intake.flows.matching import Catalogue
 
 
 class IntakeApp(App[None]):
@@ -53,7 +56,6 @@ class IntakeApp(App[None]):
     def open_session(self, session: IntakeSession) -> None:
         """Show a session where it stands: the interview, or the summary when it is complete."""
         from intake.screens.interview import InterviewScreen
-        from intake.screens.summary import SummaryScreen
 
         if self.session is not None and self.session is not session:
             self.close_session()
@@ -61,6 +63,8 @@ class IntakeApp(App[None]):
         texts = self.session_texts(session)
         self._speak(texts)  # the app's own keys (ctrl+q) in the session's language too
         if session.read_only:
+            from intake.screens.summary import SummaryScreen  # and the exports: not on the way to a question
+
             self.push_screen(SummaryScreen(texts, session))
         elif session.interview.current() is None:
             self.push_screen(self.after_interview(session))
@@ -87,6 +91,8 @@ class IntakeApp(App[None]):
     def catalogue(self) -> Catalogue | None:
         """The built-in and the county's imported placements compiled for matching, once per app
         (None without placements)."""
+        from intake.merged_catalogue import matching_catalogue  # numpy only once placements are matched
+
         return matching_catalogue(self.store, self.content)
 
     def close_session(self) -> None:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from intake.flows.display import Texts
 from intake.flows.engine import Step
@@ -19,6 +19,7 @@ from intake.flows.validate import AnswerError
 from intake.screens.answer_fields import AnswerField, ConfirmField, field_for
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
+from intake.screens.footer import KeyFooter
 from intake.screens.progress_panel import ProgressPanel
 from intake.screens.texts_util import plain
 from intake.screens.transcript import Transcript, TranscriptAnswer
@@ -76,7 +77,7 @@ class InterviewScreen(IntakeScreen):
                     yield Vertical(id="field-slot")
                     yield Static("", id="answer-error", markup=False)
             yield ProgressPanel(self.t, id="progress")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self.show_current()

@@ -21,7 +21,8 @@ from intake.flows.parse import parse_date
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.texts_util import plain
 from intake.screens.words import placement_detail, proposal_line
-from intake.session import IntakeSession, PlacementName, placement_names
+from intake.merged_catalogue import PlacementName, placement_names
+from intake.session import IntakeSession
 from intake.text_safety import printable
 
 

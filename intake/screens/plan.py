@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from intake.flows.display import Texts
 from intake.flows.matching import DEFAULT_SERVICE
@@ -18,6 +18,7 @@ from intake.flows.parse import parse_date, parse_number
 from intake.flows.plan import Plan, SuggestedService
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
+from intake.screens.footer import KeyFooter
 from intake.screens.texts_util import plain
 from intake.screens.words import date, euros, number
 from intake.session import IntakeSession
@@ -89,7 +90,7 @@ class PlanScreen(IntakeScreen):
                 yield Button(t("plan.agree_button"), id="plan-agree", variant="success")
                 yield Button(t("plan.placements_button"), id="plan-placements")
                 yield Button(t("plan.answers_button"), id="plan-answers")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.fill_form()

@@ -6,12 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static, Switch
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, Switch
 
 from intake.errors import IntakeError, SessionLocked
 from intake.flows.text import LANGUAGES
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ConfirmDialog
+from intake.screens.footer import KeyFooter
 from intake.screens.session_list import Row, SessionList
 from intake.session import IntakeSession
 from intake.store import DamagedSession, SessionSummary
@@ -53,7 +54,7 @@ class StartScreen(IntakeScreen):
                 yield SessionList([(t("start.column.client"), 0), (t("start.column.counsellor"), 0),
                                    (t("start.column.status"), statuses + 2), (t("start.column.progress"), 10),
                                    (t("start.column.changed"), 18)], id="sessions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_sessions()

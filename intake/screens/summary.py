@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from intake.export.kinds import FORMATS, READERS
 from intake.flows.display import Texts
@@ -14,6 +14,7 @@ from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.choice_dialog import ChoiceDialog
 from intake.screens.dialogs import ConfirmDialog
 from intake.screens.export_file import export_path, write_export
+from intake.screens.footer import KeyFooter
 from intake.screens.texts_util import plain
 from intake.screens.transcript import TranscriptAnswer, answer_text
 from intake.session import IntakeSession
@@ -45,7 +46,7 @@ class SummaryScreen(IntakeScreen):
                 yield Button(self.t("summary.continue_button"), id="continue")
             yield Button(self.t("summary.back_button"), id="back")
             yield Button(self.t("summary.leave_button"), id="leave")
-        yield Footer()
+        yield KeyFooter()
 
     def _answers(self):
         t, interview = self.t, self.session.interview

@@ -1,0 +1,96 @@
+"""The catalogue matching runs on: the built-in placements merged with a county's imported ones.
+
+Imported placements come as the numpy columns kept with them (placement_catalogue.py) and are built
+as Placement objects only when shown, so that a catalogue of 100,000 opens in a fraction of a
+second. Imported by the matching screen, not on the way to the first question (numpy).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Sequence, overload
+
+import numpy as np
+
+from intake.errors import StoreProblem
+from intake.flows.catalogue_columns import Columns
+from intake.flows.matching import Catalogue, placement_text
+from intake.flows.model import Content
+from intake.flows.placements import Placement
+from intake.store import Store
+
+
+class MergedPlacements(Sequence[Placement]):
+    """The merged catalogue in matching's order, each placement read from the store only when asked for
+    (the proposals shown, a detail, a why-not): a county's 100,000 are never all built at once."""
+
+    def __init__(self, store: Store, ids: np.ndarray, built_in: dict[str, Placement]):
+        self.store = store
+        self.ids = ids
+        self.built_in = built_in   # the built-in placements, and the imported ones that replace one
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Placement: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Placement]: ...
+
+    def __getitem__(self, index: int | slice) -> Placement | list[Placement]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        pid = str(self.ids[index])
+        found = self.built_in.get(pid) or self.store.placements.get(pid)
+        if found is None:
+            raise StoreProblem(f"The imported placement {pid!r} was removed while it was shown (another import?). "
+                               "Open the session again to match with the current list.")
+        return found
+
+    def names(self) -> list[PlacementName]:
+        imported = self.store.placements.names()
+        return [PlacementName(pid, *imported[pid]) if pid not in self.built_in else _name(self.built_in[pid])
+                for pid in self.ids.tolist()]
+
+
+class PlacementName(NamedTuple):
+    """What the why-not dialog lists and searches of a placement."""
+
+    id: str
+    name: str
+    host: str
+    municipality: str
+
+
+def _name(p: Placement) -> PlacementName:
+    return PlacementName(p.id, p.name, p.host, p.municipality)
+
+
+def placement_names(placements: Sequence[Placement]) -> list[PlacementName]:
+    """The names of the placements matching saw, without building every imported one."""
+    return placements.names() if isinstance(placements, MergedPlacements) else [_name(p) for p in placements]
+
+
+def matching_catalogue(store: Store, content: Content) -> Catalogue | None:
+    """The merged catalogue (as session.catalogue_placements) compiled for matching, None without placements.
+
+    The imported placements come as the columns kept with them (placement_catalogue.py), not as
+    Placement objects; the ones that replace a built-in one are read to take its place."""
+    if content.matching is None:
+        return None
+    imported = store.placements.columns()
+    built_in_ids = [p.id for p in content.placements]
+    overrides = np.isin(imported.ids, built_in_ids)
+    replaced = set(imported.ids[overrides].tolist())
+    first = [store.placements.get(p.id) or p if p.id in replaced else p for p in content.placements]
+    rest = imported.take(np.flatnonzero(~overrides)) if overrides.any() else imported
+    columns = Columns.concat([Columns.of(first), rest])
+    if not len(columns):
+        return None
+    placements = MergedPlacements(store, columns.ids, {p.id: p for p in first})
+
+    def texts() -> list[str]:
+        rest = store.placements.texts()
+        return [*map(placement_text, first), *(rest[i] for i in np.flatnonzero(~overrides).tolist())]
+
+    return Catalogue(placements, content.matching, columns, texts)
