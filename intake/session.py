@@ -13,7 +13,6 @@ from intake.flows.model import Content
 from intake.flows.placements import Placement
 from intake.flows.rules import Rules
 from intake.flows.validate import AnswerError
-from intake.placements_import import catalogue_entries
 from intake.store import SessionRecord, Store
 
 if TYPE_CHECKING:  # matching, profiles and plans (and numpy) are imported when first used
@@ -26,6 +25,8 @@ def catalogue_placements(store: Store, content: Content) -> list[Placement]:
     county's own list imported into the store (`intake placements import`). An imported placement
     replaces the built-in one with the same id. Build the matching catalogue with
     `Catalogue(catalogue_placements(store, content), content.matching)`."""
+    from intake.placements_import import catalogue_entries  # numpy: not on the way to the first question
+
     return [entry.placement for entry in catalogue_entries(store, content)]
 
 
