@@ -12,13 +12,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from intake.flows.display import Texts
 from intake.flows.matching import MatchResult, Proposal
 from intake.flows.parse import parse_date
 from intake.screens.base import FAILED, IntakeScreen
+from intake.screens.footer import KeyFooter
 from intake.screens.texts_util import plain
 from intake.screens.words import placement_detail, proposal_line
 from intake.merged_catalogue import PlacementName, placement_names
@@ -66,7 +67,7 @@ class MatchingScreen(IntakeScreen):
             yield Button(t("matching.compare_button"), id="compare")
             yield Button(t("matching.why_not_button"), id="why-not")
             yield Button(t("matching.none_yet_button"), id="none-yet")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.result = self.session.match(self.app.catalogue)
