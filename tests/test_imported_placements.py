@@ -7,8 +7,8 @@ import datetime as dt
 import json
 
 from intake.export.files import export_plan
-from intake.flows.matching import Catalogue
 from intake.flows.placements import Placement
+from intake.merged_catalogue import matching_catalogue
 from intake.screens.matching import MatchingScreen, WhyNotScreen
 from intake.store import Store
 from tests.test_app_plan import new_app, open_first_session, saved_session, text_of
@@ -29,7 +29,7 @@ def county_copy(**changes) -> Placement:
 def test_an_imported_placement_is_matched_chosen_agreed_and_exported(session, tmp_path):
     session.store.placements.import_all([county_copy(id="county_digital_help", name="Kunnan digiapu",
                                                  address="Kivenlahdentie 1, 02320 Espoo")], "county.csv")
-    result = session.match(Catalogue(session.placements, CONTENT.matching))
+    result = session.match(matching_catalogue(session.store, CONTENT))
     assert "county_digital_help" in result.ranked_ids
 
     session.decide(placement_id="county_digital_help", **AGREED)
@@ -54,7 +54,7 @@ def test_an_imported_placement_that_replaces_a_built_in_one_is_named_as_imported
 def test_why_not_explains_an_imported_placement(session):
     session.store.placements.import_all([county_copy(id="county_full", name="Täysi paikka", open_places=0)],
                                     "county.csv")
-    result = session.match(Catalogue(session.placements, CONTENT.matching))
+    result = session.match(matching_catalogue(session.store, CONTENT))
     assert [r.key for r in result.why_not("county_full")] == ["exclude.open_places"]
 
 
