@@ -142,6 +142,10 @@ async def test_the_start_screen_builds_only_the_rows_in_view(store_path, content
         table = app.screen.query_one(SessionList)
         assert table.row_count == n and len(table._rows) <= WINDOW
         assert table.key_at(0) == ids[-1]  # the most recently changed first
+        assert table.scrollbars_enabled[0]  # many rows: the scroll bar hides none of the last column
+        line = table.render_line(1)
+        assert line.cell_length <= table.scrollable_content_region.width
+        assert line.text.rstrip().endswith(table.row(0)[1][-1])
         table.focus()
         await pilot.press("end")
         await pilot.pause()

@@ -124,7 +124,7 @@ class SessionList(ScrollView, can_focus=True):
 
     # -- drawing ---------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the scroll bar, which would hide the last column's end
         if y == 0:
             return self._strip([title for title, _ in self.columns], "session-list--header", width)
         index = round(self.scroll_offset.y) + y - 1
