@@ -199,3 +199,43 @@ def test_an_index_damaged_while_open_is_rebuilt_and_the_save_kept(store_path, co
     assert Store(store_path).get(a).revision == saved.revision
     assert {s.client_label for s in store.page()} == {"A2", "B"}
     assert indexed_label(Store(store_path), a) == "A2"
+
+
+def test_a_large_build_read_by_several_processes_gives_the_same_index(store_path, content, monkeypatch):
+    import intake.store_index as store_index
+
+    ids = sessions(store_path, content, [f"Asiakas {i}" for i in range(9)])
+    (store_path / "sessions" / f"{ids[4]}.json").write_text("{")  # damaged: listed as such either way
+    built = {}
+    real_pool = store_index.ProcessPoolExecutor
+    for parallel in (False, True):
+        monkeypatch.setattr(store_index, "BATCH", 2)
+        monkeypatch.setattr(store_index, "PARALLEL_FROM", 1 if parallel else 10**9)
+        monkeypatch.setattr(store_index.os, "cpu_count", lambda: 2)
+        monkeypatch.setattr(store_index.threading, "active_count", lambda: 1)  # whatever earlier tests left
+        spawned = []
+        monkeypatch.setattr(store_index, "ProcessPoolExecutor",
+                            lambda *a, **k: spawned.append(a) or real_pool(*a, **k))
+        for old in (store_path / "index").iterdir():
+            old.unlink()
+        progress = []
+        store = Store(store_path, progress=lambda done, total: progress.append((done, total)))
+        assert bool(spawned) == parallel
+        assert progress[-1] == (9, 9)
+        built[parallel] = [(type(s).__name__, s.id, getattr(s, "client_label", None)) for s in store.page()]
+        store.close()
+    assert built[True] == built[False]
+    assert built[True][0] == ("DamagedSession", ids[4], None) and len(built[True]) == 9
+
+
+def test_no_reader_processes_are_forked_beside_other_threads(store_path, content, monkeypatch):
+    import intake.store_index as store_index
+
+    sessions(store_path, content, ["A", "B", "C"])
+    monkeypatch.setattr(store_index, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(store_index.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(store_index.threading, "active_count", lambda: 2)  # e.g. the app's worker
+    monkeypatch.setattr(store_index, "ProcessPoolExecutor", None)  # would fail if used
+    for old in (store_path / "index").iterdir():
+        old.unlink()
+    assert [s.client_label for s in Store(store_path).page()] == ["C", "B", "A"]
