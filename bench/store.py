@@ -126,9 +126,7 @@ def changed(record: SessionRecord, i: int) -> SessionRecord:
 
 def autosave_ms(store: Store, record: SessionRecord, con: sqlite3.Connection,
                 saves: int) -> tuple[list[float], list[float]]:
-    """Milliseconds of each save, ours and SQLite's, in alternating rounds. The session is open for
-    editing, as in the app (a save without its edit lock would take the lock for each save)."""
-    store.lock_session(record.id, "Bench")
+    """Milliseconds of each save, ours and SQLite's, in alternating rounds."""
     per_round = max(10, saves // ROUNDS)
     ours, theirs = [], []
     i = 0
@@ -145,7 +143,6 @@ def autosave_ms(store: Store, record: SessionRecord, con: sqlite3.Connection,
             t = time.perf_counter()
             con.execute("UPDATE sessions SET doc = ? WHERE id = ?", (document(edit), "s1"))
             theirs.append((time.perf_counter() - t) * 1000)
-    store.unlock_session(record.id)
     return ours, theirs
 
 
