@@ -21,10 +21,11 @@ if TYPE_CHECKING:  # matching, profiles and plans (and numpy) are imported when 
 
 
 def catalogue_placements(store: Store, content: Content) -> list[Placement]:
-    """The placements to match against: the built-in ones (content/placements/) merged with the
-    county's own list imported into the store (`intake placements import`). An imported placement
-    replaces the built-in one with the same id. Build the matching catalogue with
-    `Catalogue(catalogue_placements(store, content), content.matching)`."""
+    """Every placement as one list: the built-in ones (content/placements/) merged with the county's
+    own list imported into the store (`intake placements import`), an imported placement replacing
+    the built-in one with the same id. It builds every placement, so the app never asks for it:
+    matching uses merged_catalogue.matching_catalogue and a plan plan_placements, which keep this
+    meaning (the tests compare them with it)."""
     from intake.placements_import import catalogue_entries  # numpy: not on the way to the first question
 
     return [entry.placement for entry in catalogue_entries(store, content)]

@@ -161,7 +161,7 @@ def answer_words(interview: Interview, texts: Texts, question_id: str) -> str | 
 class PlanBuilder:
     """Reads the interview for the plan; `texts` gives the session's language. `placements` is the
     catalogue the placement is chosen from: the built-in placements merged with the county's imported
-    ones (session.catalogue_placements); None is the built-in ones only."""
+    ones (session.plan_placements gives just the one chosen); None is the built-in ones only."""
 
     interview: Interview
     texts: Texts
