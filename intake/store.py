@@ -498,17 +498,12 @@ class Store:
 
     def list(self, text: str | None = None, status: Status | None = None) -> list[SessionSummary]:
         """Every readable session, most recently changed first (every file is compared with the index
-        first); optionally only those matching `text` or `status`. The ones that cannot be read are
+        first); optionally only those matching `text` (every word, as `page`) or `status`. The ones that cannot be read are
         in `damaged()`. For a list on screen, `page` and `count` cost what is shown."""
         self.reconcile()
-        items = [SessionSummary.model_validate_json(summary) for _, summary in self.index.everything(healthy=True)]
-        if status is not None:
-            items = [s for s in items if s.status == status]
-        if text:
-            needle = text.casefold()
-            items = [s for s in items if needle in s.client_label.casefold() or needle in s.counsellor.casefold()
-                     or s.id.startswith(needle)]
-        return items
+        words = (text or "").casefold().split()
+        items = [SessionSummary.model_validate_json(summary) for _, summary in self.index.everything(True, words)]
+        return items if status is None else [s for s in items if s.status == status]
 
     def damaged(self) -> list[DamagedSession]:
         """The sessions whose files cannot be read, with what is wrong and how to repair each (every

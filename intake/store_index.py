@@ -347,8 +347,9 @@ class SummaryIndex:
             self._refresh(stale)  # changed behind the index's back: read again, then ask again
         return [r[:4] for r in rows]
 
-    def everything(self, healthy: bool) -> list[tuple]:
-        """Every readable session's (id, summary JSON), or every damaged one's (id, problem, changed_us)."""
-        if healthy:
-            return self._query(f"SELECT id, summary FROM sessions WHERE healthy = 1 {ORDER}")
-        return self._query(f"SELECT id, problem, changed_us FROM sessions WHERE healthy = 0 {ORDER}")
+    def everything(self, healthy: bool, words: list[str] = ()) -> list[tuple]:
+        """Every readable session's (id, summary JSON), or every damaged one's (id, problem, changed_us),
+        holding every word (casefolded by the caller), as `page` filters."""
+        where, params = self._where(list(words), f"healthy = {int(healthy)}")
+        columns = "id, summary" if healthy else "id, problem, changed_us"
+        return self._query(f"SELECT {columns} FROM sessions{where} {ORDER}", params)
