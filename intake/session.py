@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from intake.errors import ReadOnlySession
 from intake.flows.decisions import Agreement, PlanDecisions
 from intake.flows.display import Texts
-from intake.flows.engine import Interview
+from intake.flows.engine import Answer, Interview, InterviewState, NotAllowed
 from intake.flows.model import Content
+from intake.flows.period import END, Mark, PeriodStatus, PreviousPeriod, Review, period_status, review_interview
 from intake.flows.placements import Placement
 from intake.flows.rules import Rules
 from intake.flows.validate import AnswerError
@@ -55,6 +56,7 @@ class IntakeSession:
         self.holder = holder or record.counsellor
         self.read_only = read_only
         self.interview = Interview(content, record.state)
+        self.follow_up = record.follow_up  # the live reviews and attendance, saved with the answers
 
     @classmethod
     def start(cls, store: Store, content: Content, client_label: str, counsellor: str,
@@ -163,6 +165,64 @@ class IntakeSession:
             plan = self.plan()
         return plan
 
+    # --- after the intake: reviews, attendance, the end and a new period ---------------------
+
+    def status(self, today: dt.date | None = None) -> PeriodStatus:
+        return period_status(self.interview, self.follow_up, self.rules, today or dt.date.today())
+
+    def open_review(self, kind: str, at: dt.datetime | None = None) -> ReviewSession:
+        """The review of `kind` left unfinished, or a new one. Only one end review: once it is
+        complete the period has ended, and a second one is refused (start a new period instead)."""
+        if kind not in self.content.reviews:
+            raise KeyError(kind)
+        intake = self.interview.active()
+        for review in reversed(self.follow_up.reviews):
+            if review.kind == kind and not review_interview(self.content, review, intake).is_complete:
+                return ReviewSession(self, review)
+        self._writable()
+        if self.status().ended_on is not None:
+            raise NotAllowed("The period has ended: a review can no longer be added. Start a new period "
+                             "from it to carry on.")
+        number = sum(r.kind == kind for r in self.follow_up.reviews) + 1
+        flow = self.content.review(kind).flow
+        review = Review(id=f"{kind}-{number}", kind=kind, opened_at=at or dt.datetime.now(dt.timezone.utc),
+                        state=InterviewState(flow_id=flow.id, flow_version=flow.version))
+        self.follow_up.reviews.append(review)
+        self.save()
+        return ReviewSession(self, review)
+
+    def review(self, review_id: str) -> ReviewSession:
+        """A review held earlier, to read or to correct."""
+        return ReviewSession(self, next(r for r in self.follow_up.reviews if r.id == review_id))
+
+    def mark(self, day: dt.date, mark: Mark | None) -> None:
+        """Record a day of the period as attended or absent (None: clear it)."""
+        self._writable()
+        if mark is None:
+            self.follow_up.attendance.pop(day, None)
+        else:
+            self.follow_up.attendance[day] = mark
+        self.save()
+
+    def new_period(self, at: dt.datetime | None = None) -> IntakeSession:
+        """A new period started from this ended one, as a session of its own: the answers that still
+        hold (the latest, a review's over the intake's) are carried for the client to confirm, the
+        goals are set afresh, and the months used so far are counted."""
+        status = self.status()
+        if status.ended_on is None:
+            raise NotAllowed("The period has not ended: hold the end review first.")
+        at = at or dt.datetime.now(dt.timezone.utc)
+        answers = carried_answers(self.content, self.interview, status, at)
+        state = InterviewState(flow_id=self.content.flow.id, flow_version=self.content.flow.version, answers=answers)
+        record = self.store.create(self.record.client_label, self.holder, state, self.record.language,
+                                   self.record.plain, lock=True)
+        session = IntakeSession(self.store, self.content, record, holder=self.holder)
+        session.follow_up.previous = PreviousPeriod(session_id=self.record.id, period=status.number + 1,
+                                                    months_before=status.months_total)
+        session.save()
+        self.store.log_access("new-period", record.id, self.holder)
+        return session
+
     def _writable(self) -> None:
         if self.read_only:
             raise ReadOnlySession(f"Session {self.record.id} is open read-only: nothing can be changed. "
@@ -171,9 +231,83 @@ class IntakeSession:
     def save(self) -> None:
         self._writable()
         progress = self.interview.progress()
+        status = self.status()
         self.record = self.store.save(self.record.model_copy(update={
             "state": self.interview.state,
+            "follow_up": self.follow_up,
             "status": "completed" if self.interview.is_complete else "in_progress",
             "answered": progress.answered,
             "relevant": progress.relevant,
+            "period": status.number,
+            "next_review": status.next_review,
+            "ended_on": status.ended_on,
         }), who=self.holder)
+
+
+def carried_answers(content: Content, interview: Interview, status: PeriodStatus,
+                    at: dt.datetime) -> dict[str, Answer]:
+    """The answers a new period starts with: those of the sections that carry forward, each the
+    latest given (a review's rating over the intake's), marked as carried; no section confirmations,
+    so each section's summary is confirmed again."""
+    carried = {section.id for section in content.sections if section.carry_forward}
+    latest: dict[str, Answer] = {}
+    for step, answer in interview.transcript():
+        if not step.is_confirm and step.section.id in carried:
+            latest[step.key] = answer
+    for held in status.reviews:
+        if held.complete:
+            for step, answer in held.interview.transcript():
+                if not step.is_confirm and step.key in latest:
+                    latest[step.key] = answer
+    return {key: answer.model_copy(update={"carried": True, "at": at}) for key, answer in latest.items()}
+
+
+class ReviewSession:
+    """A review of an open session, driven like the intake (by the interview screen): every answer
+    is saved at once, with the session."""
+
+    def __init__(self, session: IntakeSession, review: Review):
+        self.session = session
+        self.review = review
+        self.content = session.content.review(review.kind)
+        self.interview = review_interview(session.content, review, session.interview.active())
+
+    @property
+    def record(self) -> SessionRecord:
+        return self.session.record
+
+    @property
+    def read_only(self) -> bool:
+        return self.session.read_only
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def texts(self) -> Texts:
+        return self.session.texts
+
+    def answer(self, value: Any, at: dt.datetime | None = None) -> AnswerError | None:
+        self.session._writable()
+        error = self.interview.answer(value, at)
+        if error is None:
+            self.session.save()
+        return error
+
+    def skip(self) -> AnswerError | None:
+        self.session._writable()
+        error = self.interview.skip()
+        if error is None:
+            self.session.save()
+        return error
+
+    def back(self) -> None:
+        self.session._writable()
+        self.interview.back()
+        self.session.save()
+
+    def jump(self, key: str) -> None:
+        self.session._writable()
+        self.interview.jump(key)
+        self.session.save()

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import from_json
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -42,6 +42,7 @@ from intake.errors import (
     StoreProblem,
 )
 from intake.flows.engine import InterviewState
+from intake.flows.period import FollowUp
 from intake.flows.text import Language
 from intake.store_files import (
     dumps,
@@ -82,6 +83,9 @@ class SessionSummary(BaseModel):
     status: Status = "in_progress"
     answered: int = 0
     relevant: int = 0
+    period: int = 1                          # the period's number in the client's run of periods
+    next_review: dt.date | None = None       # the next review to hold; None before the start and once ended
+    ended_on: dt.date | None = None
 
 
 class SessionRecord(SessionSummary):
@@ -89,6 +93,7 @@ class SessionRecord(SessionSummary):
     # in between by another process or window is silently overwritten (a lost update).
     revision: int = 0
     state: InterviewState
+    follow_up: FollowUp = Field(default_factory=FollowUp)
 
 
 class DamagedSession(BaseModel):

@@ -61,7 +61,7 @@ def test_bad_scale_reference(content_copy):
                 "    - id: finances\n      type: scale\n      scale: difficulty_1_5\n") + 2
     found = problems(content_copy)
     assert found == [f"sections/life_situation.yaml:{line}: section.questions[1].scale: "
-                     "unknown scale 'difficulty_1_5' (defined in scales.yaml: difficulty_0_4)"]
+                     "unknown scale 'difficulty_1_5' (defined in scales.yaml: difficulty_0_4, satisfaction_1_4)"]
 
 
 def test_condition_on_unknown_question(content_copy):

@@ -64,6 +64,11 @@ class Texts:
             return self("summary.is_this_right")
         return step.question.text.get(self.language, self.plain)
 
+    def entry_heading(self, step: Step) -> str:
+        """Which entry of a repeat group a step belongs to: "Goal 2", and in a review the goal itself."""
+        heading = f"{step.group.entry_label.get(self.language, self.plain)} {step.entry + 1}"
+        return f"{heading} «{step.entry_title}»" if step.entry_title else heading
+
     def summary(self, interview: Interview, section: Section) -> list[str]:
         """The section said back in words: each line whose answers are all there, filled in."""
         active = interview.active()

@@ -39,6 +39,7 @@ class Answer(BaseModel):
     by: Role
     at: dt.datetime
     skipped: bool = False
+    carried: bool = False  # brought from the period before, for the client to confirm
 
 
 class InterviewState(BaseModel):
@@ -65,6 +66,7 @@ class Step:
     group: RepeatGroup | None = None
     entry: int | None = None
     kind: StepKind = "question"
+    entry_title: str | None = None  # in a review, what the entry reviews (the goal itself)
 
     @property
     def is_add_another(self) -> bool:
@@ -103,11 +105,13 @@ class Progress:
 
 class ActiveAnswers:
     """Values of relevant answers by key (None when unanswered or skipped) and the
-    entries of repeat groups: what conditions, summaries and scoring read."""
+    entries of repeat groups: what conditions, summaries and scoring read. A review's answers have
+    the intake's behind them (`context`): a name the review does not ask is the intake's answer."""
 
-    def __init__(self) -> None:
+    def __init__(self, context: ActiveAnswers | None = None) -> None:
         self.values: dict[str, Any] = {}
         self.groups: dict[str, list[dict[str, Any]]] = {}
+        self.context = context
 
     def get(self, name: str, view: str | None = None, group: RepeatGroup | None = None,
             entry: int | None = None) -> Any:
@@ -117,7 +121,10 @@ class ActiveAnswers:
         suffix = f"@{view}" if view else ""
         if group is not None and any(q.id == name for q in group.questions):
             return self.values.get(f"{group.id}[{entry}].{name}{suffix}")
-        return self.values.get(f"{name}{suffix}")
+        key = f"{name}{suffix}"
+        if key not in self.values and self.context is not None:
+            return self.context.get(name, view)
+        return self.values.get(key)
 
     def entry(self, group: RepeatGroup, entry: int) -> dict[str, Any]:
         return {q.id: self.get(q.id, None, group, entry) for q in group.questions}
@@ -137,8 +144,11 @@ def _now() -> dt.datetime:
 
 
 class Interview:
-    def __init__(self, content: Content, state: InterviewState | None = None):
+    """An interview on `content`: the intake, or a review (`context`: the intake's answers)."""
+
+    def __init__(self, content: Content, state: InterviewState | None = None, context: ActiveAnswers | None = None):
         self.content = content
+        self.context = context
         self.state = state or InterviewState(flow_id=content.flow.id, flow_version=content.flow.version)
         self._steps: list[Step] | None = None
         self._active: ActiveAnswers | None = None
@@ -158,21 +168,21 @@ class Interview:
 
     def _derive_steps(self) -> tuple[list[Step], ActiveAnswers]:
         steps: list[Step] = []
-        active = ActiveAnswers()  # grows in flow order: a condition sees only earlier relevant answers
+        active = ActiveAnswers(self.context)  # grows in flow order: a condition sees only earlier relevant answers
         answers = self.state.answers
 
         def value(key: str) -> Any:
             answer = answers.get(key)
             return None if answer is None or answer.skipped else answer.value
 
-        def add_question(section: Section, q: Question, path: str, group=None, entry=None) -> None:
+        def add_question(section: Section, q: Question, path: str, group=None, entry=None, title=None) -> None:
             for view in q.views:
                 key = f"{path}@{view}" if q.who == "both" else path
                 answer = answers.get(key)
                 if isinstance(q, MultiChoice) and answer is not None and isinstance(answer.value, str):
                     # Saved when the question was a single choice (the benefit, until 12/2026): one of many.
                     answers[key] = answer.model_copy(update={"value": [answer.value]})
-                steps.append(Step(key, section, q, view, group, entry))
+                steps.append(Step(key, section, q, view, group, entry, entry_title=title))
                 active.values[key] = value(key)
 
         for section in self.content.sections:
@@ -183,6 +193,15 @@ class Interview:
                     add_question(section, q, q.id)
                     continue
                 active.groups[q.id] = []
+                if q.for_each is not None:
+                    followed = self.context.get(q.for_each) if self.context is not None else None
+                    for i, entry in enumerate(followed or []):
+                        title = entry.get(q.title_from) if q.title_from else None
+                        for sub in q.questions:
+                            if active.holds(sub.when, q, i):
+                                add_question(section, sub, f"{q.id}[{i}].{sub.id}", q, i, title)
+                        active.groups[q.id].append(active.entry(q, i))
+                    continue
                 for i in range(q.max_entries):
                     if i >= q.min_entries:
                         key = f"{q.id}[{i}]?"

@@ -13,13 +13,16 @@ SUGGESTIONS_FILE = "suggestions.yaml"
 MATCHING_FILE = "matching.yaml"
 MUNICIPALITIES_FILE = "municipalities.yaml"
 PLACEMENTS_DIR = "placements"
+REVIEWS_FILE = "reviews.yaml"
+REVIEWS_DIR = "reviews"  # the reviews' own section files (a review may also name the intake's)
 
 NAMED_FILES = (FLOW_FILE, SCALES_FILE, TEXTS_FILE, RULES_FILE, SCORING_FILE, SUGGESTIONS_FILE, MATCHING_FILE,
-               MUNICIPALITIES_FILE)
+               MUNICIPALITIES_FILE, REVIEWS_FILE)
 
 
 def content_files(root: Path, sections: list[str]) -> list[Path]:
     """Every file the loader reads for a directory whose flow names `sections`: what the content is
     made of (a file may be missing)."""
     placements = sorted((root / PLACEMENTS_DIR).glob("*.yaml"))
-    return [root / name for name in NAMED_FILES] + [root / name for name in sections] + placements
+    reviews = sorted((root / REVIEWS_DIR).glob("*.yaml"))
+    return [root / name for name in NAMED_FILES] + [root / name for name in sections] + placements + reviews

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -23,13 +24,15 @@ from ruamel.yaml.events import AliasEvent
 from intake.flows import expr
 from intake.flows.problems import ContentError, Problem
 from intake.flows.files import (FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR, RULES_FILE, SCALES_FILE,
-                                SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
+                                REVIEWS_DIR, REVIEWS_FILE, SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
 from intake.flows.model import (
     CatalogFile,
     Content,
     FlowFile,
     Question,
     RepeatGroup,
+    ReviewFlow,
+    ReviewsFile,
     ScaleQuestion,
     ScalesFile,
     Section,
@@ -295,10 +298,13 @@ def load_content(root: Path) -> Content:
                         questions.get(SERVICES_TRIED)):
                     problems.append(suggestions_doc.problem(("suggestions", i, "tried_as"), (
                         f"'{suggestion.tried_as}' is not a choice of the question '{SERVICES_TRIED}'")))
+    reviews: dict[str, ReviewFlow] = {}
+    if (root / REVIEWS_FILE).exists() and flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
+        reviews = _load_reviews(root, flow_file.flow.sections, scales, questions, problems)
     if rules:
         problems.extend(_check_rules(rules_doc, rules))
     if problems:
-        raise ContentError(problems)
+        raise ContentError(list(dict.fromkeys(problems)))  # a section file the reviews share is told of once
     return Content(
         flow=flow_file.flow,
         sections=[s for _, s in section_docs],
@@ -309,7 +315,44 @@ def load_content(root: Path) -> Content:
         scoring=scoring,
         suggestions=suggestions.suggestions if suggestions else [],
         matching=matching,
+        reviews=reviews,
     )
+
+
+def _load_reviews(root: Path, intake_sections: list[str], scales: ScalesFile,
+                  intake: dict[str, tuple[Question, RepeatGroup | None]], problems: list[Problem]
+                  ) -> dict[str, ReviewFlow]:
+    """The reviews held after the intake, each checked like the intake with the intake's answers in
+    view: a review's conditions may name the intake's questions, and its for_each the intake's groups."""
+    doc = _read(root / REVIEWS_FILE, root, problems)
+    parsed = _validate(doc, ReviewsFile, problems) if doc else None
+    if not isinstance(parsed, ReviewsFile):
+        return {}
+    reviews = {}
+    for kind, review in parsed.reviews.items():
+        section_docs = []
+        for i, name in enumerate(review.sections):
+            loc = ("reviews", kind, "sections", i)
+            # Only files the content cache hashes: the reviews folder and the intake's own sections.
+            if not (name.startswith(f"{REVIEWS_DIR}/") or name in intake_sections):
+                problems.append(doc.problem(loc, f"a review's section file must be in {REVIEWS_DIR}/ or be one of "
+                                                 f"the intake's sections: {name}"))
+                continue
+            if not (root / name).is_file():
+                problems.append(doc.problem(loc, f"section file not found: {name}"))
+                continue
+            section_doc = _read(root / name, root, problems)
+            section = _validate(section_doc, SectionFile, problems) if section_doc else None
+            if isinstance(section, SectionFile):
+                section_docs.append((section_doc, section.section))
+        if len(section_docs) != len(review.sections):
+            continue
+        _cross_check(section_docs, scales, problems, intake)
+        problems.extend(_check_sensitive(section_docs))
+        reviews[kind] = ReviewFlow(id=kind, title=review.title, sections=[s for _, s in section_docs],
+                                   interval_months=review.interval_months, grace_days=review.grace_days,
+                                   ends_period=review.ends_period)
+    return reviews
 
 
 def _with_municipalities(doc: _Doc, matching: MatchingFile, root: Path, problems: list[Problem]
@@ -407,10 +450,13 @@ def _questions(section: Section) -> Iterator[tuple[tuple, Question, RepeatGroup 
                 yield loc + ("questions", j), sub, q
 
 
-def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile,
-                 problems: list[Problem]) -> dict[str, tuple[Question, RepeatGroup | None]]:
-    """Checks across the section files; returns every question by id with its repeat group."""
+def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile, problems: list[Problem],
+                 intake: dict[str, tuple[Question, RepeatGroup | None]] | None = None
+                 ) -> dict[str, tuple[Question, RepeatGroup | None]]:
+    """Checks across the section files; returns every question by id with its repeat group. For a
+    review, `intake` holds the intake's questions, which its conditions may also name."""
     seen: dict[str, tuple[Question, RepeatGroup | None]] = {}
+    in_view = ChainMap(seen, intake or {})
     section_ids: set[str] = set()
     for doc, section in section_docs:
         if section.id in section_ids:
@@ -428,10 +474,25 @@ def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile,
                 for dup in sorted({v for v in values if values.count(v) > 1}):
                     problems.append(doc.problem(loc + ("choices",), f"duplicate choice value '{dup}'"))
             if q.when is not None:
-                problems.extend(doc.problem(loc + ("when",), m) for m in _check_condition(q.when, seen, group))
+                problems.extend(doc.problem(loc + ("when",), m) for m in _check_condition(q.when, in_view, group))
+            if isinstance(q, RepeatGroup):
+                problems.extend(doc.problem(loc, m) for m in _check_for_each(q, intake))
             seen[q.id] = (q, group)
-        problems.extend(_check_summary(doc, section, seen))
+        problems.extend(_check_summary(doc, section, in_view))
     return seen
+
+
+def _check_for_each(group: RepeatGroup, intake: dict[str, tuple[Question, RepeatGroup | None]] | None) -> list[str]:
+    if group.for_each is None:
+        return []
+    if intake is None:
+        return [f"for_each: only a review's group can follow an intake group ('{group.id}')"]
+    target = intake.get(group.for_each, (None, None))[0]
+    if not isinstance(target, RepeatGroup):
+        return [f"for_each: '{group.for_each}' is not a repeat group of the intake"]
+    if group.title_from is not None and group.title_from not in {q.id for q in target.questions}:
+        return [f"title_from: '{group.title_from}' is not a question of the intake's group '{group.for_each}'"]
+    return []
 
 
 def _check_sensitive(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:

@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, get_args
 import numpy as np
 
 from intake.flows.catalogue_columns import DEMANDS, WORKS_WITH, Columns, _bits
+from intake.flows.period import DEFAULT_SERVICE
 from intake.flows.placements import AgeGroup, MatchingFile, Mode, Placement
 from intake.flows.rules import DEFAULT_HOSTS, Rules
 from intake.flows.text import LANGUAGES
@@ -34,7 +35,6 @@ HOW = ("within", "table", "estimate")   # how a journey's minutes were found
 MODES = frozenset(get_args(Mode))
 EARTH_KM = 6371.0
 GROUP_FORMS = ("workshop", "group", "club")
-DEFAULT_SERVICE = "rehabilitative_work_activity"
 
 
 @dataclass(frozen=True)

@@ -138,13 +138,22 @@ class RepeatGroup(QuestionBase):
     questions: list[SimpleQuestion] = Field(min_length=1)
     min_entries: int = Field(0, ge=0)
     max_entries: int = Field(10, ge=1, le=50)
-    add_another: Text
+    add_another: Text | None = Field(None, description="Asked before each entry after min_entries; not with for_each")
     entry_label: Text
+    for_each: Id | None = Field(None, description=(
+        "In a review: one entry for each entry of this repeat group of the intake (each goal), "
+        "with no 'add another'"))
+    title_from: Id | None = Field(None, description=(
+        "With for_each: the question of the intake's group whose answer names the entry (the goal itself)"))
 
     @model_validator(mode="after")
     def _entries(self) -> RepeatGroup:
         if self.min_entries > self.max_entries:
             raise ValueError("min_entries must not be greater than max_entries")
+        if (self.for_each is None) == (self.add_another is None):
+            raise ValueError("a repeat group needs add_another, or for_each (then without add_another)")
+        if self.title_from is not None and self.for_each is None:
+            raise ValueError("title_from needs for_each")
         if self.who == "both":
             raise ValueError("a repeat group cannot be 'both'; set who on its questions")
         return self
@@ -178,6 +187,9 @@ class Section(Strict):
     intro: Text | None = None
     questions: list[Question] = Field(min_length=1)
     summary: list[SummaryLine] = Field(default_factory=list, description="Said back to the client to confirm")
+    carry_forward: bool = Field(True, description=(
+        "A new period starts with this section's answers from the period before, for the client to confirm "
+        "(with the latest a review gave); false: asked afresh (the goals)"))
 
 
 class Flow(Strict):
@@ -191,6 +203,33 @@ class Flow(Strict):
 
 class FlowFile(Strict):
     flow: Flow
+
+
+class ReviewFlowFile(Strict):
+    """A review held after the intake (content/reviews.yaml): its sections, like the intake's, in
+    files of their own; a section file may be shared with the intake (the life domains rated again)."""
+
+    title: Text
+    sections: list[str] = Field(min_length=1, description="Section files, relative to the content folder")
+    interval_months: int | None = Field(None, ge=1, le=24, description=(
+        "Falls due this many months after the period's start or the review before it (the interim review)"))
+    grace_days: int = Field(0, ge=0, le=60, description="Still on time this many days after it fell due")
+    ends_period: bool = Field(False, description="Holding it ends the period (the end review)")
+
+
+class ReviewsFile(Strict):
+    reviews: dict[Id, ReviewFlowFile]
+
+
+class ReviewFlow(Strict):
+    """A review flow as loaded: its sections in place of their files."""
+
+    id: Id
+    title: Text
+    sections: list[Section]
+    interval_months: int | None = None
+    grace_days: int = 0
+    ends_period: bool = False
 
 
 class SectionFile(Strict):
@@ -247,6 +286,23 @@ class Content(Strict):
     scoring: ScoringFile | None = None
     suggestions: list[Suggestion] = []
     matching: MatchingFile | None = None
+    reviews: dict[str, ReviewFlow] = {}
+
+    def review(self, kind: str) -> Content:
+        """The content a review's interview runs on: the review's sections in place of the intake's,
+        with the same scales and texts (built once per kind)."""
+        made = self.review_cache.get(kind)
+        if made is None:
+            review = self.reviews[kind]
+            made = self.review_cache[kind] = Content.model_construct(
+                flow=Flow(id=review.id, version=1, title=review.title, sections=[s.id for s in review.sections]),
+                sections=review.sections, scales=self.scales, texts=self.texts, rules=None, placements=[],
+                scoring=None, suggestions=[], matching=None, reviews={})
+        return made
+
+    @cached_property
+    def review_cache(self) -> dict[str, Content]:
+        return {}
 
     @cached_property
     def question_index(self) -> dict[str, Question]:

@@ -7,7 +7,6 @@ the screen and in the export.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,7 @@ from intake.flows.decisions import Agreement
 from intake.flows.derive import already_tried, interest_profile, suggested_services
 from intake.flows.display import Texts
 from intake.flows.engine import Interview
-from intake.flows.matching import DEFAULT_SERVICE
+from intake.flows.period import DEFAULT_SERVICE, add_months, period_end, review_dates  # noqa: F401 (add_months: the tests')
 from intake.flows.model import ScaleQuestion
 from intake.flows.placements import Placement
 from intake.flows.plan_fit import placement_fit
@@ -27,7 +26,6 @@ from intake.flows.rules import (
     HoursPerDay,
     PeriodMonths,
     PlanMustRecord,
-    ReviewInterval,
     Rules,
 )
 
@@ -122,30 +120,6 @@ class Plan(Record):
     agreed: Agreement | None
     issues: list[PlanIssue]
     unconfirmed: list[str] = []  # sources of applied rules whose enacted text or date is not confirmed
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def period_end(start: dt.date, months: int) -> dt.date:
-    """The last day of a period of `months` from `start`: 3 months from 11.1. end on 10.4."""
-    return add_months(start, months) - dt.timedelta(days=1)
-
-
-def review_dates(start: dt.date, end: dt.date, interval: ReviewInterval | None) -> list[dt.date]:
-    """Interim reviews at the rule's interval, and the end review on the last day; an interim review
-    that would fall within the rule's weeks of the end review is left to the end review."""
-    reviews = []
-    if interval is not None:
-        step, covers = interval.months, dt.timedelta(weeks=interval.end_review_covers_weeks)
-        while (day := add_months(start, step)) < end - covers:
-            reviews.append(day)
-            step += interval.months
-    return reviews + [end]
 
 
 def answer_words(interview: Interview, texts: Texts, question_id: str) -> str | None:

@@ -178,8 +178,7 @@ class InterviewScreen(IntakeScreen):
     def _question_text(self, step: Step) -> str:
         text = self.t.question(step)
         if step.group is not None and not step.is_add_another:
-            label = step.group.entry_label.get(self.t.language, self.t.plain)
-            text = f"{label} {step.entry + 1}: {text}"
+            text = f"{self.t.entry_heading(step)}: {text}"
         return text
 
     def _hint(self, step: Step) -> str:

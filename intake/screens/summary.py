@@ -61,7 +61,7 @@ class SummaryScreen(IntakeScreen):
                     continue
                 question = t.question(step)
                 if step.group is not None and not step.is_add_another:
-                    question = f"{step.group.entry_label.get(t.language, t.plain)} {step.entry + 1}: {question}"
+                    question = f"{t.entry_heading(step)}: {question}"
                 if not step.is_confirm:
                     yield Static(question, classes="transcript-question", markup=False)
                 yield TranscriptAnswer(step, answer_text(t, step, answer), t)

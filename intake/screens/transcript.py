@@ -138,8 +138,7 @@ class Transcript(KeyGate, VerticalScroll):
                 begin_section(section, "section")
             if step.group is not None and not step.is_add_another and (step.group.id, step.entry) != entry:
                 entry = (step.group.id, step.entry)
-                label = step.group.entry_label.get(t.language, t.plain)
-                line(("entry", *entry), f"{label} {step.entry + 1}", "transcript-entry")
+                line(("entry", *entry), t.entry_heading(step), "transcript-entry")
             if not step.is_confirm:  # a confirmed summary is one short line
                 line(("question", step.key), t.question(step), "transcript-question")
             text = self.answer_text(step, answer)
