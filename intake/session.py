@@ -10,10 +10,10 @@ from intake.flows.decisions import Agreement, PlanDecisions
 from intake.flows.display import Texts
 from intake.flows.engine import Answer, Interview, InterviewState, NotAllowed
 from intake.flows.model import Content
-from intake.flows.period import END, Mark, PeriodStatus, PreviousPeriod, Review, period_status, review_interview
+from intake.flows.period import ENDED_ON, HELD_ON, Mark, PeriodStatus, PreviousPeriod, Review, period_status, review_interview
 from intake.flows.placements import Placement
 from intake.flows.rules import Rules
-from intake.flows.validate import AnswerError
+from intake.flows.validate import AnswerError, validate
 from intake.store import SessionRecord, Store
 
 if TYPE_CHECKING:  # matching, profiles and plans (and numpy) are imported when first used
@@ -208,9 +208,12 @@ class IntakeSession:
         """A new period started from this ended one, as a session of its own: the answers that still
         hold (the latest, a review's over the intake's) are carried for the client to confirm, the
         goals are set afresh, and the months used so far are counted."""
+        self._writable()
         status = self.status()
         if status.ended_on is None:
             raise NotAllowed("The period has not ended: hold the end review first.")
+        if self.follow_up.continued_in is not None:
+            raise NotAllowed(f"A new period was already started from this one: session {self.follow_up.continued_in}.")
         at = at or dt.datetime.now(dt.timezone.utc)
         answers = carried_answers(self.content, self.interview, status, at)
         state = InterviewState(flow_id=self.content.flow.id, flow_version=self.content.flow.version, answers=answers)
@@ -220,6 +223,8 @@ class IntakeSession:
         session.follow_up.previous = PreviousPeriod(session_id=self.record.id, period=status.number + 1,
                                                     months_before=status.months_total)
         session.save()
+        self.follow_up.continued_in = record.id
+        self.save()
         self.store.log_access("new-period", record.id, self.holder)
         return session
 
@@ -239,7 +244,10 @@ class IntakeSession:
             "answered": progress.answered,
             "relevant": progress.relevant,
             "period": status.number,
-            "next_review": status.next_review,
+            # the reviews of a plan in force: once agreed (a later change that asks for a new agreement
+            # keeps them once one is held)
+            "next_review": status.next_review if self.interview.state.decisions.agreed or self.follow_up.reviews
+            else None,
             "ended_on": status.ended_on,
         }), who=self.holder)
 
@@ -290,10 +298,21 @@ class ReviewSession:
 
     def answer(self, value: Any, at: dt.datetime | None = None) -> AnswerError | None:
         self.session._writable()
-        error = self.interview.answer(value, at)
+        error = self._within_period(value) or self.interview.answer(value, at)
         if error is None:
             self.session.save()
         return error
+
+    def _within_period(self, value: Any) -> AnswerError | None:
+        """A review is held, and a period ends, on or after the day the period began."""
+        step = self.interview.current()
+        start = self.session.interview.state.decisions.start
+        if step is None or step.question is None or step.question.id not in (HELD_ON, ENDED_ON) or start is None:
+            return None
+        error, clean = validate(step, value, self.content)
+        if error is None and clean and dt.date.fromisoformat(str(clean)) < start:
+            return AnswerError("error.before_period_start", {"start": start})
+        return None
 
     def skip(self) -> AnswerError | None:
         self.session._writable()

@@ -25,6 +25,7 @@ def agreed_session(tmp_path, months: int = 6) -> IntakeSession:
     answer_as(session, CONSENTING)
     session.decide(placement_id="espoo_kivenlahti_digital_guidance", start=START, months=months, days_per_week=3,
                    hours_per_day=4, plan_type="activation_plan")
+    assert session.agree().agreed is not None
     return session
 
 
@@ -135,9 +136,37 @@ def test_a_new_period_carries_the_answers_that_still_hold_for_confirmation(sessi
         new.close()
 
 
-def test_a_new_period_needs_an_ended_one(session):
+def test_a_new_period_needs_an_ended_one_and_is_started_once(session):
     with pytest.raises(NotAllowed):
         session.new_period()
+    hold(session.open_review("end"), {"held_on": "2026-07-10", "ended_on": "2026-07-11", "ended_as": "planned",
+                                      "follow_on_path": "new_period"})
+    new = session.new_period()
+    new.close()
+    assert session.follow_up.continued_in == new.record.id
+    with pytest.raises(NotAllowed, match=new.record.id):
+        session.new_period()
+
+
+def test_a_review_cannot_be_held_or_end_the_period_before_the_period_began(session):
+    review = session.open_review("end")
+    error = review.answer("2026-01-11")
+    assert error is not None and session.texts.error(review.interview.current(), error) == (
+        "Jakso alkoi 12.1.2026. Päivä ei voi olla sitä ennen; tarkista päivämäärä.")
+    assert review.answer("2026-01-12") is None
+
+
+def test_the_session_list_has_no_next_review_before_the_plan_is_agreed(tmp_path):
+    session = IntakeSession.start(Store(tmp_path / "store"), CONTENT, "X-3", "Liisa Ohjaaja")
+    try:
+        answer_as(session, CONSENTING)
+        session.decide(placement_id="espoo_kivenlahti_digital_guidance", start=START, months=6, days_per_week=3,
+                       hours_per_day=4, plan_type="activation_plan")
+        assert session.status().next_review is not None and session.store.list()[0].next_review is None
+        session.agree()
+        assert session.store.list()[0].next_review == session.status().next_review
+    finally:
+        session.close()
 
 
 def test_attendance_is_saved_day_by_day(session, tmp_path):

@@ -63,6 +63,7 @@ class FollowUp(BaseModel):
     reviews: list[Review] = []
     attendance: dict[dt.date, Mark] = {}
     previous: PreviousPeriod | None = None
+    continued_in: str | None = Field(None, description="The session of the new period started from this ended one")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
