@@ -10,7 +10,7 @@ from intake.flows.decisions import Agreement, PlanDecisions
 from intake.flows.display import Texts
 from intake.flows.engine import Answer, Interview, InterviewState, NotAllowed
 from intake.flows.model import Content
-from intake.flows.period import ENDED_ON, HELD_ON, Mark, PeriodStatus, PreviousPeriod, Review, period_status, review_interview
+from intake.flows.period import EARLIER_KTT, EARLIER_KTT_ENDED, EARLIER_KTT_MONTHS, ENDED_ON, HELD_ON, Mark, PeriodStatus, PreviousPeriod, Review, period_status, review_interview
 from intake.flows.placements import Placement
 from intake.flows.rules import Rules
 from intake.flows.validate import AnswerError, validate
@@ -267,7 +267,15 @@ def carried_answers(content: Content, interview: Interview, status: PeriodStatus
             for step, answer in held.interview.transcript():
                 if not step.is_confirm and step.key in latest:
                     latest[step.key] = answer
-    return {key: answer.model_copy(update={"carried": True, "at": at}) for key, answer in latest.items()}
+    carried_now = {key: answer.model_copy(update={"carried": True, "at": at}) for key, answer in latest.items()}
+    # The period that ended is now an earlier period too: its months counted into those used so far.
+    before = interview.active().get(EARLIER_KTT_MONTHS) or 0
+    earlier = {EARLIER_KTT: True, EARLIER_KTT_MONTHS: max(1, round(before + status.months)),
+               EARLIER_KTT_ENDED: status.ended_on.isoformat()}
+    for key, value in earlier.items():
+        if key in content.question_index:
+            carried_now[key] = Answer(value=value, by="client", at=at, carried=True)
+    return carried_now
 
 
 class ReviewSession:

@@ -127,6 +127,9 @@ def test_a_new_period_carries_the_answers_that_still_hold_for_confirmation(sessi
         # the end review's rating, not the intake's
         assert (carried["housing@client"].value, carried["housing@counsellor"].value) == (0, 1)
         assert not any(key.startswith("goals") for key in carried)  # goals are set afresh
+        # the ended period is an earlier period now, its months added to those the intake was told of
+        told = session.interview.active().get("earlier_ktt_months") or 0
+        assert (carried["earlier_ktt"].value, carried["earlier_ktt_months"].value) == (True, told + 6)
         assert not any("#confirm" in key for key in carried)
         assert new.interview.current().is_confirm  # the first section's summary, to confirm
         assert new.follow_up.previous.session_id == session.record.id

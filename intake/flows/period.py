@@ -30,6 +30,8 @@ GOAL_REVIEW = "goal_review"         # a repeat group with an entry for each goal
 GOAL_STATUS = "status"              # achieved | partly | not_yet | not_relevant
 SATISFACTION = "satisfaction"       # seed 004's 1–4 scale
 INTERIM, END = "interim", "end"
+# The intake's questions on earlier periods, which a new period updates with the one that ended.
+EARLIER_KTT, EARLIER_KTT_MONTHS, EARLIER_KTT_ENDED = "earlier_ktt", "earlier_ktt_months", "earlier_ktt_ended"
 
 # An attended day, or why not: the allowance is paid only for attended days.
 Mark = Literal["attended", "ill", "agreed_absence", "no_notice"]
