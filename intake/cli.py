@@ -150,7 +150,8 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     rules = len(content.rules.rules) if content.rules else 0
     print(f"{directory}: OK — flow '{content.flow.id}' v{content.flow.version}: {len(content.sections)} sections, "
           f"{questions} questions, {len(content.scales)} scales, {len(content.texts)} texts, {rules} rules, "
-          f"{len(content.suggestions)} service suggestions, {len(content.placements)} placements")
+          f"{len(content.suggestions)} service suggestions, {len(content.placements)} placements, "
+          f"reviews: {', '.join(content.reviews) or 'none'}")
     return 0
 
 
