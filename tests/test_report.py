@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -18,6 +18,7 @@ from intake.flows.display import Texts
 from intake.flows.engine import Interview, InterviewState
 from intake.flows.period import END, PreviousPeriod, Review, add_months
 from intake.flows.report import LENGTH_BANDS, length_band, outcome_report
+from intake.screens.report import BAR_WIDTH, bar_chart
 from intake.session import IntakeSession
 from intake.store import Store
 from tests.test_content import CONTENT
@@ -74,11 +75,11 @@ class Builder:
         return state
 
     def period(self, ended_on: dt.date, months: int, path: str, *, early: str | None = None,
-               previous: PreviousPeriod | None = None) -> IntakeSession:
+               previous: PreviousPeriod | None = None, counsellor: str = COUNSELLOR) -> IntakeSession:
         """A period of `months` ending on `ended_on` (planned), or of 6 planned months ended early."""
         start = add_months(ended_on + dt.timedelta(days=1), -(2 if early else months))
         self.made += 1
-        record = self.store.create(f"K-{self.made}", COUNSELLOR, self.intake_of(start, 6 if early else months))
+        record = self.store.create(f"K-{self.made}", counsellor, self.intake_of(start, 6 if early else months))
         session = IntakeSession(self.store, CONTENT, record)
         session.follow_up.previous = previous
         session.follow_up.reviews.append(self.end_review(ended_on, path, early))
@@ -102,21 +103,28 @@ class Builder:
 
 
 @pytest.fixture(scope="module")
-def seed_store(tmp_path_factory):
+def intake_state(tmp_path_factory) -> InterviewState:
+    """An intake answered once through the interview, for every period built."""
+    store = Store(tmp_path_factory.mktemp("template") / "store")
+    template = IntakeSession.start(store, CONTENT, "TEMPLATE", COUNSELLOR)
+    answer_as(template, CONSENTING)
+    template.close()
+    store.close()
+    return template.interview.state
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory, intake_state):
     # Durable writes are not what is tested here, and waiting for the disk ~1,500 times is most of the cost.
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("os.fsync", lambda fd: None)
-        return build_seed_store(tmp_path_factory.mktemp("seed000") / "store")
+        return build_seed_store(tmp_path_factory.mktemp("seed000") / "store", intake_state)
 
 
-def build_seed_store(path):
+def build_seed_store(path, intake_state: InterviewState):
     began = time.perf_counter()
     store = Store(path)
-    template = IntakeSession.start(store, CONTENT, "TEMPLATE", COUNSELLOR)
-    answer_as(template, CONSENTING)  # the intake, answered once through the interview
-    template.close()
-    store.delete(template.record.id)
-    build = Builder(store, template.interview.state)
+    build = Builder(store, intake_state)
     i = 0
     for path_id, count in PATHS_2020.items():
         for _ in range(count):
@@ -130,8 +138,7 @@ def build_seed_store(path):
     # just outside both ranges, and one period that has not ended: none of them is counted
     build.period(dt.date(2019, 12, 31), 6, "paid_work")
     build.period(dt.date(2021, 4, 1), 6, "paid_work")
-    ongoing = IntakeSession(store, CONTENT, store.create("K-ongoing", COUNSELLOR,
-                                                                template.interview.state.model_copy(deep=True)))
+    ongoing = IntakeSession(store, CONTENT, store.create("K-ongoing", COUNSELLOR, intake_state.model_copy(deep=True)))
     ongoing.decide(start=dt.date(2020, 3, 1), months=12)
     print(f"\nseed 000 store: {build.made + 1} sessions in {time.perf_counter() - began:.1f} s "
           f"({len(build.reviews)} end reviews answered)")
@@ -234,3 +241,57 @@ def test_an_empty_range_shows_every_row_with_zero():
     paths = report_.table("follow_on_path")
     assert len(paths.rows) == 12 and all(r.count == 0 and r.percent is None for r in paths.rows)
     assert paths.rows[0].label == "Till pension eller pensionsutredning"
+
+
+# --- the report screen: the counsellor's own clients, as bar charts ---
+
+async def test_the_report_screen_charts_only_the_counsellors_own_clients(tmp_path, intake_state):
+    from textual.widgets import Input, Static
+
+    from intake.screens.app import IntakeApp
+    from intake.screens.report import ReportScreen
+    from intake.screens.start import StartScreen
+
+    store = Store(tmp_path / "store")
+    build = Builder(store, intake_state)
+    build.period(dt.date(2020, 6, 30), 6, "education")
+    build.period(dt.date(2020, 9, 30), 12, "paid_work")
+    build.period(dt.date(2020, 9, 30), 6, "pension", counsellor="Toinen Ohjaaja")
+    app = IntakeApp(store=store, content=CONTENT, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")  # no name typed yet: the field says why it is needed
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert "Kirjoita ensin nimesi" in str(app.screen.query_one("#counsellor-error", Static).content)
+        app.screen.query_one("#counsellor", Input).value = COUNSELLOR
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        title = str(app.screen.query_one("#report-title", Static).content)
+        paths = str(app.screen.query_one("#report-follow_on_path", Static).content).splitlines()
+        lengths = str(app.screen.query_one("#report-length", Static).content).splitlines()
+        assert title.endswith(": 2 jaksoa")
+        by_label = {line.split("  ")[0]: line for line in paths[1:]}
+        assert by_label["Koulutukseen tai opintojen piiriin"].endswith("█" * BAR_WIDTH + "     1  50,0 %")
+        assert by_label["Eläkkeelle tai eläkeselvittelyyn"].rstrip().endswith("0  0,0 %")
+        assert "█" not in by_label["Eläkkeelle tai eläkeselvittelyyn"]  # the other counsellor's client
+        assert any(line.startswith("3–6 kuukautta") and line.endswith("1  50,0 %") for line in lengths)
+        assert any(line.startswith("Yli 6 kuukautta") and line.endswith("1  50,0 %") for line in lengths)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+
+
+def test_a_bar_is_scaled_to_the_largest_count_and_any_count_shows():
+    texts = Texts(CONTENT, "en")
+    table = outcome_report([], CONTENT, texts).table("length")
+    table.rows[0:3] = [replace(table.rows[0], count=200, percent=95.2), replace(table.rows[1], count=1, percent=0.5),
+                       replace(table.rows[2], count=0, percent=0.0)]
+    lines = bar_chart(table, texts, width=20).splitlines()
+    assert lines[0] == table.title
+    assert lines[1].count("█") == 20 and lines[1].endswith("200  95.2 %")
+    assert lines[2].count("█") == 1 and lines[2].endswith("1  0.5 %")
+    assert lines[3].count("█") == 0 and lines[3].endswith("0  0.0 %")
