@@ -34,11 +34,11 @@ def ended_periods(store: Store, content: Content, start: dt.date | None, end: dt
 def read_report(store: Store, content: Content, texts: Texts, start: dt.date | None = None,
                 end: dt.date | None = None, *, counsellor: str | None = None) -> OutcomeReport:
     try:
-        check_range(start, end)
+        check_range(start, end)  # before the store is read
+        return outcome_report(ended_periods(store, content, start, end, counsellor=counsellor), content, texts,
+                              start=start, end=end)
     except ReportProblem as exc:
         raise IntakeError(str(exc)) from None
-    return outcome_report(ended_periods(store, content, start, end, counsellor=counsellor), content, texts,
-                          start=start, end=end)
 
 
 def heading(report: OutcomeReport, texts: Texts) -> str:

@@ -17,7 +17,7 @@ from intake.cli import main
 from intake.flows.display import Texts
 from intake.flows.engine import Interview, InterviewState
 from intake.flows.period import END, PreviousPeriod, Review, add_months
-from intake.flows.report import LENGTH_BANDS, length_band, outcome_report
+from intake.flows.report import LENGTH_BANDS, ReportProblem, length_band, outcome_report
 from intake.screens.report import BAR_WIDTH, bar_chart
 from intake.session import IntakeSession
 from intake.store import Store
@@ -295,3 +295,10 @@ def test_a_bar_is_scaled_to_the_largest_count_and_any_count_shows():
     assert lines[1].count("█") == 20 and lines[1].endswith("200  95.2 %")
     assert lines[2].count("█") == 1 and lines[2].endswith("1  0.5 %")
     assert lines[3].count("█") == 0 and lines[3].endswith("0  0.0 %")
+
+
+def test_content_without_an_end_review_is_named():
+    content = CONTENT.model_copy(update={"reviews": {}})
+    with pytest.raises(ReportProblem) as caught:
+        outcome_report([], content, Texts(content))
+    assert "no end review with the choice question 'follow_on_path'" in str(caught.value)

@@ -80,12 +80,8 @@ def outcome_report(statuses: Iterable[PeriodStatus], content: Content, texts: Te
     check_range(start, end)
     ended = [s for s in statuses if in_range(s.ended_on, start, end)]
     language: Language = texts.language
-    review = content.review(END)
-    paths = _choices(review.question_index[FOLLOW_ON_PATH], language)
-    reasons = _choices(review.question_index[EARLY_REASON], language)
-    group = review.question_index[GOAL_REVIEW]
-    assert isinstance(group, RepeatGroup)
-    statuses_of_goals = _choices(next(q for q in group.questions if q.id == GOAL_STATUS), language)
+    paths, reasons, statuses_of_goals = (_choices(content, language, *where) for where in (
+        (FOLLOW_ON_PATH,), (EARLY_REASON,), (GOAL_STATUS, GOAL_REVIEW)))
     goals: Counter[str] = Counter()
     due: Counter[str] = Counter()
     for status in ended:
@@ -109,8 +105,19 @@ def outcome_report(statuses: Iterable[PeriodStatus], content: Content, texts: Te
     return OutcomeReport(start, end, len(ended), tables)
 
 
-def _choices(question, language: Language) -> list[tuple[str, str]]:
-    assert isinstance(question, SingleChoice)
+def _choices(content: Content, language: Language, question_id: str, group: str | None = None,
+             ) -> list[tuple[str, str]]:
+    """The values and labels of a choice question of the end review (in its repeat group `group`)."""
+    questions = content.review(END).question_index if END in content.reviews else {}
+    if group is not None:
+        found = questions.get(group)
+        questions = {q.id: q for q in found.questions} if isinstance(found, RepeatGroup) else {}
+    question = questions.get(question_id)
+    if not isinstance(question, SingleChoice):
+        name = f"{group}.{question_id}" if group else question_id
+        raise ReportProblem(f"The content has no end review with the choice question '{name}' that the report "
+                            "counts (content/reviews.yaml, content/reviews/). Restore it, or report with the "
+                            "built-in content.")
     return [(c.value, c.text.get(language)) for c in question.choices]
 
 
