@@ -60,7 +60,8 @@ class OutcomeReport:
 
 
 class ReportProblem(ValueError):
-    """A date range that cannot be reported on; the message says what to change."""
+    """A report that cannot be made (a date range, content without the end review); the message says
+    what to change."""
 
 
 def check_range(start: dt.date | None, end: dt.date | None) -> None:
