@@ -22,6 +22,7 @@ from intake.flows.model import Content
 from intake.flows.placements import Placement
 from intake.settings import export_dir, read_settings, settings_file
 from intake.export.kinds import FORMATS, READERS
+from intake.flows.text import LANGUAGES
 from intake.flows.validate import iso_date
 from intake.text_safety import json_printable, printable
 
@@ -102,6 +103,15 @@ def parser() -> argparse.ArgumentParser:
     pimport.add_argument("--replace-all", action="store_true",
                          help="drop every placement imported earlier (otherwise rows replace earlier ones by id)")
     places_sub.add_parser("undo", help="put back the imported placements as they were before the last import")
+    report = sub.add_parser("report", help="the outcome report: the periods that ended in a date range, by "
+                            "follow-on path, length, goals, interim reviews on time and early endings (counts only)")
+    report.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
+                        help="count the periods that ended on this day or later (default: from the first)")
+    report.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD",
+                        help="count the periods that ended on this day or earlier (default: to the last)")
+    report.add_argument("--format", dest="fmt", choices=("table", "csv", "json"), default="table",
+                        help="table (aligned text, the default), csv (every table in one file) or json")
+    report.add_argument("--language", choices=LANGUAGES, default="fi", help="the language of the labels (default: fi)")
     return p
 
 
@@ -431,6 +441,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from intake.flows.display import Texts
+    from intake.outcome_report import as_csv, as_json, as_table, read_report
+
+    content = load(args.content or DEFAULT_CONTENT)
+    texts = Texts(content, args.language)
+    report = read_report(open_store(args), content, texts, args.start, args.end)
+    text = {"table": lambda: as_table(report, texts), "csv": lambda: as_csv(report),
+            "json": lambda: as_json(report, texts)}[args.fmt]()
+    sys.stdout.write(text)
+    return 0
+
+
 def make_app(args: argparse.Namespace):
     """The app as `intake run` opens it."""
     from intake.screens.app import IntakeApp
@@ -456,7 +479,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 COMMANDS = {"run": cmd_run, None: cmd_run, "check-content": cmd_check_content,
             "list": cmd_list, "export": cmd_export, "log": cmd_log, "delete": cmd_delete,
-            "purge": cmd_purge, "restore": cmd_restore, "placements": cmd_placements, "import": cmd_import}
+            "purge": cmd_purge, "restore": cmd_restore, "placements": cmd_placements, "import": cmd_import,
+            "report": cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

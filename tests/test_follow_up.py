@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from intake.flows.engine import NotAllowed
+from intake.flows.engine import Interview, NotAllowed
 from intake.flows.loader import ContentError, load_content
 from intake.flows.period import period_status
 from intake.session import IntakeSession, ReviewSession
@@ -36,10 +36,12 @@ def session(tmp_path):
     s.close()
 
 
-def hold(review: ReviewSession, answers: dict[str, Any], steps: dict[str, Any] | None = None) -> None:
-    """Answer a review to its end: `answers` by question id, `steps` by step key, the rest plausibly."""
+def hold(review: ReviewSession | Interview, answers: dict[str, Any], steps: dict[str, Any] | None = None) -> None:
+    """Answer a review to its end: `answers` by question id, `steps` by step key, the rest plausibly.
+    A ReviewSession saves every answer; a review's bare Interview answers in memory (many reviews, fast)."""
     rng = random.Random(1)
-    while (step := review.interview.current()) is not None:
+    interview = getattr(review, "interview", review)
+    while (step := interview.current()) is not None:
         q = step.question
         if steps and step.key in steps:
             value = steps[step.key]

@@ -23,6 +23,7 @@ class StartScreen(IntakeScreen):
     BINDINGS = [
         Binding("ctrl+n", "new", "New", id="start.new"),
         Binding("ctrl+f", "filter", "Filter", id="start.filter"),
+        Binding("ctrl+o", "report", "Report", id="start.report"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -194,3 +195,18 @@ class StartScreen(IntakeScreen):
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()
+
+    def action_report(self) -> None:
+        """The outcome report of the counsellor's own clients: the sessions under the name typed here."""
+        from intake.screens.report import ReportScreen  # the report's modules only when it is asked for
+
+        field = self.query_one("#counsellor", Input)
+        if not field.value.strip():
+            self.query_one("#counsellor-error", Static).update(self.t("report.screen.no_counsellor"))
+            field.focus()
+            return
+        name = self._checked(field, "counsellor's name")
+        if name is None:
+            field.focus()
+            return
+        self.app.push_screen(ReportScreen(self.t, name))
