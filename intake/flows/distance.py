@@ -1,0 +1,99 @@
+"""Distance travelled: the life domains rated at the intake, rated again by both at each review.
+
+A domain is a scale question both answer (`who: both`) in an intake section that a review repeats (the
+assessment; the first flow's life situation). Its series holds the client's and the counsellor's
+rating at the intake and at each complete review, in the order the reviews were held. "Not discussed"
+and "not applicable" are gaps (None), never zeros: a gap says nothing about the difficulty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from intake.flows.display import Texts
+from intake.flows.engine import Interview
+from intake.flows.model import Content, ScaleQuestion
+from intake.flows.period import END, HeldReview
+
+VIEWS = ("client", "counsellor")
+INTAKE = "intake"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When the domains were rated: the intake (number 0) or the n-th complete review."""
+
+    kind: str  # "intake", or the review's kind
+    number: int
+    on: dt.date | None
+
+    def label(self, texts: Texts) -> str:
+        if self.kind == INTAKE:
+            return texts("distance.moment.intake")
+        if self.kind == END:
+            return texts("distance.moment.end")
+        return texts("distance.moment.review", number=self.number)
+
+
+@dataclass(frozen=True)
+class DomainSeries:
+    question: ScaleQuestion
+    client: tuple[int | None, ...]  # one rating for each moment; None: a gap
+    counsellor: tuple[int | None, ...]
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+    def view(self, view: str) -> tuple[int | None, ...]:
+        return self.client if view == "client" else self.counsellor
+
+
+@dataclass(frozen=True)
+class Distance:
+    moments: tuple[Moment, ...]
+    domains: tuple[DomainSeries, ...]
+
+    @property
+    def reviewed(self) -> bool:
+        """At least one review has rated the domains again: there is a distance to show."""
+        return len(self.moments) > 1
+
+
+def rated_domains(content: Content) -> list[ScaleQuestion]:
+    """The scale questions both answer in the intake's sections that a review repeats."""
+    repeated = {s.id for review in content.reviews.values() for s in review.sections}
+    return [q for s in content.sections if s.id in repeated for q in s.questions
+            if isinstance(q, ScaleQuestion) and q.who == "both"]
+
+
+def ratings(interview: Interview, question: ScaleQuestion) -> dict[str, int | None]:
+    """Each view's rating in this interview, or None when it was not given as a number (not discussed,
+    not applicable, skipped, or not asked)."""
+    relevant = {s.key for s in interview.steps()}
+    out: dict[str, int | None] = {}
+    for view in VIEWS:
+        key = f"{question.id}@{view}"
+        answer = interview.answer_for(key)
+        value = answer.value if answer and not answer.skipped and key in relevant else None
+        out[view] = value if isinstance(value, int) and not isinstance(value, bool) else None
+    return out
+
+
+def distance_travelled(intake: Interview, reviews: list[HeldReview]) -> Distance:
+    """The series of every rated domain over the intake and the complete reviews that rate it again."""
+    domains = rated_domains(intake.content)
+    ids = {q.id for q in domains}
+    agreed = intake.state.decisions.agreed
+    moments = [Moment(INTAKE, 0, agreed.at.astimezone().date() if agreed else None)]
+    interviews = [intake]
+    held = sorted((r for r in reviews if r.complete and ids & set(r.interview.content.question_index)), key=lambda r: (r.held_on or dt.date.max, r.review.opened_at))
+    for number, review in enumerate(held, start=1):
+        moments.append(Moment(review.review.kind, number, review.held_on))
+        interviews.append(review.interview)
+    series = []
+    for q in domains:
+        rated = [ratings(iv, q) for iv in interviews]
+        series.append(DomainSeries(q, tuple(r["client"] for r in rated), tuple(r["counsellor"] for r in rated)))
+    return Distance(tuple(moments), tuple(series))
