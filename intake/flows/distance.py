@@ -17,6 +17,7 @@ from intake.flows.model import Content, ScaleQuestion
 from intake.flows.period import END, HeldReview
 
 VIEWS = ("client", "counsellor")
+GAP = "–"
 INTAKE = "intake"
 
 
@@ -81,6 +82,27 @@ def ratings(interview: Interview, question: ScaleQuestion) -> dict[str, int | No
     return out
 
 
+def complete_in_order(reviews: list[HeldReview]) -> list[HeldReview]:
+    """The complete reviews in the order they were held (not the order they were entered in)."""
+    return sorted((r for r in reviews if r.complete), key=lambda r: (r.held_on or dt.date.max, r.review.opened_at))
+
+
+def domain_title(texts: Texts, series: DomainSeries) -> str:
+    """The domain's name: its question's words before the dash ("Housing – how much difficulty…")."""
+    return series.question.text.get(texts.language, texts.plain).split(" – ")[0]
+
+
+def ratings_pair(series: DomainSeries, index: int) -> str:
+    """One moment's ratings as "client / counsellor", a gap as a dash."""
+    return " / ".join(GAP if (v := series.view(view)[index]) is None else str(v) for view in VIEWS)
+
+
+def moment_labels(texts: Texts, distance: Distance) -> list[str]:
+    """Each moment as a table names it: its label and its date."""
+    return [texts("distance.moment_on", label=m.label(texts), date=texts.date(m.on)) if m.on else m.label(texts)
+            for m in distance.moments]
+
+
 def distance_travelled(intake: Interview, reviews: list[HeldReview]) -> Distance:
     """The series of every rated domain over the intake and the complete reviews that rate it again."""
     domains = rated_domains(intake.content)
@@ -88,7 +110,7 @@ def distance_travelled(intake: Interview, reviews: list[HeldReview]) -> Distance
     agreed = intake.state.decisions.agreed
     moments = [Moment(INTAKE, 0, agreed.at.astimezone().date() if agreed else None)]
     interviews = [intake]
-    held = sorted((r for r in reviews if r.complete and ids & set(r.interview.content.question_index)), key=lambda r: (r.held_on or dt.date.max, r.review.opened_at))
+    held = [r for r in complete_in_order(reviews) if ids & set(r.interview.content.question_index)]
     for number, review in enumerate(held, start=1):
         moments.append(Moment(review.review.kind, number, review.held_on))
         interviews.append(review.interview)

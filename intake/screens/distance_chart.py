@@ -13,7 +13,15 @@ from textual.widgets.option_list import Option
 from textual_plotext import PlotextPlot
 
 from intake.flows.display import Texts
-from intake.flows.distance import VIEWS, Distance, DomainSeries, distance_travelled
+from intake.flows.distance import (
+    VIEWS,
+    Distance,
+    DomainSeries,
+    distance_travelled,
+    domain_title,
+    moment_labels,
+    ratings_pair,
+)
 from intake.screens.base import IntakeScreen
 from intake.screens.footer import KeyFooter
 from intake.screens.texts_util import plain
@@ -21,24 +29,7 @@ from intake.session import IntakeSession
 
 MARKERS = {"client": "●", "counsellor": "▲"}
 COLOURS = {"client": "blue+", "counsellor": "orange+"}  # a help on a colour screen; the markers carry it
-GAP = "–"
 SCALE = (0, 4)  # difficulty_0_4
-
-
-def domain_title(texts: Texts, series: DomainSeries) -> str:
-    """The domain's name: its question's words before the dash ("Housing – how much difficulty…")."""
-    return series.question.text.get(texts.language, texts.plain).split(" – ")[0]
-
-
-def moment_labels(texts: Texts, distance: Distance) -> list[str]:
-    """Each moment as the chart and the table name it: its label and its date."""
-    return [texts("distance.moment_on", label=m.label(texts), date=texts.date(m.on)) if m.on else m.label(texts)
-            for m in distance.moments]
-
-
-def cell(series: DomainSeries, index: int) -> str:
-    """One moment's ratings as "client / counsellor", a gap as a dash."""
-    return " / ".join(GAP if (v := series.view(view)[index]) is None else str(v) for view in VIEWS)
 
 
 def legend(texts: Texts) -> str:
@@ -121,7 +112,7 @@ class DistanceTable(DataTable):
             self.add_column(label, key=f"m{i}")
         for series in self.distance.domains:
             self.add_row(plain(domain_title(self.t, series)),
-                         *(cell(series, i) for i in range(len(self.distance.moments))), key=series.id)
+                         *(ratings_pair(series, i) for i in range(len(self.distance.moments))), key=series.id)
 
 
 class DistanceScreen(IntakeScreen):
