@@ -33,10 +33,11 @@ def rated(ratings: dict[str, list[tuple[int | None, int | None]]], moment: int) 
 
 
 def reviewed_session(store: Store, ratings=RATINGS, review_answers: dict[str, Any] | None = None,
-                     client_label: str = "X-1") -> IntakeSession:
-    """`review_answers`: answers by question id given in both reviews (on top of the plausible rest)."""
+                     intake_answers: dict[str, Any] | None = None, client_label: str = "X-1") -> IntakeSession:
+    """`intake_answers`, `review_answers`: answers by question id on top of Asiakas X's (the intake) and
+    of the plausible rest (both reviews)."""
     session = IntakeSession.start(store, CONTENT, client_label, "Liisa Ohjaaja")
-    answer_as(session, {**CONSENTING, **rated(ratings, 0)})
+    answer_as(session, {**CONSENTING, **rated(ratings, 0), **(intake_answers or {})})
     session.decide(placement_id=PLACEMENT, start=START, months=6, days_per_week=3, hours_per_day=4,
                    plan_type="activation_plan")
     session.agree(at=AGREED_AT)
