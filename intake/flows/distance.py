@@ -69,16 +69,15 @@ def rated_domains(content: Content) -> list[ScaleQuestion]:
             if isinstance(q, ScaleQuestion) and q.who == "both"]
 
 
-def ratings(interview: Interview, question: ScaleQuestion) -> dict[str, int | None]:
-    """Each view's rating in this interview, or None when it was not given as a number (not discussed,
-    not applicable, skipped, or not asked)."""
+def ratings(interview: Interview, domains: list[ScaleQuestion]) -> dict[str, int | None]:
+    """Each domain's rating in this interview by "id@view", or None when it was not given as a number
+    (not discussed, not applicable, skipped, or not asked)."""
     relevant = {s.key for s in interview.steps()}
     out: dict[str, int | None] = {}
-    for view in VIEWS:
-        key = f"{question.id}@{view}"
+    for key in (f"{q.id}@{view}" for q in domains for view in VIEWS):
         answer = interview.answer_for(key)
         value = answer.value if answer and not answer.skipped and key in relevant else None
-        out[view] = value if isinstance(value, int) and not isinstance(value, bool) else None
+        out[key] = value if isinstance(value, int) and not isinstance(value, bool) else None
     return out
 
 
@@ -114,8 +113,6 @@ def distance_travelled(intake: Interview, reviews: list[HeldReview]) -> Distance
     for number, review in enumerate(held, start=1):
         moments.append(Moment(review.review.kind, number, review.held_on))
         interviews.append(review.interview)
-    series = []
-    for q in domains:
-        rated = [ratings(iv, q) for iv in interviews]
-        series.append(DomainSeries(q, tuple(r["client"] for r in rated), tuple(r["counsellor"] for r in rated)))
-    return Distance(tuple(moments), tuple(series))
+    rated = [ratings(iv, domains) for iv in interviews]
+    return Distance(tuple(moments), tuple(
+        DomainSeries(q, *(tuple(r[f"{q.id}@{view}"] for r in rated) for view in VIEWS)) for q in domains))

@@ -29,7 +29,6 @@ from intake.session import IntakeSession
 
 MARKERS = {"client": "●", "counsellor": "▲"}
 COLOURS = {"client": "blue+", "counsellor": "orange+"}  # a help on a colour screen; the markers carry it
-SCALE = (0, 4)  # difficulty_0_4
 
 
 def legend(texts: Texts) -> str:
@@ -79,8 +78,9 @@ class DistanceChart(Vertical):
             self._series(plt, xs, self.domain.view(view), view)
         plt.xticks(xs, labels)
         plt.xlim(-0.5, len(xs) - 0.5)
-        plt.yticks(list(range(SCALE[0], SCALE[1] + 1)))
-        plt.ylim(SCALE[0] - 0.2, SCALE[1] + 0.2)
+        points = [p.value for p in self.t.content.scales[self.domain.question.scale].points]
+        plt.yticks(points)
+        plt.ylim(min(points) - 0.2, max(points) + 0.2)
         plt.ylabel(self.t("distance.y_label"))
         plot.refresh()
 
@@ -93,7 +93,7 @@ class DistanceChart(Vertical):
                 run.append(x)
                 continue
             if run:
-                label = f"{MARKERS[view]} {self.t(f'distance.{view}')}" if first else None
+                label = f" {self.t(f'distance.{view}')}" if first else None  # plotext puts markers before it
                 plt.plot(run, [values[i] for i in run], marker=MARKERS[view], color=COLOURS[view], label=label)
                 first, run = False, []
 
