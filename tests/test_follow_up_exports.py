@@ -68,6 +68,7 @@ def test_the_clients_plan_gives_the_goals_the_follow_on_plan_the_end_and_the_dis
     assert f"**{FOLLOW_ON['action']}**" in plan
     assert f"Vastuussa: {FOLLOW_ON['responsible']}" in plan and "Viimeistään: 14.8.2026" in plan
     assert "Jakso päättyi suunnitellusti 11.7.2026." in md
+    assert "## Seuraava arviointi" not in md  # the period has ended
     assert "Jakson jälkeen: Työvoimapoliittiseen koulutukseen." in md
     goal_lines = md[md.index("## Arvioinnit ja tavoitteet"):md.index("## Jatkosuunnitelma")]
     assert "- **Väliarviointi 20.4.2026**" in goal_lines

@@ -25,10 +25,11 @@ def build_client_plan(agreed: AgreedPlan, today: dt.date) -> Document:
     support = plan.support_and_guidance  # part of the agreed plan (189/2001), in words for the client
     sections = [_goals(agreed), DocSection(heading=t("plan.label.support"), paragraphs=[support] if support else []),
                 _placement(agreed), _schedule(agreed), _money(agreed)]
-    upcoming = [r for r in plan.reviews if r >= today]
-    sections.append(DocSection(heading=t("client.section.review"), paragraphs=[
-        t("client.next_review", date=t.date(upcoming[0])) if upcoming else t("client.no_review")]))
     after = after_intake(agreed.interview, agreed.record.follow_up, t, today)
+    if after is None or after.status.ended_on is None:  # an ended period has no next review
+        upcoming = [r for r in plan.reviews if r >= today]
+        sections.append(DocSection(heading=t("client.section.review"), paragraphs=[
+            t("client.next_review", date=t.date(upcoming[0])) if upcoming else t("client.no_review")]))
     if after is not None:
         sections += client_follow_up(after)
     sections.append(_contact(agreed))
