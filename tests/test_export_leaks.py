@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from itertools import count
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,9 +19,12 @@ from intake.export.agreed import ExportRefused
 from intake.export.placement_brief import KINDS
 from intake.export.readers import render
 from intake.flows.decisions import Agreement, PlanDecisions
+from intake.flows.display import Texts
 from intake.flows.engine import Interview
 from intake.flows.model import Content
-from intake.store import SessionRecord
+from intake.flows.period import FollowUp
+from intake.store import SessionRecord, Store
+from tests.reviewed import ENDED_ON, FOLLOW_ON, INTERIM_ON, reviewed_session
 from tests.test_content import CONTENT, random_value
 
 _numbers = count()
@@ -117,3 +121,33 @@ def test_no_sentinel_of_a_non_consented_item_reaches_the_placement(seed, share, 
                        and interview.active().get(qid) == TEXT_ANSWERS[qid]]
         assert all(s in brief for s in given_texts)
 
+
+
+# --- after the intake -------------------------------------------------------------------------------------
+
+# Free-text answers of the reviews: the goals' progress, satisfaction, why the period ended early.
+REVIEW_SECRETS = {"helped": "SENTINEL-HELPED", "next": "SENTINEL-NEXT", "satisfaction_notes": "SENTINEL-SATISFIED",
+                  "early_reason_notes": "SENTINEL-WHY"}
+
+
+@pytest.mark.parametrize("language, plain", [("fi", False), ("fi", True), ("sv", False), ("en", False)])
+def test_no_review_answer_reaches_the_placement_even_with_every_consent(tmp_path, language, plain):
+    """The brief gains only the days of the reviews the placement took part in and the end date: with every
+    kind of information consented, the rest of the brief is exactly what it was without the reviews."""
+    session = reviewed_session(Store(tmp_path / "store"), intake_answers={"consent_placement": list(KINDS)},
+                               review_answers={**REVIEW_SECRETS, "ended_as": "early", "early_reason": "health"})
+    try:
+        record = session.record.model_copy(update={"language": language, "plain": plain})
+        before = record.model_copy(update={"follow_up": FollowUp()})
+        for fmt in ("html", "md", "json"):
+            brief = render(CONTENT, record, "placement", fmt, today=dt.date(2026, 8, 1))
+            leaked = [s for s in (*REVIEW_SECRETS.values(), FOLLOW_ON["action"]) if s in brief]
+            assert not leaked, leaked
+        texts = Texts(CONTENT, language, plain)
+        added = (set(render(CONTENT, record, "placement", "md").splitlines())
+                 - set(render(CONTENT, before, "placement", "md").splitlines()))
+        assert added == {f"## {texts('placement.section.follow_up')}",
+                         texts("placement.reviews_taken_part", dates=texts.date(INTERIM_ON)),
+                         texts("placement.ended", date=texts.date(ENDED_ON))}
+    finally:
+        session.close()

@@ -3,8 +3,9 @@ session uses it (seed 004: clients asked for the information in one package, in 
 
 It holds what the client needs to act on the plan: goals with actions, who helps and by when; the
 placement and how to get there; the schedule and the period; the allowance and who pays it; the next
-review; the counsellor's contact details; the client's rights. Never the counsellor's guidance, notes or
-ratings.
+review; the counsellor's contact details; the client's rights; after the intake, the reviews' goal
+results, the follow-on plan, the end and the distance travelled (client_follow_up.py). Never the
+counsellor's guidance or notes, nor the counsellor's ratings of the intake.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 
 from intake.export.agreed import AgreedPlan
+from intake.export.client_follow_up import client_follow_up
+from intake.export.follow_up import after_intake
 from intake.export.document import DocSection, Document, Entry
 from intake.screens.words import date, euros, number
 
@@ -22,9 +25,13 @@ def build_client_plan(agreed: AgreedPlan, today: dt.date) -> Document:
     support = plan.support_and_guidance  # part of the agreed plan (189/2001), in words for the client
     sections = [_goals(agreed), DocSection(heading=t("plan.label.support"), paragraphs=[support] if support else []),
                 _placement(agreed), _schedule(agreed), _money(agreed)]
-    upcoming = [r for r in plan.reviews if r >= today]
-    sections.append(DocSection(heading=t("client.section.review"), paragraphs=[
-        t("client.next_review", date=t.date(upcoming[0])) if upcoming else t("client.no_review")]))
+    after = after_intake(agreed.interview, agreed.record.follow_up, t, today)
+    if after is None or after.status.ended_on is None:  # an ended period has no next review
+        upcoming = [r for r in plan.reviews if r >= today]
+        sections.append(DocSection(heading=t("client.section.review"), paragraphs=[
+            t("client.next_review", date=t.date(upcoming[0])) if upcoming else t("client.no_review")]))
+    if after is not None:
+        sections += client_follow_up(after)
     sections.append(_contact(agreed))
     sections.append(DocSection(heading=t("client.section.rights"), paragraphs=[t("client.rights")]))
     return Document(

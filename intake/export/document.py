@@ -29,13 +29,21 @@ class DocSection(Record):
     entries: list[Entry] = []
 
 
+class TableSection(DocSection):
+    """A section with a table under its paragraphs (the distance travelled): a heading for each column,
+    and rows of cells, the first naming the row."""
+
+    columns: list[str]
+    rows: list[list[str]]
+
+
 class Document(Record):
     format: Literal["intake-client-plan", "intake-placement-brief"]
     format_version: Literal[1] = DOCUMENT_FORMAT_VERSION
     language: Language
     title: str
     intro: str
-    sections: list[DocSection]
+    sections: list[TableSection | DocSection]
 
 
 # --- Markdown --------------------------------------------------------------------------------------
@@ -62,7 +70,15 @@ def to_markdown(doc: Document) -> str:
             out += [f"  {_md(line)}  " for line in entry.lines]
         if section.entries:
             out.append("")
+        if isinstance(section, TableSection):
+            out += _md_table(section) + [""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _md_table(table: TableSection) -> list[str]:
+    def row(cells: list[str]) -> str:
+        return "| " + " | ".join(_md(c) for c in cells) + " |"
+    return [row(table.columns), "|" + "---|" * len(table.columns), *(row(r) for r in table.rows)]
 
 
 # --- HTML --------------------------------------------------------------------------------------------
@@ -84,10 +100,21 @@ li strong { display: block; }
 .intro { font-size: 13pt; }
 @media print { body { padding: 0; max-width: none; } }
 """
+TABLE_CSS = """table { border-collapse: collapse; margin: 0 0 3mm; break-inside: avoid; page-break-inside: avoid; }
+th, td { border: 0.5pt solid #000; padding: 1mm 2mm; text-align: left; vertical-align: top; }
+td { text-align: center; white-space: nowrap; }
+"""
 
 
 def _h(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _html_table(table: TableSection) -> str:
+    head = "".join(f'<th scope="col">{_h(c)}</th>' for c in table.columns)
+    rows = "".join(f'<tr><th scope="row">{_h(r[0])}</th>' + "".join(f"<td>{_h(c)}</td>" for c in r[1:]) + "</tr>"
+                   for r in table.rows)
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>{rows}</tbody>\n</table>"
 
 
 def to_html(doc: Document) -> str:
@@ -101,8 +128,11 @@ def to_html(doc: Document) -> str:
                 lines = "".join(f"<br>{_h(line)}" for line in entry.lines)
                 body.append(f"<li><strong>{_h(entry.title)}</strong>{lines.removeprefix('<br>')}</li>")
             body.append("</ul>")
+        if isinstance(section, TableSection):
+            body.append(_html_table(section))
         body.append("</section>")
+    table_css = TABLE_CSS if any(isinstance(s, TableSection) for s in doc.sections) else ""
     return (f'<!DOCTYPE html>\n<html lang="{doc.language}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_h(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<title>{_h(doc.title)}</title>\n<style>{CSS}{table_css}</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")

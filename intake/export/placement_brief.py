@@ -6,6 +6,8 @@ Two lists decide what goes in, and nothing else does:
   client marked for the placement, and the support phrased as practice. A restriction is said as what the
   host does ("no lifting in the tasks"), from the practice texts in content, never as the answer or the
   health reason behind it.
+- After the intake: the days of the reviews the placement took part in and the day the period ended;
+  nothing a review answered (the goals' results, the ratings, satisfaction, the reasons for an end).
 - Consent-gated: a question flagged `sensitive` in the content goes in only when the client has agreed,
   in `consent_placement`, to every kind of information it holds. For every kind not agreed to, the brief
   says that it was left out and why, never what it was.
@@ -13,11 +15,13 @@ Two lists decide what goes in, and nothing else does:
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import get_args
 
 from intake.export.agreed import AgreedPlan, ExportRefused
 from intake.export.client_plan import contact_line, schedule_lines
 from intake.export.document import DocSection, Document, Entry
+from intake.export.follow_up import after_intake
 from intake.flows.model import Sensitive
 
 SHARE_QUESTION = "consent_share"
@@ -36,7 +40,7 @@ def consented_kinds(agreed: AgreedPlan) -> set[str]:
     return set(agreed.active.get(KINDS_QUESTION) or ()) & set(KINDS)
 
 
-def build_placement_brief(agreed: AgreedPlan) -> Document:
+def build_placement_brief(agreed: AgreedPlan, today: dt.date) -> Document:
     t, plan, active = agreed.texts, agreed.plan, agreed.active
     if SHARE_WITH_PLACEMENT not in (active.get(SHARE_QUESTION) or ()):
         raise ExportRefused(t("export.no_placement_consent"))
@@ -47,6 +51,7 @@ def build_placement_brief(agreed: AgreedPlan) -> Document:
         DocSection(heading=t("plan.section.placement"), entries=[Entry(title=plan.placement.name,
                                                                        lines=[plan.placement.host])]),
         DocSection(heading=t("plan.section.schedule"), paragraphs=schedule_lines(agreed)),
+        _follow_up(agreed, today),
         DocSection(heading=t("placement.section.contact"), paragraphs=[contact_line(agreed)]),
         _goals(agreed),
         DocSection(heading=t("placement.section.support"), paragraphs=_practice(agreed) or [t("placement.no_support")]),
@@ -62,6 +67,20 @@ def build_placement_brief(agreed: AgreedPlan) -> Document:
         intro=t("placement.intro"),
         sections=[s for s in sections if s.paragraphs or s.entries],
     )
+
+
+def _follow_up(agreed: AgreedPlan, today: dt.date) -> DocSection:
+    """After the intake, only the days of the reviews the placement took part in and the day the period
+    ended: never how the goals went, the ratings, the satisfaction answers, or how or why it ended."""
+    t = agreed.texts
+    after = after_intake(agreed.interview, agreed.record.follow_up, t, today)
+    if after is None:
+        return DocSection(heading=t("placement.section.follow_up"))
+    days = after.with_placement()
+    lines = [t("placement.reviews_taken_part", dates=", ".join(t.date(d) for d in days))] if days else []
+    if after.status.ended_on:
+        lines.append(t("placement.ended", date=t.date(after.status.ended_on)))
+    return DocSection(heading=t("placement.section.follow_up"), paragraphs=lines)
 
 
 def _goals(agreed: AgreedPlan) -> DocSection:

@@ -7,12 +7,15 @@ made irrelevant by later edits stay in the store, not in the export.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
+from intake.export.answers_json import ExportedSection, exported_sections
+from intake.export.follow_up import after_intake
+from intake.export.follow_up_json import ExportedFollowUp, export_follow_up
 from intake.flows.base import Record
 from intake.flows.decisions import PlanDecisions
 from intake.flows.display import Texts
-from intake.flows.engine import Interview, Role
+from intake.flows.engine import Interview
 from intake.flows.model import Content
 from intake.flows.placements import Placement
 from intake.flows.plan import Plan, PlanBuilder
@@ -21,27 +24,6 @@ from intake.flows.text import Language
 from intake.store import SessionRecord, Status
 
 FORMAT_VERSION = 1
-
-
-class ExportedAnswer(Record):
-    key: str
-    question_id: str
-    entry: int | None = None
-    text: str
-    view: Role
-    value: Any
-    value_text: str
-    answered_by: Role
-    answered_at: dt.datetime
-    skipped: bool
-
-
-class ExportedSection(Record):
-    id: str
-    title: str
-    answered: int
-    relevant: int
-    answers: list[ExportedAnswer]
 
 
 class ExportedSession(Record):
@@ -67,6 +49,8 @@ class PlanExport(Record):
     # can continue the session where it was left.
     decisions: PlanDecisions = PlanDecisions()
     plan: Plan | None = None  # only once both parties have agreed it
+    # The reviews, attendance and end after the intake; left out of the file while there are none.
+    follow_up: ExportedFollowUp | None = None
 
 
 def build_export(content: Content, record: SessionRecord, now: dt.datetime | None = None,
@@ -74,41 +58,26 @@ def build_export(content: Content, record: SessionRecord, now: dt.datetime | Non
     """`placements`: the merged catalogue the plan's placement is chosen from (PlanBuilder)."""
     interview = Interview(content, record.state)
     texts = Texts(content, record.language)
-    by_section: dict[str, list[ExportedAnswer]] = {s.id: [] for s in content.sections}
-    for step, answer in interview.transcript():
-        by_section[step.section.id].append(ExportedAnswer(
-            key=step.key,
-            question_id=step.question_id,
-            entry=step.entry,
-            text=texts.question(step),
-            view=step.view,
-            value=answer.value,
-            value_text=texts.value(step, answer.value, answer.skipped),
-            answered_by=answer.by,
-            answered_at=answer.at,
-            skipped=answer.skipped,
-        ))
-    progress = {p.section.id: p for p in interview.progress().sections}
+    now = now or dt.datetime.now(dt.timezone.utc)
+    after = after_intake(interview, record.follow_up, texts, now.astimezone().date())
     plan = None
     if record.state.decisions.agreed is not None:  # only an agreed plan is exported
         rules = Rules(content.rules) if content.rules else None
         plan = PlanBuilder(interview, texts, record.client_label, record.counsellor, rules, placements).build()
     return PlanExport(
-        exported_at=now or dt.datetime.now(dt.timezone.utc),
+        exported_at=now,
         session=ExportedSession(
             id=record.id, client_label=record.client_label, counsellor=record.counsellor,
             language=record.language, plain=record.plain, created_at=record.created_at, updated_at=record.updated_at,
             status=record.status, flow_id=record.state.flow_id, flow_version=record.state.flow_version,
         ),
-        sections=[
-            ExportedSection(id=s.id, title=s.title.get(record.language), answered=progress[s.id].answered,
-                            relevant=progress[s.id].relevant, answers=by_section[s.id])
-            for s in content.sections
-        ],
+        sections=exported_sections(interview, texts),
         decisions=record.state.decisions,
         plan=plan,
+        follow_up=export_follow_up(after) if after else None,
     )
 
 
 def export_json(content: Content, record: SessionRecord, placements: list[Placement] | None = None) -> str:
-    return build_export(content, record, placements=placements).model_dump_json(indent=2) + "\n"
+    export = build_export(content, record, placements=placements)
+    return export.model_dump_json(indent=2, exclude={"follow_up"} if export.follow_up is None else None) + "\n"

@@ -26,9 +26,10 @@ def document(content: Content, record: SessionRecord, reader: Reader, today: dt.
     """The client's plan or the placement's brief, from the session's agreed plan (`placements`: the
     merged catalogue, see PlanBuilder)."""
     agreed = agreed_plan(content, record, placements)
+    today = today or dt.date.today()
     if reader == "client":
-        return build_client_plan(agreed, today or dt.date.today())
-    return build_placement_brief(agreed)
+        return build_client_plan(agreed, today)
+    return build_placement_brief(agreed, today)
 
 
 def render(content: Content, record: SessionRecord, reader: Reader = "counsellor", fmt: Format | None = None,
