@@ -16,7 +16,6 @@ from intake.flows.engine import Interview
 from intake.flows.model import DateQuestion, RepeatGroup, ScaleQuestion, SingleChoice
 from intake.flows.period import (EARLY_REASON, END, ENDED_AS, ENDED_ON, FOLLOW_ON_PATH, GOAL_REVIEW, GOAL_STATUS,
                                  HELD_ON, INTERIM, SATISFACTION)
-from intake.flows.text import CounsellorText
 from tests.test_content import CONTENT, every_text, glossary_forbidden, random_interview, random_value, walk
 
 # Seed 000 (Kymenlaakso 2020): the twelve follow-on paths, in the seed's order. The report counts these.
@@ -129,23 +128,17 @@ REVIEW_TEXTS = [*every_text([CONTENT.reviews[k] for k in CONTENT.reviews], "revi
 def test_every_review_text_is_in_finnish_swedish_and_english_with_a_plain_finnish_variant():
     """The client reads the shared screen, so every text of a review has its selkokieli variant, and the
     counsellor's guidance has Swedish too (audit 4.2: a Swedish-speaking counsellor got English)."""
-    from intake.flows.text import Text
-
-    def texts(node: Any, where: str):
-        if isinstance(node, (Text, CounsellorText)):
-            yield where, node
-        elif hasattr(type(node), "model_fields"):
-            for name in type(node).model_fields:
-                yield from texts(getattr(node, name), f"{where}.{name}")
-        elif isinstance(node, (list, tuple)):
-            for i, item in enumerate(node):
-                yield from texts(item, f"{where}[{getattr(item, 'id', None) or getattr(item, 'value', None) or i}]")
-
-    found = [(w, t) for kind, review in CONTENT.reviews.items() for w, t in texts(review, kind)]
-    assert len(found) > 300
-    empty = [f"{where}.{lang}" for where, t in found for lang in ("fi", "sv", "en") if not (getattr(t, lang) or "").strip()]
-    no_plain = [where for where, t in found if isinstance(t, Text) and (t.plain is None or not t.plain.fi.strip())]
-    assert empty == [] and no_plain == []
+    languages: dict[str, set[str]] = {}
+    guidance: set[str] = set()
+    for where, lang, text, is_guidance in REVIEW_TEXTS:
+        if text.strip():
+            languages.setdefault(where, set()).add(lang)
+        if is_guidance:
+            guidance.add(where)
+    assert len(languages) > 300
+    missing = {where: ({"fi", "sv", "en"} | ({"plain"} if where not in guidance else set())) - langs
+               for where, langs in languages.items()}
+    assert {where: langs for where, langs in missing.items() if langs} == {}
 
 
 def test_review_placeholders_are_the_same_in_every_language():
@@ -203,3 +196,17 @@ def test_every_review_reads_in_each_language(held, language, plain):
                     shown.extend(texts.summary(iv, step.section))
                 for text in shown:
                     assert text.strip() and not re.search(r"\{[a-z_.]+\}", text), (kind, step.key, text)
+
+
+# --- the absence rules the attendance screen tells the client --------------------------------------
+
+def test_the_absence_rules_are_told_in_plain_words_and_name_the_acts_they_come_from():
+    rules, source = CONTENT.texts["attendance.rules"], CONTENT.texts["attendance.rules_source"]
+    plain = rules.get("fi", plain=True)
+    assert plain != rules.fi and len(plain) < len(rules.fi)  # a shorter selkokieli text, not the same one
+    for act in ("189/2001", "1290/2002", "1412/1997"):
+        assert all(act in source.get(lang) for lang in ("fi", "sv", "en")), act
+    for lang, words in {"fi": ("kulukorvau", "toimintaraha", "todistu"),
+                        "sv": ("kostnadsersättning", "verksamhetspenning", "intyg"),
+                        "en": ("kulukorvaus", "toimintaraha", "certificate")}.items():
+        assert all(w in rules.get(lang).lower() for w in words), lang
