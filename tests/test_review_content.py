@@ -70,6 +70,16 @@ def test_each_goal_of_the_intake_is_reviewed_with_the_four_statuses():
         assert isinstance(satisfaction, ScaleQuestion) and satisfaction.scale == "satisfaction_1_4"
 
 
+def test_a_reviews_own_questions_never_share_an_id_with_the_intake():
+    """A new period starts with the latest answer to each of the intake's questions, a review's included
+    (session.carried_answers): a review question named like an intake one would overwrite its answer."""
+    intake = {q.id for s in CONTENT.sections for q in walk(s.questions)}
+    shared = {s.id for s in CONTENT.sections}  # the life domains, rated again on purpose
+    for kind, review in CONTENT.reviews.items():
+        own = {q.id for s in review.sections if s.id not in shared for q in walk(s.questions)}
+        assert own & intake == set(), kind
+
+
 def hold(kind: str, context: Interview, answers: dict[str, Any], rng: random.Random) -> Interview:
     """A review answered to its end on the intake `context`: `answers` by question id, the rest at random."""
     review = Interview(CONTENT.review(kind), context=context.active())
