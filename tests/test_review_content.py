@@ -4,6 +4,7 @@ feedback forms flag what they say about the client, and random reviews read in e
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 import string
@@ -17,6 +18,8 @@ from intake.flows.model import DateQuestion, RepeatGroup, ScaleQuestion, SingleC
 from intake.flows.period import (EARLY_REASON, END, ENDED_AS, ENDED_ON, FOLLOW_ON_PATH, GOAL_REVIEW, GOAL_STATUS,
                                  HELD_ON, INTERIM, SATISFACTION)
 from tests.test_content import CONTENT, every_text, glossary_forbidden, random_interview, random_value, walk
+from tests.test_follow_up import agreed_session
+from tests.test_follow_up import hold as hold_review
 
 # Seed 000 (Kymenlaakso 2020): the twelve follow-on paths, in the seed's order. The report counts these.
 FOLLOW_ON_PATHS = ["pension", "education", "pay_subsidised_work", "paid_work", "sickness_benefit",
@@ -123,11 +126,20 @@ def test_the_placements_feedback_is_entered_by_the_counsellor_and_the_clients_by
     assert {q.who for q in client.values() if q.id != HELD_ON} == {"client"}
 
 
-def test_feedback_is_held_on_its_day_and_is_no_interim_review(intake):
-    """A feedback form says when it was given, and does not meet the interim review that falls due."""
-    review = hold("placement_feedback", intake, {HELD_ON: "2026-03-02"}, random.Random(1))
-    assert review.is_complete and review.active().get(HELD_ON) == "2026-03-02"
-    assert CONTENT.reviews["placement_feedback"].interval_months is None
+def test_feedback_is_held_on_its_day_and_does_not_meet_the_interim_review(tmp_path):
+    """A feedback form given on the day the interim review falls due is kept with its day, yet the
+    interim review is still to hold: the forms fall due on no schedule and are not reviews."""
+    session = agreed_session(tmp_path)
+    try:
+        for kind in FEEDBACK_FORMS:
+            hold_review(session.open_review(kind), {HELD_ON: "2026-04-12"})
+        status = session.status(today=dt.date(2026, 4, 20))
+        assert [(r.review.kind, r.held_on, r.complete) for r in status.reviews] == [
+            (kind, dt.date(2026, 4, 12), True) for kind in FEEDBACK_FORMS]
+        assert [(d.due, d.held_on) for d in status.due] == [(dt.date(2026, 4, 12), None)]
+        assert status.next_review == dt.date(2026, 4, 12) and status.ended_on is None
+    finally:
+        session.close()
 
 
 # --- words ---------------------------------------------------------------------------------------
