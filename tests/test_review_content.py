@@ -14,10 +14,11 @@ import pytest
 
 from intake.flows.display import Texts
 from intake.flows.engine import Interview
-from intake.flows.model import DateQuestion, RepeatGroup, ScaleQuestion, SingleChoice
+from intake.flows.model import PLACEHOLDER, DateQuestion, MultiChoice, RepeatGroup, ScaleQuestion, SingleChoice
 from intake.flows.period import (EARLY_REASON, END, ENDED_AS, ENDED_ON, FOLLOW_ON_PATH, GOAL_REVIEW, GOAL_STATUS,
                                  HELD_ON, INTERIM, SATISFACTION)
-from tests.test_content import CONTENT, every_text, glossary_forbidden, random_interview, random_value, walk
+from tests.test_content import (CONTENT, FIRST_PERSON, every_text, glossary_forbidden, random_interview, random_value,
+                                walk)
 from tests.test_follow_up import agreed_session
 from tests.test_follow_up import hold as hold_review
 
@@ -182,6 +183,25 @@ def test_review_texts_use_the_glossary_terms(language):
             if not (guidance and rule["scope"] == "client") and re.search(rule["pattern"], text):
                 found.append(f"{where}: {rule['pattern']} -> use {rule['use']}")
     assert found == []
+
+
+@pytest.mark.parametrize("language,plain", [("fi", True), ("fi", False), ("sv", False), ("en", False)])
+def test_no_review_summary_says_a_choice_in_the_first_person(language, plain):
+    """As in the intake (issue 9 item 17): a summary speaks to the client, so no choice it fills in
+    speaks as the client."""
+    said = []
+    for kind, review in CONTENT.reviews.items():
+        texts, index = Texts(CONTENT.review(kind), language, plain), questions(kind)
+        for section in review.sections:
+            for line in section.summary:
+                for name in {m.group(1) for m in PLACEHOLDER.finditer(line.text.get(language, plain))}:
+                    q = index[name]
+                    if isinstance(q, (SingleChoice, MultiChoice)):
+                        said += [texts._choice(q, c.value, True) for c in q.choices]
+                    elif isinstance(q, ScaleQuestion):
+                        said += [texts.scale_point(q, p.value) for p in CONTENT.scales[q.scale].points]
+    assert len(said) > 60
+    assert [value for value in said if FIRST_PERSON[language].search(value)] == []
 
 
 # --- random reviews in every language ------------------------------------------------------------
