@@ -19,7 +19,7 @@ from intake.flows.model import Content
 from intake.flows.text import Language
 from intake.screens.dialogs import ErrorDialog
 from intake.screens.texts_util import translate_bindings
-from intake.session import IntakeSession
+from intake.session import IntakeSession, ReviewSession
 from intake.store import Store
 
 if TYPE_CHECKING:
@@ -71,20 +71,24 @@ class IntakeApp(App[None]):
         else:
             self.push_screen(InterviewScreen(texts, session))
 
-    def after_interview(self, session: IntakeSession) -> Screen:
+    def after_interview(self, session: IntakeSession | ReviewSession) -> Screen:
         """Where a complete interview continues: choosing a placement until one is chosen, then the
-        plan; the summary when the content has no placements or rules."""
+        plan, and once the plan is agreed with a start, the period; the summary when the content has
+        no placements or rules. A review goes back to its period."""
         from intake.screens.matching import MatchingScreen
+        from intake.screens.period import PeriodScreen, has_period
         from intake.screens.plan import PlanScreen
         from intake.screens.summary import SummaryScreen
 
         texts = self.session_texts(session)
+        if isinstance(session, ReviewSession):
+            return PeriodScreen(texts, session.session)
         if session.read_only:
             return SummaryScreen(texts, session)
         if session.interview.state.decisions.placement_id is None and self.catalogue is not None:
             return MatchingScreen(texts, session)
         if session.content.rules is not None:
-            return PlanScreen(texts, session)
+            return PeriodScreen(texts, session) if has_period(session) else PlanScreen(texts, session)
         return SummaryScreen(texts, session)
 
     @cached_property

@@ -1,0 +1,184 @@
+"""The screens after the intake, on the real content: the period screen, reviews held in the
+interview screen and back, the end of the period, a new period, and what cannot be done. The bulk of
+a review is answered through its session (as test_app_plan answers the intake); the steps that
+route the app are taken through the screens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from textual.widgets import Static
+
+from intake.screens.app import IntakeApp
+from intake.screens.dialogs import MessageDialog
+from intake.screens.interview import InterviewScreen
+from intake.screens.period import PeriodScreen
+from intake.screens.plan import PlanScreen
+from intake.screens.start import StartScreen
+from intake.store import Store
+from tests.test_app_plan import SIZE, open_first_session
+from tests.test_content import CONTENT, random_value
+from tests.test_follow_up import agreed_session
+
+END_ANSWERS = {"held_on": "2026-07-10", "ended_on": "2026-07-11", "ended_as": "planned",
+               "follow_on_path": "pay_subsidised_work"}
+
+
+def agreed_store(tmp_path) -> None:
+    """A store with one session whose plan is agreed for a period in the past (12.1.–11.7.2026)."""
+    session = agreed_session(tmp_path)
+    try:
+        assert session.agree().agreed is not None
+    finally:
+        session.close()
+        session.store.close()
+
+
+def new_app(tmp_path) -> IntakeApp:
+    return IntakeApp(store=Store(tmp_path / "store"), content=CONTENT, export_dir=tmp_path / "exports")
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+async def until(pilot, condition) -> None:
+    """Let the app work until `condition()` holds (no fixed sleeps: each pause is the app catching up)."""
+    for _ in range(50):
+        if condition():
+            return
+        await pilot.pause()
+    assert condition()
+
+
+async def open_period(pilot) -> PeriodScreen:
+    await open_first_session(pilot)
+    await until(pilot, lambda: isinstance(pilot.app.screen, PeriodScreen))
+    return pilot.app.screen
+
+
+async def hold_on_screen(pilot, key: str, answers: dict) -> InterviewScreen:
+    """Open a review with its key on the period screen and answer all but its last step (the last
+    section's summary, to confirm) through its session; the interview screen is left showing it."""
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(pilot.app.screen, InterviewScreen))
+    screen = pilot.app.screen
+    review = screen.session
+    last = review.content.sections[-1].id
+    while not ((step := review.interview.current()).is_confirm and step.section.id == last):
+        hold_one(review, answers)
+    await screen.show_current()
+    assert screen.step.is_confirm
+    return screen
+
+
+def hold_one(review, answers: dict) -> None:
+    """Answer the current step of `review` (as `hold` does, one step at a time)."""
+    step = review.interview.current()
+    q = step.question
+    if q is not None and q.id in answers:
+        value = answers[q.id]
+    elif step.is_add_another:
+        value = False
+    else:
+        value = random_value(step, random.Random(step.key))
+    assert review.answer(value) is None, step.key
+
+
+async def test_an_interim_review_is_held_from_the_period_screen_and_the_schedule_shows_it(tmp_path):
+    agreed_store(tmp_path)
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        period = await open_period(pilot)
+        t = period.t
+        overdue = t("period.due.overdue")
+        assert overdue in text_of(period, "#period-schedule")  # the April review was never held
+        assert t("period.next_overdue", day=t.date(dt.date(2026, 4, 12))) in text_of(period, "#period-schedule")
+        assert t("period.no_reviews") in text_of(period, "#period-reviews")
+
+        await pilot.press("f2")  # the interim review, the content's first kind
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen))
+        screen = app.screen
+        # the header names the review; its first question is the day it is held
+        title = CONTENT.reviews["interim"].title.get("fi")
+        assert text_of(screen, "#interview-header").startswith(title)
+        assert screen.step.key == "held_on"
+        await pilot.press(*"20.4.2026", "enter")
+        await until(pilot, lambda: screen.step.key != "held_on")
+        # a goal of the intake is asked about by its own words
+        goal_steps = [s for s in screen.session.interview.steps() if s.group is not None and s.entry_title]
+        assert goal_steps and goal_steps[0].entry_title in screen.t.entry_heading(goal_steps[0])
+
+        await pilot.press("escape")  # everything is saved: back to the period
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+        assert t("period.review_unfinished", answered=1, relevant=app.screen.session.status().reviews[0]
+                 .interview.progress().relevant) in text_of(app.screen, "#period-reviews")
+
+        screen = await hold_on_screen(pilot, "f2", {})  # the unfinished review carries on
+        assert screen.session.interview.answer_for("held_on").value == "2026-04-20"
+        await pilot.press("ctrl+s")  # the summary confirmed: the review is complete
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+        period = app.screen
+        schedule = text_of(period, "#period-schedule")
+        assert t("period.due.on_time", day=t.date(dt.date(2026, 4, 20))) in schedule
+        assert overdue not in schedule
+        assert t("period.review_complete") in text_of(period, "#period-reviews")
+        saved = Store(tmp_path / "store").list()[0]
+        assert saved.next_review == dt.date(2026, 7, 11)  # now the end review
+
+
+async def test_the_end_review_ends_the_period_and_a_new_period_opens_its_confirmation(tmp_path):
+    agreed_store(tmp_path)
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        period = await open_period(pilot)
+        t = period.t
+        await pilot.press("f7")  # a new period before this one has ended: refused, saying why
+        await until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        assert text_of(app.screen, "#dialog-message") == t("period.refused.not_ended")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+
+        screen = await hold_on_screen(pilot, "f3", END_ANSWERS)  # the end review
+        assert text_of(screen, "#interview-header").startswith(CONTENT.reviews["end"].title.get("fi"))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+        period = app.screen
+        end = text_of(period, "#period-end")
+        assert t("period.ended_line", day=t.date(dt.date(2026, 7, 11))) in end
+        path = next(c for c in CONTENT.review("end").question_index["follow_on_path"].choices
+                    if c.value == "pay_subsidised_work")
+        assert path.text.get("fi") in end
+        end_review_due = t.date(dt.date(2026, 7, 11))
+        assert t("period.next_overdue", day=end_review_due) not in text_of(period, "#period-schedule")
+
+        await pilot.press("f2")  # no review after the end
+        await until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        assert text_of(app.screen, "#dialog-message") == t("period.refused.ended")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+
+        ended = period.session
+        await pilot.press("f7")
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen))
+        new = app.screen.session
+        assert new is not ended and new.follow_up.previous.session_id == ended.record.id
+        assert app.screen.step.is_confirm  # the carried background summary, to confirm
+        assert app.session is new  # the ended period's lock is released
+        assert [type(s) for s in app.screen_stack[-2:]] == [StartScreen, InterviewScreen]
+
+
+async def test_the_plan_screen_leads_to_the_period_once_agreed(tmp_path):
+    agreed_store(tmp_path)
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_period(pilot)
+        await pilot.press("f8")
+        await until(pilot, lambda: isinstance(app.screen, PlanScreen))
+        assert app.screen.check_action("period", ()) is True
+        await pilot.press("f7")
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, StartScreen))
+        assert app.session is None
