@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from intake.screens.app import IntakeApp
 from intake.screens.dialogs import MessageDialog
@@ -16,6 +16,8 @@ from intake.screens.interview import InterviewScreen
 from intake.screens.period import PeriodScreen
 from intake.screens.plan import PlanScreen
 from intake.screens.start import StartScreen
+from intake.screens.summary import SummaryScreen
+from intake.screens.transcript import TranscriptAnswer
 from intake.store import Store
 from tests.test_app_plan import SIZE, open_first_session
 from tests.test_content import CONTENT, random_value
@@ -41,6 +43,11 @@ def new_app(tmp_path) -> IntakeApp:
 
 def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).content)
+
+
+def held_list(screen: PeriodScreen) -> str:
+    listed = screen.query_one("#period-reviews", OptionList)
+    return "\n".join(str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count))
 
 
 async def until(pilot, condition) -> None:
@@ -95,7 +102,7 @@ async def test_an_interim_review_is_held_from_the_period_screen_and_the_schedule
         overdue = t("period.due.overdue")
         assert overdue in text_of(period, "#period-schedule")  # the April review was never held
         assert t("period.next_overdue", day=t.date(dt.date(2026, 4, 12))) in text_of(period, "#period-schedule")
-        assert t("period.no_reviews") in text_of(period, "#period-reviews")
+        assert t("period.no_reviews") in held_list(period)
 
         await pilot.press("f2")  # the interim review, the content's first kind
         await until(pilot, lambda: isinstance(app.screen, InterviewScreen))
@@ -113,7 +120,7 @@ async def test_an_interim_review_is_held_from_the_period_screen_and_the_schedule
         await pilot.press("escape")  # everything is saved: back to the period
         await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
         assert t("period.review_unfinished", answered=1, relevant=app.screen.session.status().reviews[0]
-                 .interview.progress().relevant) in text_of(app.screen, "#period-reviews")
+                 .interview.progress().relevant) in held_list(app.screen)
 
         screen = await hold_on_screen(pilot, "f2", {})  # the unfinished review carries on
         assert screen.session.interview.answer_for("held_on").value == "2026-04-20"
@@ -122,10 +129,22 @@ async def test_an_interim_review_is_held_from_the_period_screen_and_the_schedule
         period = app.screen
         schedule = text_of(period, "#period-schedule")
         assert t("period.due.on_time", day=t.date(dt.date(2026, 4, 20))) in schedule
-        assert overdue not in schedule
-        assert t("period.review_complete") in text_of(period, "#period-reviews")
+        # the end review, due on the planned last day, is what is overdue now
+        assert f"{t('period.end_due', day=t.date(dt.date(2026, 7, 11)))}: {overdue}" in schedule
+        assert t("period.review_complete") in held_list(period)
         saved = Store(tmp_path / "store").list()[0]
         assert saved.next_review == dt.date(2026, 7, 11)  # now the end review
+
+        # a review held is read (and can be corrected) in its own summary, and Esc comes back
+        period.query_one("#period-reviews", OptionList).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        assert app.screen.session.review.kind == "interim"
+        assert any(t.date(dt.date(2026, 4, 20)) in str(answer.content)
+                   for answer in app.screen.query(TranscriptAnswer))
+        assert not app.screen.query("#export")  # exported with the session, from its own summary
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
 
 
 async def test_the_end_review_ends_the_period_and_a_new_period_opens_its_confirmation(tmp_path):

@@ -119,6 +119,14 @@ class IntakeApp(App[None]):
         self.close_session()
         self.pop_screen()
 
+    def leave(self, session: IntakeSession | ReviewSession) -> None:
+        """Away from the interview or the summary of `session`: a review's back to its period, the
+        intake's to the start screen. Everything is already saved."""
+        if isinstance(session, ReviewSession):
+            self.switch_screen(self.after_interview(session))
+        else:
+            self.leave_session()
+
     async def action_quit(self) -> None:
         self.close_session()
         self.exit()

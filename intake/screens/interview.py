@@ -54,9 +54,7 @@ class InterviewScreen(IntakeScreen):
     def __init__(self, texts: Texts, session: IntakeSession | ReviewSession):
         super().__init__(texts)
         self.session = session
-        # A review is held from the period screen, and Esc goes back there.
-        self.reviewing = isinstance(session, ReviewSession)
-        if self.reviewing:
+        if isinstance(session, ReviewSession):  # held from the period screen: Esc goes back there
             translate_bindings(self, texts, {"interview.leave": "interview.leave_review"})
         self.step: Step | None = None
         self.field: AnswerField | None = None
@@ -259,11 +257,7 @@ class InterviewScreen(IntakeScreen):
             self.set_error(self.t("interview.confirm.pick_answer"))
 
     def action_leave(self) -> None:
-        # Every answer is already saved.
-        if self.reviewing:
-            self.app.switch_screen(self.app.after_interview(self.session))
-        else:
-            self.app.leave_session()
+        self.app.leave(self.session)
 
     # --- help for the client, guidance for the counsellor ---------------------
 

@@ -4,10 +4,12 @@ interview screen; a new period starts here once this one has ended."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from intake.errors import IntakeError
 from intake.flows.attendance import session_totals
@@ -53,11 +55,12 @@ class PeriodScreen(IntakeScreen):
     def __init__(self, texts: Texts, session: IntakeSession):
         super().__init__(texts)
         self.session = session
-        reviews = session.content.reviews
-        for key, (kind, flow) in zip(REVIEW_KEYS, reviews.items()):
-            # Named by the review's own title, in the session's language.
-            self._bindings.key_to_bindings[key] = [Binding(
-                key, f"review('{kind}')", flow.title.get(texts.language, texts.plain), id=f"period.review_{kind}")]
+        # A key for each review the content has, named by its own title, first in the key bar.
+        keys = self._bindings.key_to_bindings
+        reviews = {key: [Binding(key, f"review('{kind}')", flow.title.get(texts.language, texts.plain),
+                                 id=f"period.review_{kind}")]
+                   for key, (kind, flow) in zip(REVIEW_KEYS, session.content.reviews.items())}
+        self._bindings.key_to_bindings = {**reviews, **keys}
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self.t("period.title", client=self.session.record.client_label)), id="period-header")
@@ -66,7 +69,8 @@ class PeriodScreen(IntakeScreen):
             yield Static(self.t("period.section.schedule"), classes="plan-heading", markup=False)
             yield Static("", id="period-schedule", classes="period-text", markup=False)
             yield Static(self.t("period.section.reviews"), classes="plan-heading", markup=False)
-            yield Static("", id="period-reviews", classes="period-text", markup=False)
+            yield Static(self.t("period.reviews_hint"), classes="plan-text muted", markup=False)
+            yield OptionList(id="period-reviews")
             yield Static(self.t("period.section.attendance"), classes="plan-heading", markup=False)
             yield Static("", id="period-attendance", classes="period-text", markup=False)
             yield Static(self.t("period.section.end"), classes="plan-heading", markup=False)
@@ -83,7 +87,7 @@ class PeriodScreen(IntakeScreen):
         status = self.session.status()
         self.query_one("#period-basics", Static).update(plain(self._basics(status)))
         self.query_one("#period-schedule", Static).update(plain(self._schedule(status)))
-        self.query_one("#period-reviews", Static).update(plain(self._reviews(status)))
+        self._list_reviews(status)
         self.query_one("#period-attendance", Static).update(plain(self._attendance()))
         self.query_one("#period-end", Static).update(plain(self._end(status)))
         overdue = self.query_one("#period-schedule", Static)
@@ -101,17 +105,25 @@ class PeriodScreen(IntakeScreen):
         t = self.t
         lines = [f"{t('period.interim_due', day=t.date(d.due))}: {due_words(t, d)}" for d in s.due]
         if s.planned_end is not None:
-            end_line = t("period.end_due", day=t.date(s.planned_end))
             if s.end_review is not None:
-                end_line += f": {t('period.due.held', day=date(t, s.end_review.held_on))}"
-            lines.append(end_line)
+                state = t("period.due.held", day=date(t, s.end_review.held_on))
+            else:
+                state = t("period.due.overdue" if s.overdue and s.next_review == s.planned_end else "period.due.not_yet")
+            lines.append(f"{t('period.end_due', day=t.date(s.planned_end))}: {state}")
         if s.next_review is not None:
             key = "period.next_overdue" if s.overdue else "period.next"
             lines.append(t(key, day=t.date(s.next_review)))
         return "\n".join(lines) or t("plan.none")
 
-    def _reviews(self, s: PeriodStatus) -> str:
-        return "\n".join(self._held_line(h) for h in s.reviews) or self.t("period.no_reviews")
+    def _list_reviews(self, s: PeriodStatus) -> None:
+        listed = self.query_one("#period-reviews", OptionList)
+        highlighted = listed.highlighted
+        listed.clear_options()
+        if s.reviews:
+            listed.add_options([Option(plain(self._held_line(h)), id=h.review.id) for h in s.reviews])
+            listed.highlighted = highlighted or 0  # the same review again when the list is refreshed
+        else:
+            listed.add_option(Option(self.t("period.no_reviews"), disabled=True))
 
     def _held_line(self, held: HeldReview) -> str:
         t = self.t
@@ -165,6 +177,16 @@ class PeriodScreen(IntakeScreen):
             self.app.show_error(exc)
             return
         self.app.switch_screen(InterviewScreen(review.texts, review))
+
+    @on(OptionList.OptionSelected, "#period-reviews")
+    def open_held(self, event: OptionList.OptionSelected) -> None:
+        """A review held earlier: its answers to read or correct; one left unfinished, to carry on."""
+        from intake.screens.interview import InterviewScreen
+        from intake.screens.summary import SummaryScreen
+
+        review = self.session.review(event.option.id)
+        screen = SummaryScreen if review.interview.current() is None else InterviewScreen
+        self.app.switch_screen(screen(review.texts, review))
 
     def action_attendance(self) -> None:
         from intake.screens.attendance import AttendanceScreen
