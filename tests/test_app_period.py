@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from contextlib import asynccontextmanager
 
 from textual.widgets import OptionList, Static
 
@@ -59,10 +60,16 @@ async def until(pilot, condition) -> None:
     assert condition()
 
 
-async def open_period(pilot) -> PeriodScreen:
-    await open_first_session(pilot)
-    await until(pilot, lambda: isinstance(pilot.app.screen, PeriodScreen))
-    return pilot.app.screen
+@asynccontextmanager
+async def on_the_period_screen(tmp_path):
+    """The app on the period screen of an agreed session (see `agreed_store`): the app, its pilot
+    and the session's texts."""
+    agreed_store(tmp_path)
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_session(pilot)  # an agreed plan with a start opens on its period
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+        yield app, pilot, app.screen.t
 
 
 async def hold_on_screen(pilot, key: str, answers: dict) -> InterviewScreen:
@@ -94,11 +101,8 @@ def hold_one(review, answers: dict) -> None:
 
 
 async def test_an_interim_review_is_held_from_the_period_screen_and_the_schedule_shows_it(tmp_path):
-    agreed_store(tmp_path)
-    app = new_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        period = await open_period(pilot)
-        t = period.t
+    async with on_the_period_screen(tmp_path) as (app, pilot, t):
+        period = app.screen
         overdue = t("period.due.overdue")
         assert overdue in text_of(period, "#period-schedule")  # the April review was never held
         assert t("period.next_overdue", day=t.date(dt.date(2026, 4, 12))) in text_of(period, "#period-schedule")
@@ -148,11 +152,8 @@ async def test_an_interim_review_is_held_from_the_period_screen_and_the_schedule
 
 
 async def test_the_end_review_ends_the_period_and_a_new_period_opens_its_confirmation(tmp_path):
-    agreed_store(tmp_path)
-    app = new_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        period = await open_period(pilot)
-        t = period.t
+    async with on_the_period_screen(tmp_path) as (app, pilot, t):
+        period = app.screen
         await pilot.press("f7")  # a new period before this one has ended: refused, saying why
         await until(pilot, lambda: isinstance(app.screen, MessageDialog))
         assert text_of(app.screen, "#dialog-message") == t("period.refused.not_ended")
@@ -189,10 +190,7 @@ async def test_the_end_review_ends_the_period_and_a_new_period_opens_its_confirm
 
 
 async def test_the_plan_screen_leads_to_the_period_once_agreed(tmp_path):
-    agreed_store(tmp_path)
-    app = new_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_period(pilot)
+    async with on_the_period_screen(tmp_path) as (app, pilot, _):
         await pilot.press("f8")
         await until(pilot, lambda: isinstance(app.screen, PlanScreen))
         assert app.screen.check_action("period", ()) is True

@@ -12,8 +12,7 @@ from intake.flows.rules import DailyAllowance, Rules
 from intake.screens.attendance import AttendanceScreen
 from intake.screens.period import PeriodScreen
 from intake.store import Store
-from tests.test_app_period import agreed_store, new_app, open_period, text_of, until
-from tests.test_app_plan import SIZE
+from tests.test_app_period import on_the_period_screen, text_of, until
 from tests.test_content import CONTENT
 
 SERVICE = "rehabilitative_work_activity"
@@ -63,11 +62,8 @@ def test_attended_days_without_an_allowance_for_the_benefits_are_counted_apart()
 
 
 async def test_days_are_marked_saved_and_summed_and_refused_outside_the_period(tmp_path):
-    agreed_store(tmp_path)  # 12.1.–11.7.2026, a client on social assistance (toimintaraha 9 € a day)
-    app = new_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        period = await open_period(pilot)
-        t = period.t
+    # 12.1.–11.7.2026, a client on social assistance (toimintaraha 9 € a day)
+    async with on_the_period_screen(tmp_path) as (app, pilot, t):
         await pilot.press("f6")
         await until(pilot, lambda: isinstance(app.screen, AttendanceScreen))
         screen = app.screen
@@ -104,11 +100,8 @@ async def test_days_are_marked_saved_and_summed_and_refused_outside_the_period(t
 
 
 async def test_a_day_to_come_cannot_be_marked(tmp_path):
-    agreed_store(tmp_path)
-    app = new_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        period = await open_period(pilot)
-        t = period.t
+    async with on_the_period_screen(tmp_path) as (app, pilot, t):
+        period = app.screen
         # as on 1.3.2026, in the middle of the period
         await app.push_screen(AttendanceScreen(t, period.session, today=D(2026, 3, 1)))
         screen = app.screen

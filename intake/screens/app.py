@@ -67,16 +67,22 @@ class IntakeApp(App[None]):
 
             self.push_screen(SummaryScreen(texts, session))
         elif session.interview.current() is None:
-            self.push_screen(self.after_interview(session))
+            self.push_screen(self._where_it_stands(session, texts))
         else:
             self.push_screen(InterviewScreen(texts, session))
 
+    def _where_it_stands(self, session: IntakeSession, texts: Texts) -> Screen:
+        """A complete session opens on its period once the plan is agreed with a start (the reviews,
+        attendance and the end are held there); before that, where its interview continues."""
+        from intake.screens.period import PeriodScreen, has_period
+
+        return PeriodScreen(texts, session) if has_period(session) else self.after_interview(session)
+
     def after_interview(self, session: IntakeSession | ReviewSession) -> Screen:
         """Where a complete interview continues: choosing a placement until one is chosen, then the
-        plan, and once the plan is agreed with a start, the period; the summary when the content has
-        no placements or rules. A review goes back to its period."""
+        plan; the summary when the content has no placements or rules. A review goes back to its period."""
         from intake.screens.matching import MatchingScreen
-        from intake.screens.period import PeriodScreen, has_period
+        from intake.screens.period import PeriodScreen
         from intake.screens.plan import PlanScreen
         from intake.screens.summary import SummaryScreen
 
@@ -88,7 +94,7 @@ class IntakeApp(App[None]):
         if session.interview.state.decisions.placement_id is None and self.catalogue is not None:
             return MatchingScreen(texts, session)
         if session.content.rules is not None:
-            return PeriodScreen(texts, session) if has_period(session) else PlanScreen(texts, session)
+            return PlanScreen(texts, session)
         return SummaryScreen(texts, session)
 
     @cached_property

@@ -53,8 +53,9 @@ class AttendanceScreen(IntakeScreen):
             yield DataTable(id="attendance-days", cursor_type="cell", zebra_stripes=True)
             with VerticalScroll(id="attendance-side"):
                 yield Static("", id="attendance-message", classes="field-error", markup=False)
+                yield Static(self.t("attendance.totals_title"), classes="plan-heading", markup=False)
                 yield Static("", id="attendance-totals", markup=False)
-                yield Static(plain(self._legend()), id="attendance-legend")
+                yield Static(self._legend(), id="attendance-legend")
                 yield Static(self.t("attendance.rules_title"), classes="plan-heading", markup=False)
                 yield Static(plain(self.t("attendance.rules")), id="attendance-rules")
                 yield Static(plain(self.t("attendance.rules_source")), classes="plan-text muted")
@@ -93,17 +94,20 @@ class AttendanceScreen(IntakeScreen):
             return Text(UNMARKED, style="dim")
         return Text(self.t(f"attendance.letter.{mark}"), style=STYLES[mark])
 
-    def _legend(self) -> str:
+    def _legend(self) -> Text:
+        """What each letter means, each letter in its colour as in the table."""
         t = self.t
-        lines = [f"{t(f'attendance.letter.{m}')} = {t(f'attendance.mark.{m}')}" for m in MARKS]
-        lines.append(f"{UNMARKED} = {t('attendance.unmarked')}")
-        return "\n".join(lines)
+        legend = Text()
+        for mark in MARKS:
+            legend.append(t(f"attendance.letter.{mark}"), style=STYLES[mark])
+            legend.append(f" = {t(f'attendance.mark.{mark}')}\n")
+        legend.append(f"{UNMARKED} = {t('attendance.unmarked')}")
+        return legend
 
     def show_totals(self) -> None:
         t = self.t
         totals = session_totals(self.session.interview, self.session.follow_up.attendance, self.session.rules)
-        lines = [t("attendance.totals_title")]
-        lines += [f"  {t(f'attendance.mark.{m}')}: {totals.counts[m]}" for m in MARKS]
+        lines = [f"{t(f'attendance.mark.{m}')}: {totals.counts[m]}" for m in MARKS]
         lines.append(t("attendance.allowance_line", days=totals.paid_days, euros=euros(t, totals.euros)))
         if totals.unpaid_days:
             lines.append(t("attendance.unpaid_line", days=totals.unpaid_days))

@@ -20,7 +20,6 @@ from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
 from intake.screens.footer import KeyFooter
 from intake.screens.texts_util import plain
-from intake.screens.transcript import answer_text
 from intake.screens.words import date, euros, number
 from intake.session import IntakeSession
 
@@ -150,11 +149,11 @@ class PeriodScreen(IntakeScreen):
             return t("period.not_ended")
         lines = [t("period.ended_line", day=t.date(s.ended_on))]
         for step, answer in held.interview.transcript():
-            if step.section.id in ENDING_SECTIONS and not step.is_confirm:
+            if step.section.id in ENDING_SECTIONS and not (step.is_confirm or step.is_add_another):
                 question = t.question(step)
-                if step.group is not None and not step.is_add_another:
+                if step.group is not None:
                     question = f"{t.entry_heading(step)}: {question}"
-                lines.append(f"{question}\n   {answer_text(t, step, answer)}")
+                lines.append(f"• {question} {t.value(step, answer.value, answer.skipped)}")
         return "\n".join(lines)
 
     # --- acting ---------------------------------------------------------------------------
