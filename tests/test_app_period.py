@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from textual.widgets import OptionList, Static
 
 from intake.screens.app import IntakeApp
-from intake.screens.dialogs import MessageDialog
+from intake.screens.dialogs import ConfirmDialog, MessageDialog
 from intake.screens.interview import InterviewScreen
 from intake.screens.period import PeriodScreen
 from intake.screens.plan import PlanScreen
@@ -180,7 +180,14 @@ async def test_the_end_review_ends_the_period_and_a_new_period_opens_its_confirm
         await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
 
         ended = period.session
+        await pilot.press("f7")  # asked first: a new session is made
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+        assert len(Store(tmp_path / "store").list()) == 1
         await pilot.press("f7")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert await pilot.click("#dialog-yes")
         await until(pilot, lambda: isinstance(app.screen, InterviewScreen))
         new = app.screen.session
         assert new is not ended and new.follow_up.previous.session_id == ended.record.id

@@ -4,15 +4,20 @@ rate in force on each, and the attendance screen that marks them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from string import Formatter
+from typing import get_args
 
 from textual.widgets import DataTable, Static
 
-from intake.flows.attendance import totals, unmarkable, weeks
+from intake.flows.attendance import Unmarkable, totals, unmarkable, weeks
+from intake.flows.period import MARKS
 from intake.flows.rules import DailyAllowance, Rules
 from intake.screens.attendance import AttendanceScreen
 from intake.screens.period import PeriodScreen
 from intake.store import Store
 from tests.test_app_period import on_the_period_screen, text_of, until
+from tests.conftest import REPO
 from tests.test_content import CONTENT
 
 SERVICE = "rehabilitative_work_activity"
@@ -111,3 +116,21 @@ async def test_a_day_to_come_cannot_be_marked(tmp_path):
         await pilot.press("1")
         assert text_of(screen, "#attendance-message") == t("attendance.refused.future", day=t.date(D(2026, 3, 2)))
         assert period.session.follow_up.attendance == {}
+
+
+def test_every_text_of_the_period_and_attendance_screens_speaks_every_language():
+    """The keys the screens build from ids (the scan of test_app only sees written-out keys), and
+    the whole block of this part: fi, sv and en, and plain Finnish for the client."""
+    built = {f"attendance.{kind}.{m}" for kind in ("mark", "letter") for m in MARKS}
+    built |= {f"attendance.refused.{why}" for why in get_args(Unmarkable)}
+    built |= {f"period.due.{state}" for state in ("held", "on_time", "late", "overdue", "not_yet")}
+    block = (REPO / "content" / "texts.yaml").read_text(encoding="utf-8").split(
+        "# Issue 12: the period screen and attendance")[1]
+    written = set(re.findall(r"^  ([a-z][a-z0-9_.]*):", block, re.M))
+    assert built <= written and len(written) > 60
+    for key in written:
+        text = CONTENT.texts[key]
+        assert text.fi and text.sv and text.en and text.plain and text.plain.fi, key
+        fields = {tuple(sorted(name for _, name, _, _ in Formatter().parse(variant) if name))
+                  for variant in (text.fi, text.sv, text.en, text.plain.fi)}
+        assert len(fields) == 1, key  # the same {placeholders} in every language

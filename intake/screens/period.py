@@ -4,7 +4,7 @@ interview screen; a new period starts here once this one has ended."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -17,7 +17,7 @@ from intake.flows.display import Texts
 from intake.flows.engine import NotAllowed
 from intake.flows.period import MARKS, DueReview, HeldReview, PeriodStatus
 from intake.screens.base import FAILED, IntakeScreen
-from intake.screens.dialogs import MessageDialog
+from intake.screens.dialogs import ConfirmDialog, MessageDialog
 from intake.screens.footer import KeyFooter
 from intake.screens.texts_util import plain
 from intake.screens.words import date, euros, number
@@ -192,10 +192,17 @@ class PeriodScreen(IntakeScreen):
 
         self.app.push_screen(AttendanceScreen(self.t, self.session))
 
-    def action_new_period(self) -> None:
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_new_period(self) -> None:
         """Start the next period from this ended one; its interview begins with the carried answers to confirm."""
-        if self.session.status().ended_on is None:
+        t, status = self.t, self.session.status()
+        if status.ended_on is None:
             self.refuse("period.refused.not_ended")
+            return
+        # A new session is made: asked first, so that a stray key does not start one.
+        if not await self.app.push_screen_wait(ConfirmDialog(
+                t("period.new_title"), t("period.new_question", number=status.number + 1),
+                t("period.new_yes"), t("button.cancel"))):
             return
         new = self.guarded(self.session.new_period)
         if new is FAILED:
