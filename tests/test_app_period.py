@@ -6,7 +6,6 @@ route the app are taken through the screens."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 from contextlib import asynccontextmanager
 
 from textual.widgets import OptionList, Static
@@ -21,8 +20,8 @@ from intake.screens.summary import SummaryScreen
 from intake.screens.transcript import TranscriptAnswer
 from intake.store import Store
 from tests.test_app_plan import SIZE, open_first_session
-from tests.test_content import CONTENT, random_value
-from tests.test_follow_up import agreed_session
+from tests.test_content import CONTENT
+from tests.test_follow_up import agreed_session, hold
 
 END_ANSWERS = {"held_on": "2026-07-10", "ended_on": "2026-07-11", "ended_as": "planned",
                "follow_on_path": "pay_subsidised_work"}
@@ -80,24 +79,10 @@ async def hold_on_screen(pilot, key: str, answers: dict) -> InterviewScreen:
     screen = pilot.app.screen
     review = screen.session
     last = review.content.sections[-1].id
-    while not ((step := review.interview.current()).is_confirm and step.section.id == last):
-        hold_one(review, answers)
+    hold(review, answers, stop=lambda step: step.is_confirm and step.section.id == last)
     await screen.show_current()
     assert screen.step.is_confirm
     return screen
-
-
-def hold_one(review, answers: dict) -> None:
-    """Answer the current step of `review` (as `hold` does, one step at a time)."""
-    step = review.interview.current()
-    q = step.question
-    if q is not None and q.id in answers:
-        value = answers[q.id]
-    elif step.is_add_another:
-        value = False
-    else:
-        value = random_value(step, random.Random(step.key))
-    assert review.answer(value) is None, step.key
 
 
 async def test_an_interim_review_is_held_from_the_period_screen_and_the_schedule_shows_it(tmp_path):

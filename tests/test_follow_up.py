@@ -35,10 +35,12 @@ def session(tmp_path):
     s.close()
 
 
-def hold(review: ReviewSession, answers: dict[str, Any], steps: dict[str, Any] | None = None) -> None:
-    """Answer a review to its end: `answers` by question id, `steps` by step key, the rest plausibly."""
+def hold(review: ReviewSession, answers: dict[str, Any], steps: dict[str, Any] | None = None,
+         stop=lambda step: False) -> None:
+    """Answer a review to its end (or to the step `stop` picks): `answers` by question id, `steps` by
+    step key, the rest plausibly."""
     rng = random.Random(1)
-    while (step := review.interview.current()) is not None:
+    while (step := review.interview.current()) is not None and not stop(step):
         q = step.question
         if steps and step.key in steps:
             value = steps[step.key]

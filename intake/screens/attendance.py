@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
-from intake.flows.attendance import session_totals, unmarkable, weeks
+from intake.flows.attendance import AttendanceTotals, session_totals, unmarkable, weeks
 from intake.flows.display import Texts
 from intake.flows.period import MARKS, Mark
 from intake.screens.base import FAILED, IntakeScreen
@@ -25,6 +25,14 @@ from intake.session import IntakeSession
 STYLES: dict[Mark, str] = {"attended": "bold green", "ill": "bold yellow", "agreed_absence": "bold cyan",
                            "no_notice": "bold red"}
 UNMARKED, OUTSIDE = "·", ""
+
+
+def allowance_lines(t: Texts, totals: AttendanceTotals) -> list[str]:
+    """The allowance for the attended days, and the attended days it does not cover."""
+    lines = [t("attendance.allowance_line", days=totals.paid_days, euros=euros(t, totals.euros))]
+    if totals.unpaid_days:
+        lines.append(t("attendance.unpaid_line", days=totals.unpaid_days))
+    return lines
 
 
 class AttendanceScreen(IntakeScreen):
@@ -107,10 +115,7 @@ class AttendanceScreen(IntakeScreen):
     def show_totals(self) -> None:
         t = self.t
         totals = session_totals(self.session.interview, self.session.follow_up.attendance, self.session.rules)
-        lines = [f"{t(f'attendance.mark.{m}')}: {totals.counts[m]}" for m in MARKS]
-        lines.append(t("attendance.allowance_line", days=totals.paid_days, euros=euros(t, totals.euros)))
-        if totals.unpaid_days:
-            lines.append(t("attendance.unpaid_line", days=totals.unpaid_days))
+        lines = [f"{t(f'attendance.mark.{m}')}: {totals.counts[m]}" for m in MARKS] + allowance_lines(t, totals)
         self.query_one("#attendance-totals", Static).update(plain("\n".join(lines)))
 
     # --- marking --------------------------------------------------------------------------

@@ -16,11 +16,12 @@ from intake.flows.attendance import session_totals
 from intake.flows.display import Texts
 from intake.flows.engine import NotAllowed
 from intake.flows.period import MARKS, DueReview, HeldReview, PeriodStatus
+from intake.screens.attendance import AttendanceScreen, allowance_lines
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import ConfirmDialog, MessageDialog
 from intake.screens.footer import KeyFooter
 from intake.screens.texts_util import plain
-from intake.screens.words import date, euros, number
+from intake.screens.words import date, number
 from intake.session import IntakeSession
 
 # The keys that hold a review, one for each kind the content has, in the content's order.
@@ -137,11 +138,8 @@ class PeriodScreen(IntakeScreen):
     def _attendance(self) -> str:
         t = self.t
         totals = session_totals(self.session.interview, self.session.follow_up.attendance, self.session.rules)
-        lines = [" · ".join(f"{t(f'attendance.mark.{m}')} {totals.counts[m]}" for m in MARKS),
-                 t("attendance.allowance_line", days=totals.paid_days, euros=euros(t, totals.euros))]
-        if totals.unpaid_days:
-            lines.append(t("attendance.unpaid_line", days=totals.unpaid_days))
-        return "\n".join(lines)
+        counts = " · ".join(f"{t(f'attendance.mark.{m}')} {totals.counts[m]}" for m in MARKS)
+        return "\n".join([counts, *allowance_lines(t, totals)])
 
     def _end(self, s: PeriodStatus) -> str:
         t, held = self.t, s.end_review
@@ -188,8 +186,6 @@ class PeriodScreen(IntakeScreen):
         self.app.switch_screen(screen(review.texts, review))
 
     def action_attendance(self) -> None:
-        from intake.screens.attendance import AttendanceScreen
-
         self.app.push_screen(AttendanceScreen(self.t, self.session))
 
     @work(exclusive=True, group="dialog", exit_on_error=False)
