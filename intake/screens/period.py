@@ -84,6 +84,8 @@ class PeriodScreen(IntakeScreen):
     # --- showing the period ---------------------------------------------------------------
 
     def show_status(self) -> None:
+        if not self.is_attached:
+            return  # left (a key pressed at once) before it was shown
         status = self.session.status()
         self.query_one("#period-basics", Static).update(plain(self._basics(status)))
         self.query_one("#period-schedule", Static).update(plain(self._schedule(status)))
