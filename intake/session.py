@@ -302,7 +302,8 @@ class ReviewSession:
 
     @property
     def texts(self) -> Texts:
-        return self.session.texts
+        """On the review's own content: its questions are not the intake's (a section summary looks them up)."""
+        return Texts(self.content, self.record.language, self.record.plain)
 
     def answer(self, value: Any, at: dt.datetime | None = None) -> AnswerError | None:
         self.session._writable()

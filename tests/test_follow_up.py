@@ -36,12 +36,14 @@ def session(tmp_path):
     s.close()
 
 
-def hold(review: ReviewSession | Interview, answers: dict[str, Any], steps: dict[str, Any] | None = None) -> None:
-    """Answer a review to its end: `answers` by question id, `steps` by step key, the rest plausibly.
-    A ReviewSession saves every answer; a review's bare Interview answers in memory (many reviews, fast)."""
+def hold(review: ReviewSession | Interview, answers: dict[str, Any], steps: dict[str, Any] | None = None,
+         stop=lambda step: False) -> None:
+    """Answer a review to its end (or to the step `stop` picks): `answers` by question id, `steps` by
+    step key, the rest plausibly. A ReviewSession saves every answer; a review's bare Interview answers
+    in memory (many reviews, fast)."""
     rng = random.Random(1)
     interview = getattr(review, "interview", review)
-    while (step := interview.current()) is not None:
+    while (step := interview.current()) is not None and not stop(step):
         q = step.question
         if steps and step.key in steps:
             value = steps[step.key]

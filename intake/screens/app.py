@@ -19,7 +19,7 @@ from intake.flows.model import Content
 from intake.flows.text import Language
 from intake.screens.dialogs import ErrorDialog
 from intake.screens.texts_util import translate_bindings
-from intake.session import IntakeSession
+from intake.session import IntakeSession, ReviewSession
 from intake.store import Store
 
 if TYPE_CHECKING:
@@ -67,18 +67,28 @@ class IntakeApp(App[None]):
 
             self.push_screen(SummaryScreen(texts, session))
         elif session.interview.current() is None:
-            self.push_screen(self.after_interview(session))
+            self.push_screen(self._where_it_stands(session, texts))
         else:
             self.push_screen(InterviewScreen(texts, session))
 
-    def after_interview(self, session: IntakeSession) -> Screen:
+    def _where_it_stands(self, session: IntakeSession, texts: Texts) -> Screen:
+        """A complete session opens on its period once the plan is agreed with a start (the reviews,
+        attendance and the end are held there); before that, where its interview continues."""
+        from intake.screens.period import PeriodScreen, has_period
+
+        return PeriodScreen(texts, session) if has_period(session) else self.after_interview(session)
+
+    def after_interview(self, session: IntakeSession | ReviewSession) -> Screen:
         """Where a complete interview continues: choosing a placement until one is chosen, then the
-        plan; the summary when the content has no placements or rules."""
+        plan; the summary when the content has no placements or rules. A review goes back to its period."""
         from intake.screens.matching import MatchingScreen
+        from intake.screens.period import PeriodScreen
         from intake.screens.plan import PlanScreen
         from intake.screens.summary import SummaryScreen
 
         texts = self.session_texts(session)
+        if isinstance(session, ReviewSession):
+            return PeriodScreen(texts, session.session)
         if session.read_only:
             return SummaryScreen(texts, session)
         if session.interview.state.decisions.placement_id is None and self.catalogue is not None:
@@ -114,6 +124,14 @@ class IntakeApp(App[None]):
         """Back to the start screen from the interview or the summary."""
         self.close_session()
         self.pop_screen()
+
+    def leave(self, session: IntakeSession | ReviewSession) -> None:
+        """Away from the interview or the summary of `session`: a review's back to its period, the
+        intake's to the start screen. Everything is already saved."""
+        if isinstance(session, ReviewSession):
+            self.switch_screen(self.after_interview(session))
+        else:
+            self.leave_session()
 
     async def action_quit(self) -> None:
         self.close_session()

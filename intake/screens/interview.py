@@ -21,9 +21,9 @@ from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
 from intake.screens.footer import KeyFooter
 from intake.screens.progress_panel import ProgressPanel
-from intake.screens.texts_util import plain
+from intake.screens.texts_util import plain, translate_bindings
 from intake.screens.transcript import Transcript, TranscriptAnswer
-from intake.session import IntakeSession
+from intake.session import IntakeSession, ReviewSession
 
 
 async def handled(widget: Widget) -> None:
@@ -51,9 +51,11 @@ class InterviewScreen(IntakeScreen):
         Binding("escape", "leave", "Start screen", id="interview.leave"),
     ]
 
-    def __init__(self, texts: Texts, session: IntakeSession):
+    def __init__(self, texts: Texts, session: IntakeSession | ReviewSession):
         super().__init__(texts)
         self.session = session
+        if isinstance(session, ReviewSession):  # held from the period screen: Esc goes back there
+            translate_bindings(self, texts, {"interview.leave": "interview.leave_review"})
         self.step: Step | None = None
         self.field: AnswerField | None = None
         self._held: deque[events.Key] = deque()  # keys typed ahead, waiting (see `holds`)
@@ -88,7 +90,7 @@ class InterviewScreen(IntakeScreen):
         """Bring every part of the screen up to date with the interview."""
         step = self.interview.current()
         if step is None:
-            # The questions are done: on to the placements and the plan.
+            # The questions are done: on to the placements and the plan (after a review: the period).
             self.app.switch_screen(self.app.after_interview(self.session))
             return
         # Until the new input is ready, keys wait (see `holds`) instead of going to the input on
@@ -255,7 +257,7 @@ class InterviewScreen(IntakeScreen):
             self.set_error(self.t("interview.confirm.pick_answer"))
 
     def action_leave(self) -> None:
-        self.app.leave_session()  # every answer is already saved
+        self.app.leave(self.session)
 
     # --- help for the client, guidance for the counsellor ---------------------
 

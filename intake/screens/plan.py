@@ -19,6 +19,7 @@ from intake.flows.plan import Plan, SuggestedService
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
 from intake.screens.footer import KeyFooter
+from intake.screens.period import has_period
 from intake.screens.texts_util import plain
 from intake.screens.words import date, euros, number
 from intake.session import IntakeSession
@@ -50,6 +51,7 @@ class PlanScreen(IntakeScreen):
         Binding("f9", "agree", "Agree", id="plan.agree"),
         Binding("f6", "placements", "Placements", id="plan.placements"),
         Binding("f5", "answers", "Answers and export", id="plan.answers"),
+        Binding("f7", "period", "Period", id="plan.period"),
         Binding("escape", "leave", "Start screen", id="plan.leave"),
     ]
 
@@ -233,6 +235,7 @@ class PlanScreen(IntakeScreen):
         box = self.query_one("#plan-sections", Vertical)
         await box.remove_children()
         await box.mount_all(list(self._sections(plan)))
+        self.refresh_bindings()  # the period opens once the plan is agreed
 
     def _sections(self, plan: Plan):
         t = self.t
@@ -362,6 +365,17 @@ class PlanScreen(IntakeScreen):
 
         if self.keep_form():
             self.app.switch_screen(SummaryScreen(self.t, self.session))
+
+    def action_period(self) -> None:
+        from intake.screens.period import PeriodScreen
+
+        if self.keep_form():
+            self.app.switch_screen(PeriodScreen(self.t, self.session))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "period":
+            return has_period(self.session)
+        return True
 
     def action_leave(self) -> None:
         self.keep_form()  # what reads right is saved; the rest was never a decision

@@ -15,9 +15,9 @@ from intake.screens.choice_dialog import ChoiceDialog
 from intake.screens.dialogs import ConfirmDialog
 from intake.screens.export_file import export_path, write_export
 from intake.screens.footer import KeyFooter
-from intake.screens.texts_util import plain
+from intake.screens.texts_util import plain, translate_bindings
 from intake.screens.transcript import TranscriptAnswer, answer_text
-from intake.session import IntakeSession
+from intake.session import IntakeSession, ReviewSession
 
 
 class SummaryScreen(IntakeScreen):
@@ -28,9 +28,14 @@ class SummaryScreen(IntakeScreen):
         Binding("escape", "leave", "Start screen", id="summary.leave"),
     ]
 
-    def __init__(self, texts: Texts, session: IntakeSession):
+    def __init__(self, texts: Texts, session: IntakeSession | ReviewSession):
         super().__init__(texts)
         self.session = session
+        # A review is read from the period screen, and Esc goes back there; it is exported with its
+        # session, from the session's own summary.
+        self.reviewing = isinstance(session, ReviewSession)
+        if self.reviewing:
+            translate_bindings(self, texts, {"summary.leave": "summary.leave_review"})
 
     def compose(self) -> ComposeResult:
         record = self.session.record
@@ -41,11 +46,12 @@ class SummaryScreen(IntakeScreen):
             yield from self._answers()
         yield Static("", id="export-result", markup=False)
         with Horizontal(id="summary-buttons"):
-            yield Button(self.t("summary.export_button"), id="export", variant="primary")
+            if not self.reviewing:
+                yield Button(self.t("summary.export_button"), id="export", variant="primary")
             if self._can_continue():
                 yield Button(self.t("summary.continue_button"), id="continue")
             yield Button(self.t("summary.back_button"), id="back")
-            yield Button(self.t("summary.leave_button"), id="leave")
+            yield Button(self.t("summary.leave_review_button" if self.reviewing else "summary.leave_button"), id="leave")
         yield KeyFooter()
 
     def _answers(self):
@@ -67,7 +73,7 @@ class SummaryScreen(IntakeScreen):
                 yield TranscriptAnswer(step, answer_text(t, step, answer), t)
 
     def on_mount(self) -> None:
-        self.query_one("#export", Button).focus()
+        self.query_one(Button).focus()
 
     # --- changing an answer -----------------------------------------------------
 
@@ -88,7 +94,7 @@ class SummaryScreen(IntakeScreen):
     def _can_continue(self) -> bool:
         """On to the placements or the plan, when the questions are done and the content has them."""
         session = self.session
-        return (not session.read_only and session.interview.current() is None
+        return (not self.reviewing and not session.read_only and session.interview.current() is None
                 and (self.app.catalogue is not None or session.content.rules is not None))
 
     @on(Button.Pressed, "#continue")
@@ -99,11 +105,13 @@ class SummaryScreen(IntakeScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue":
             return self._can_continue()
+        if action == "export":
+            return not self.reviewing
         return True
 
     @on(Button.Pressed, "#leave")
     def action_leave(self) -> None:
-        self.app.leave_session()
+        self.app.leave(self.session)
 
     # --- export -------------------------------------------------------------------
 

@@ -11,8 +11,9 @@ from intake.flows.display import Texts
 from intake.text_safety import printable
 
 
-def translate_bindings(node: DOMNode, texts: Texts) -> None:
-    """Give every binding with an id and a description the description `key.<id>` from the catalogue.
+def translate_bindings(node: DOMNode, texts: Texts, renamed: dict[str, str] | None = None) -> None:
+    """Give every binding with an id and a description the description `key.<id>` from the catalogue
+    (`key.<renamed[id]>` for a binding that does something else here).
 
     The bindings map of a node is its own shallow copy of the class bindings, so
     replacing the lists here changes only this node.
@@ -20,7 +21,7 @@ def translate_bindings(node: DOMNode, texts: Texts) -> None:
     bindings = node._bindings
     for key, items in list(bindings.key_to_bindings.items()):
         bindings.key_to_bindings[key] = [
-            replace(b, description=texts(f"key.{b.id}")) if b.id and b.description else b
+            replace(b, description=texts(f"key.{(renamed or {}).get(b.id, b.id)}")) if b.id and b.description else b
             for b in items
         ]
 
