@@ -10,33 +10,42 @@ from pathlib import Path
 
 import pytest
 
+from textual.widgets import Static
+
 from intake.cli import main
-from intake.flows.due import ReviewDue, grace_days
+from intake.flows.display import Texts
+from intake.flows.due import DUE_FILTERS, SOON_DAYS, ReviewDue, grace_days
+from intake.screens.app import IntakeApp
+from intake.screens.session_list import Cell, SessionList
 from intake.session import IntakeSession
 from intake.store import Store
 
 TODAY = dt.date(2026, 5, 1)
 GRACE = 14
-# label -> (next review, ended on), saved oldest first: the last one is the most recently changed
+# label -> (next review, ended on) in days from today, saved oldest first: the last one is the most
+# recently changed
 SESSIONS = {
-    "LATE-A": (TODAY - dt.timedelta(days=40), None),     # overdue the longest
-    "LATE-B": (TODAY - dt.timedelta(days=20), None),     # overdue
-    "GRACE": (TODAY - dt.timedelta(days=GRACE), None),   # fell due, still on time today
-    "SOON": (TODAY + dt.timedelta(days=10), None),
-    "EDGE": (TODAY + dt.timedelta(days=14), None),       # the last day of "within 14 days"
-    "FAR": (TODAY + dt.timedelta(days=60), None),
-    "NONE": (None, None),                                # no period yet
-    "ENDED": (None, TODAY - dt.timedelta(days=3)),
+    "LATE-A": (-40, None),     # overdue the longest
+    "LATE-B": (-20, None),     # overdue
+    "GRACE": (-GRACE, None),   # fell due, still on time today
+    "SOON": (10, None),
+    "EDGE": (14, None),        # the last day of "within 14 days"
+    "FAR": (60, None),         # and the client's second period
+    "NONE": (None, None),      # no period yet
+    "ENDED": (None, -3),
 }
 
 
-def make_sessions(store: Store, content) -> dict[str, str]:
+def make_sessions(store: Store, content, today: dt.date = TODAY) -> dict[str, str]:
     """label -> id of each of SESSIONS, its summary saved as a session's save leaves it."""
+    def day(days: int | None) -> dt.date | None:
+        return None if days is None else today + dt.timedelta(days=days)
+
     ids = {}
     for label, (next_review, ended_on) in SESSIONS.items():
         with IntakeSession.start(store, content, label, "Liisa Ohjaaja") as session:
             record = session.record
-        store.save(record.model_copy(update={"next_review": next_review, "ended_on": ended_on,
+        store.save(record.model_copy(update={"next_review": day(next_review), "ended_on": day(ended_on),
                                              "period": 2 if label == "FAR" else 1}))
         ids[label] = record.id
     return ids
@@ -130,3 +139,65 @@ def test_an_index_of_the_earlier_layout_is_rebuilt_with_the_next_reviews(store_p
     store = Store(store_path)
     assert labels(store, due=ReviewDue("overdue", TODAY, GRACE)) == ["LATE-A", "LATE-B"]
     store.close()
+
+
+# --- the start screen ---------------------------------------------------------------------------
+
+def shown(app) -> list[tuple[str, ...]]:
+    """The rows the session list shows now, as the texts of their cells."""
+    sessions = app.screen.query_one(SessionList)
+    rows = [sessions.row(i) for i in range(sessions.row_count)]
+    return [tuple(cell.text if isinstance(cell, Cell) else cell for cell in row[1]) for row in rows]
+
+
+async def test_the_start_screen_shows_the_next_reviews_and_cycles_the_review_filter(store_path, content, tmp_path):
+    today = dt.date.today()  # the screen works out what is overdue on the real day
+    store = Store(store_path)
+    make_sessions(store, content, today)
+    t, day = Texts(content), lambda days: Texts(content).date(today + dt.timedelta(days=days))
+    app = IntakeApp(store=store, content=content, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        rows = {row[0].split(" (")[0]: row for row in shown(app)}
+        assert rows["LATE-A"][4] == t("start.review_overdue", date=day(-40)) == f"myöhässä {day(-40)}"
+        assert rows["GRACE"][4] == day(-GRACE)  # still in its grace days: not overdue
+        assert rows["SOON"][4] == day(10)
+        assert rows["NONE"][4] == "-"
+        assert rows["ENDED"][4] == t("start.period_ended", date=day(-3)) == f"päättynyt {day(-3)}"
+        assert rows["FAR"][0] == "FAR (jakso 2)"
+        status = app.screen.query_one("#due-filter", Static)
+        assert str(status.content) == t("start.due_filter.all", count=len(SESSIONS))
+
+        # the overdue row carries its colour in a cell of its own (the words say it too)
+        sessions = app.screen.query_one(SessionList)
+        late = next(i for i in range(sessions.row_count) if sessions.row(i)[1][0] == "LATE-A")
+        assert isinstance(sessions.row(late)[1][4], Cell)
+        sessions.move_cursor(0 if late else 1)
+        strip = sessions.render_line(late + 1 - round(sessions.scroll_offset.y))
+        late_style = sessions.get_component_rich_style("session-list--late")
+        assert any(seg.text.strip() == rows["LATE-A"][4] and seg.style.color == late_style.color for seg in strip)
+
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert [row[0] for row in shown(app)] == ["LATE-A", "LATE-B"]
+        assert str(status.content) == t("start.due_filter.overdue", count=2, days=SOON_DAYS)
+
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert [row[0] for row in shown(app)] == ["GRACE", "SOON", "EDGE"]
+        assert str(status.content) == t("start.due_filter.soon", count=3, days=SOON_DAYS)
+
+        await pilot.press("ctrl+f", *"soon")  # the text filter narrows what the review filter keeps
+        await pilot.pause()
+        assert [row[0] for row in shown(app)] == ["SOON"]
+        assert str(status.content) == t("start.due_filter.soon", count=1, days=SOON_DAYS)
+
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert [row[0] for row in shown(app)] == ["SOON"]
+        assert str(status.content) == t("start.due_filter.all", count=1)
+
+
+def test_the_review_filters_texts_exist(content):
+    # named by the filter on (start.due_filter.<due or all>), so the screens' key check cannot see them
+    assert all(f"start.due_filter.{due or 'all'}" in content.texts for due in DUE_FILTERS)

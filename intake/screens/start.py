@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,11 +11,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, Switch
 
 from intake.errors import IntakeError, SessionLocked
+from intake.flows.due import DUE_FILTERS, SOON_DAYS, Due, ReviewDue, grace_days, is_overdue
 from intake.flows.text import LANGUAGES
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ConfirmDialog
 from intake.screens.footer import KeyFooter
-from intake.screens.session_list import Row, SessionList
+from intake.screens.session_list import Cell, Row, SessionList
 from intake.session import IntakeSession
 from intake.store import DamagedSession, SessionSummary
 from intake.text_safety import NameProblem, check_name, printable
@@ -23,7 +26,9 @@ class StartScreen(IntakeScreen):
     BINDINGS = [
         Binding("ctrl+n", "new", "New", id="start.new"),
         Binding("ctrl+f", "filter", "Filter", id="start.filter"),
+        Binding("ctrl+r", "cycle_due", "Reviews", id="start.reviews"),
     ]
+    due: Due | None = None  # the review filter on: all sessions, the overdue reviews, those due soon
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -49,10 +54,14 @@ class StartScreen(IntakeScreen):
             with Vertical(id="saved-sessions"):
                 yield Static(t("start.sessions_title"), classes="panel-title")
                 yield Input(id="filter", placeholder=t("start.filter_placeholder"))
+                yield Static("", id="due-filter", markup=False)
                 yield Static("", id="sessions-empty")
                 statuses = max(len(t(f"status.{s}")) for s in ("in_progress", "completed", "damaged"))
+                longest_day = t.date(dt.date(2026, 12, 31))
+                reviews = max(len(t(key, date=longest_day)) for key in ("start.review_overdue", "start.period_ended"))
                 yield SessionList([(t("start.column.client"), 0), (t("start.column.counsellor"), 0),
                                    (t("start.column.status"), statuses + 2), (t("start.column.progress"), 10),
+                                   (t("start.column.next_review"), reviews + 2),
                                    (t("start.column.changed"), 18)], id="sessions")
         yield KeyFooter()
 
@@ -72,15 +81,19 @@ class StartScreen(IntakeScreen):
         view (a page from the store's index: the cost does not grow with the store)."""
         text = self.query_one("#filter", Input).value
         store = self.app.store
+        today = dt.date.today()  # overdue depends on the day: worked out at each refresh, never stored
+        due = None if self.due is None else ReviewDue(self.due, today, grace_days(self.app.content))
         try:
-            count = store.count(text)
-            everything = store.count() if text.split() and not count else count
+            count = store.count(text, due=due)
+            everything = store.count() if (text.split() or due) and not count else count
         except IntakeError as exc:
             self.app.show_error(exc)
             count = everything = 0
         sessions = self.query_one(SessionList)
-        sessions.show(count, lambda offset, limit: self._rows(text, offset, limit),
+        sessions.show(count, lambda offset, limit: self._rows(text, due, today, offset, limit),
                       cursor=sessions.cursor if keep_cursor else 0)
+        self.query_one("#due-filter", Static).update(
+            self.t(f"start.due_filter.{self.due or 'all'}", count=count, days=SOON_DAYS))  # .all, .overdue, .soon
         empty = self.query_one("#sessions-empty", Static)
         if count:
             empty.update("")
@@ -89,17 +102,32 @@ class StartScreen(IntakeScreen):
         else:
             empty.update(self.t("start.no_sessions"))
 
-    def _rows(self, text: str, offset: int, limit: int) -> list[Row]:
+    def _rows(self, text: str, due: ReviewDue | None, today: dt.date, offset: int, limit: int) -> list[Row]:
         try:
-            found = self.app.store.page(text, offset, limit)
+            found = self.app.store.page(text, offset, limit, due=due)
         except IntakeError as exc:
             self.app.call_later(self.app.show_error, exc)
             return []
         # A damaged session is never hidden (it comes first): opening it shows what is wrong and how to repair it.
-        return [(s.id, ("?", "?", self.t("status.damaged"), "-", self._when(s))) if isinstance(s, DamagedSession)
-                else (s.id, (printable(s.client_label), printable(s.counsellor), self.t(f"status.{s.status}"),
-                             f"{s.answered}/{s.relevant}", self._when(s)))
+        return [(s.id, ("?", "?", self.t("status.damaged"), "-", "-", self._when(s))) if isinstance(s, DamagedSession)
+                else (s.id, (self._client(s), printable(s.counsellor), self.t(f"status.{s.status}"),
+                             f"{s.answered}/{s.relevant}", self._review(s, today), self._when(s)))
                 for s in found]
+
+    def _client(self, s: SessionSummary) -> str:
+        label = printable(s.client_label)
+        return label if s.period == 1 else f"{label} ({self.t('start.period_number', number=s.period)})"
+
+    def _review(self, s: SessionSummary, today: dt.date) -> str | Cell:
+        """The next review's day, overdue in words and colour, or the day the period ended."""
+        if s.ended_on is not None:
+            return self.t("start.period_ended", date=self.t.date(s.ended_on))
+        if s.next_review is None:  # no period yet (or a session saved before periods had reviews)
+            return "-"
+        day = self.t.date(s.next_review)
+        if is_overdue(s.next_review, grace_days(self.app.content), today):
+            return Cell(self.t("start.review_overdue", date=day), "session-list--late")
+        return day
 
     def _when(self, s: SessionSummary | DamagedSession) -> str:
         local = s.updated_at.astimezone()
@@ -194,3 +222,8 @@ class StartScreen(IntakeScreen):
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()
+
+    def action_cycle_due(self) -> None:
+        """All sessions, then only the overdue reviews, then those due soon (with the text filter)."""
+        self.due = DUE_FILTERS[(DUE_FILTERS.index(self.due) + 1) % len(DUE_FILTERS)]
+        self.refresh_sessions()
