@@ -159,11 +159,12 @@ async def test_the_start_screen_shows_the_next_reviews_and_cycles_the_review_fil
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
         rows = {row[0].split(" (")[0]: row for row in shown(app)}
-        assert rows["LATE-A"][4] == t("start.review_overdue", date=day(-40)) == f"myöhässä {day(-40)}"
-        assert rows["GRACE"][4] == day(-GRACE)  # still in its grace days: not overdue
-        assert rows["SOON"][4] == day(10)
-        assert rows["NONE"][4] == "-"
-        assert rows["ENDED"][4] == t("start.period_ended", date=day(-3)) == f"päättynyt {day(-3)}"
+        # the status column: the next review in the period, else the intake's status
+        assert rows["LATE-A"][2] == t("start.review_overdue", date=day(-40)) == f"myöhässä {day(-40)}"
+        assert rows["GRACE"][2] == f"arviointi {day(-GRACE)}"  # still in its grace days: not overdue
+        assert rows["SOON"][2] == f"arviointi {day(10)}"
+        assert rows["NONE"][2] == t("status.in_progress")
+        assert rows["ENDED"][2] == t("start.period_ended", date=day(-3)) == f"päättynyt {day(-3)}"
         assert rows["FAR"][0] == "FAR (jakso 2)"
         status = app.screen.query_one("#due-filter", Static)
         assert str(status.content) == t("start.due_filter.all", count=len(SESSIONS))
@@ -171,11 +172,13 @@ async def test_the_start_screen_shows_the_next_reviews_and_cycles_the_review_fil
         # the overdue row carries its colour in a cell of its own (the words say it too)
         sessions = app.screen.query_one(SessionList)
         late = next(i for i in range(sessions.row_count) if sessions.row(i)[1][0] == "LATE-A")
-        assert isinstance(sessions.row(late)[1][4], Cell)
+        assert isinstance(sessions.row(late)[1][2], Cell)
+        assert not any(isinstance(cell, Cell) for i in range(sessions.row_count) if i != late
+                       and sessions.row(i)[1][0] != "LATE-B" for cell in sessions.row(i)[1])
         sessions.move_cursor(0 if late else 1)
         strip = sessions.render_line(late + 1 - round(sessions.scroll_offset.y))
         late_style = sessions.get_component_rich_style("session-list--late")
-        assert any(seg.text.strip() == rows["LATE-A"][4] and seg.style.color == late_style.color for seg in strip)
+        assert any(seg.text.strip() == rows["LATE-A"][2] and seg.style.color == late_style.color for seg in strip)
 
         await pilot.press("ctrl+r")
         await pilot.pause()

@@ -56,12 +56,14 @@ class StartScreen(IntakeScreen):
                 yield Input(id="filter", placeholder=t("start.filter_placeholder"))
                 yield Static("", id="due-filter", markup=False)
                 yield Static("", id="sessions-empty")
-                statuses = max(len(t(f"status.{s}")) for s in ("in_progress", "completed", "damaged"))
+                # A session in its period shows its next review in place of the intake's status (completed):
+                # a column of its own would leave the client and counsellor a few letters at 120 columns.
                 longest_day = t.date(dt.date(2026, 12, 31))
-                reviews = max(len(t(key, date=longest_day)) for key in ("start.review_overdue", "start.period_ended"))
+                statuses = max([len(t(f"status.{s}")) for s in ("in_progress", "completed", "damaged")]
+                               + [len(t(f"start.{key}", date=longest_day))
+                                  for key in ("review_next", "review_overdue", "period_ended")])
                 yield SessionList([(t("start.column.client"), 0), (t("start.column.counsellor"), 0),
                                    (t("start.column.status"), statuses + 2), (t("start.column.progress"), 10),
-                                   (t("start.column.next_review"), reviews + 2),
                                    (t("start.column.changed"), 18)], id="sessions")
         yield KeyFooter()
 
@@ -109,25 +111,26 @@ class StartScreen(IntakeScreen):
             self.app.call_later(self.app.show_error, exc)
             return []
         # A damaged session is never hidden (it comes first): opening it shows what is wrong and how to repair it.
-        return [(s.id, ("?", "?", self.t("status.damaged"), "-", "-", self._when(s))) if isinstance(s, DamagedSession)
-                else (s.id, (self._client(s), printable(s.counsellor), self.t(f"status.{s.status}"),
-                             f"{s.answered}/{s.relevant}", self._review(s, today), self._when(s)))
+        return [(s.id, ("?", "?", self.t("status.damaged"), "-", self._when(s))) if isinstance(s, DamagedSession)
+                else (s.id, (self._client(s), printable(s.counsellor), self._status(s, today),
+                             f"{s.answered}/{s.relevant}", self._when(s)))
                 for s in found]
 
     def _client(self, s: SessionSummary) -> str:
         label = printable(s.client_label)
         return label if s.period == 1 else f"{label} ({self.t('start.period_number', number=s.period)})"
 
-    def _review(self, s: SessionSummary, today: dt.date) -> str | Cell:
-        """The next review's day, overdue in words and colour, or the day the period ended."""
+    def _status(self, s: SessionSummary, today: dt.date) -> str | Cell:
+        """In the period: the day it ended, or its next review's (overdue: in words and colour).
+        Before it (or saved before periods had reviews): the intake's status."""
         if s.ended_on is not None:
             return self.t("start.period_ended", date=self.t.date(s.ended_on))
-        if s.next_review is None:  # no period yet (or a session saved before periods had reviews)
-            return "-"
+        if s.next_review is None:
+            return self.t(f"status.{s.status}")
         day = self.t.date(s.next_review)
         if is_overdue(s.next_review, grace_days(self.app.content), today):
             return Cell(self.t("start.review_overdue", date=day), "session-list--late")
-        return day
+        return self.t("start.review_next", date=day)
 
     def _when(self, s: SessionSummary | DamagedSession) -> str:
         local = s.updated_at.astimezone()
