@@ -204,3 +204,74 @@ async def test_the_start_screen_shows_the_next_reviews_and_cycles_the_review_fil
 def test_the_review_filters_texts_exist(content):
     # named by the filter on (start.due_filter.<due or all>), so the screens' key check cannot see them
     assert all(f"start.due_filter.{due or 'all'}" in content.texts for due in DUE_FILTERS)
+
+
+# --- intake list ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def cli_store(store_path, content, default_content_is_first_flow):
+    """label -> (id, next review) of SESSIONS saved around the real day, which `intake list` goes by."""
+    store = Store(store_path)
+    ids = make_sessions(store, content, dt.date.today())
+    summaries = {s.id: s for s in store.page()}
+    store.close()
+    return {label: (sid, summaries[sid].next_review) for label, sid in ids.items()}
+
+
+def listed(capsys) -> list[str]:
+    """The ids of the rows `intake list` printed, in their order."""
+    return [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:] if line.strip()]
+
+
+def test_intake_list_shows_the_next_review_and_says_when_it_is_overdue(store_path, cli_store, capsys):
+    assert main(["--store", str(store_path), "list"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:] if line.strip()}
+    late_id, late_day = cli_store["LATE-A"]
+    assert f"{late_day.isoformat()} OVERDUE" in lines[late_id]
+    grace_id, grace_day = cli_store["GRACE"]
+    assert grace_day.isoformat() in lines[grace_id] and "OVERDUE" not in lines[grace_id]
+    ended = dt.date.today() - dt.timedelta(days=3)
+    assert f"period ended {ended.isoformat()}" in lines[cli_store["ENDED"][0]]
+    assert lines[cli_store["FAR"][0]].split()[4] == "2"  # the PERIOD column
+
+
+def test_intake_list_overdue_and_due_within(store_path, cli_store, capsys):
+    ids = {sid: label for label, (sid, _) in cli_store.items()}
+    assert main(["--store", str(store_path), "list", "--overdue"]) == 0
+    assert [ids[i] for i in listed(capsys)] == ["LATE-A", "LATE-B"]
+    assert main(["--store", str(store_path), "list", "--due-within", "14"]) == 0
+    assert [ids[i] for i in listed(capsys)] == ["GRACE", "SOON", "EDGE"]
+    assert main(["--store", str(store_path), "list", "--due-within", "13"]) == 0
+    assert [ids[i] for i in listed(capsys)] == ["GRACE", "SOON"]
+
+
+def test_intake_list_json_says_what_is_overdue(store_path, cli_store, capsys):
+    assert main(["--store", str(store_path), "list", "--json", "--overdue"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["id"], r["overdue"], r["next_review"], r["ended_on"], r["period"]) for r in rows] == [
+        (cli_store[label][0], True, cli_store[label][1].isoformat(), None, 1) for label in ("LATE-A", "LATE-B")]
+    assert main(["--store", str(store_path), "list", "--json"]) == 0
+    by_id = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    ended = by_id[cli_store["ENDED"][0]]
+    assert (ended["overdue"], ended["next_review"], ended["ended_on"]) == (
+        False, None, (dt.date.today() - dt.timedelta(days=3)).isoformat())
+    assert by_id[cli_store["FAR"][0]]["period"] == 2 and not by_id[cli_store["GRACE"][0]]["overdue"]
+
+
+def test_intake_list_says_when_no_review_is_due(store_path, content, default_content_is_first_flow, capsys):
+    Store(store_path).close()
+    assert main(["--store", str(store_path), "list", "--overdue"]) == 0
+    assert capsys.readouterr().out.strip() == "No session's next review is overdue."
+
+
+@pytest.mark.parametrize("days", ["-1", "two", "99999"])
+def test_intake_list_due_within_needs_a_number_of_days(store_path, days, capsys):
+    with pytest.raises(SystemExit):
+        main(["--store", str(store_path), "list", "--due-within", days])
+    assert "not a number of days; write a whole number from 0 to 3660" in capsys.readouterr().err
+
+
+def test_intake_list_takes_one_review_filter(store_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--store", str(store_path), "list", "--overdue", "--due-within", "14"])
+    assert "not allowed with argument" in capsys.readouterr().err
