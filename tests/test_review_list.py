@@ -164,7 +164,7 @@ async def test_the_start_screen_shows_the_next_reviews_and_cycles_the_review_fil
         assert rows["GRACE"][2] == f"arviointi {day(-GRACE)}"  # still in its grace days: not overdue
         assert rows["SOON"][2] == f"arviointi {day(10)}"
         assert rows["NONE"][2] == t("status.in_progress")
-        assert rows["ENDED"][2] == t("start.period_ended", date=day(-3)) == f"päättynyt {day(-3)}"
+        assert rows["ENDED"][2] == t("start.period_ended", date=day(-3)) == f"päättyi {day(-3)}"
         assert rows["FAR"][0] == "FAR (jakso 2)"
         status = app.screen.query_one("#due-filter", Static)
         assert str(status.content) == t("start.due_filter.all", count=len(SESSIONS))

@@ -59,11 +59,11 @@ class StartScreen(IntakeScreen):
                 # A session in its period shows its next review in place of the intake's status (completed):
                 # a column of its own would leave the client and counsellor a few letters at 120 columns.
                 longest_day = t.date(dt.date(2026, 12, 31))
-                statuses = max([len(t(f"status.{s}")) for s in ("in_progress", "completed", "damaged")]
-                               + [len(t(f"start.{key}", date=longest_day))
+                statuses = max([len(t(f"status.{s}")) + 2 for s in ("in_progress", "completed", "damaged")]
+                               + [len(t(f"start.{key}", date=longest_day)) + 1
                                   for key in ("review_next", "review_overdue", "period_ended")])
                 yield SessionList([(t("start.column.client"), 0), (t("start.column.counsellor"), 0),
-                                   (t("start.column.status"), statuses + 2), (t("start.column.progress"), 10),
+                                   (t("start.column.status"), statuses), (t("start.column.progress"), 10),
                                    (t("start.column.changed"), 18)], id="sessions")
         yield KeyFooter()
 
