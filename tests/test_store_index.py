@@ -149,10 +149,7 @@ async def test_the_start_screen_builds_only_the_rows_in_view(store_path, content
         table.focus()
         await pilot.press("end")
         await pilot.pause()
-        # the last line drawn is the last row, the first session (its label is cut short at 120 columns)
-        assert table.cursor == n - 1 and table.key_at(n - 1) == ids[0]
-        last = table.render_line(table.size.height - 1).text
-        assert last.startswith(" Asiakas") and table.row(n - 1)[1][-1] in last
+        assert table.cursor == n - 1 and "Asiakas 000" in table.render_line(table.size.height - 1).text
         await pilot.press("home", "down", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()

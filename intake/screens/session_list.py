@@ -74,8 +74,9 @@ class SessionList(ScrollView, can_focus=True):
             super().__init__()
             self.key = key
 
-    def __init__(self, columns: Sequence[tuple[str, int]], *, id: str | None = None) -> None:
-        """`columns`: (title, width); the columns of width 0 share what the others leave."""
+    def __init__(self, columns: Sequence[tuple[str, int] | tuple[str, int, int]], *, id: str | None = None) -> None:
+        """`columns`: (title, width) or (title, 0, shares); the columns of width 0 share what the others
+        leave, each its shares of it (one unless given)."""
         super().__init__(id=id)
         self.columns = list(columns)
         self.row_count = 0
@@ -138,7 +139,7 @@ class SessionList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width  # without the scroll bar, which would hide the last column's end
         if y == 0:
-            return self._strip([title for title, _ in self.columns], "session-list--header", width)
+            return self._strip([title for title, *_ in self.columns], "session-list--header", width)
         index = round(self.scroll_offset.y) + y - 1
         row = self.row(index)
         if row is None:
@@ -163,9 +164,10 @@ class SessionList(ScrollView, can_focus=True):
         return Strip(Segment.adjust_line_length(segments, width, style), width)
 
     def _widths(self, width: int) -> list[int]:
-        shared = [w for _, w in self.columns].count(0) or 1
-        left = max(0, width - sum(w for _, w in self.columns))
-        return [w or left // shared for _, w in self.columns]
+        shares = [(w, *share, 1)[1] for _, w, *share in self.columns]
+        shared = sum(n for (_, w, *_), n in zip(self.columns, shares) if not w) or 1
+        left = max(0, width - sum(w for _, w, *_ in self.columns))
+        return [w or left * n // shared for (_, w, *_), n in zip(self.columns, shares)]
 
 
 def _fit(text: str, width: int) -> str:

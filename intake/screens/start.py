@@ -58,13 +58,14 @@ class StartScreen(IntakeScreen):
                 yield Static("", id="sessions-empty")
                 # A session in its period shows its next review in place of the intake's status (completed):
                 # a column of its own would leave the client and counsellor a few letters at 120 columns.
+                # The client's label, the row's name, gets the larger share of what is left.
                 longest_day = t.date(dt.date(2026, 12, 31))
                 statuses = max([len(t(f"status.{s}")) + 2 for s in ("in_progress", "completed", "damaged")]
                                + [len(t(f"start.{key}", date=longest_day)) + 1
                                   for key in ("review_next", "review_overdue", "period_ended")])
-                yield SessionList([(t("start.column.client"), 0), (t("start.column.counsellor"), 0),
-                                   (t("start.column.status"), statuses), (t("start.column.progress"), 10),
-                                   (t("start.column.changed"), 18)], id="sessions")
+                yield SessionList([(t("start.column.client"), 0, 3), (t("start.column.counsellor"), 0, 2),
+                                   (t("start.column.status"), statuses), (t("start.column.progress"), 9),
+                                   (t("start.column.changed"), 17)], id="sessions")
         yield KeyFooter()
 
     def on_mount(self) -> None:
