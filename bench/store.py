@@ -85,12 +85,17 @@ def generate(path: Path, n: int, record: SessionRecord) -> list[str]:
     os.chmod(path / "format.json", 0o600)
     base = record.model_dump(mode="json")
     t0 = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    today = dt.date.today()
     ids = []
     for i in range(n):
         sid = uuid.uuid4().hex[:12]
         when = (t0 + dt.timedelta(minutes=37 * i)).isoformat()
+        # two in three completed, in their period: the next review spread over 200 days either side of today
+        done = bool(i % 3)
+        next_review = (today + dt.timedelta(days=(7 * i) % 401 - 200)).isoformat() if done else None
         doc = dict(base, id=sid, client_label=f"Asiakas {i:05d}", counsellor=COUNSELLORS[i % len(COUNSELLORS)],
-                   created_at=when, updated_at=when, status="completed" if i % 3 else "in_progress")
+                   created_at=when, updated_at=when, status="completed" if done else "in_progress",
+                   next_review=next_review)
         fd = os.open(sessions / f"{sid}.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.write(fd, dumps({"meta": {"1": {"format": FORMAT}}, "session": {"1": doc}}))
         os.close(fd)

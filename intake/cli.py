@@ -62,6 +62,12 @@ def parser() -> argparse.ArgumentParser:
                          "recently changed")
     lst.add_argument("--all", action="store_true", help="list every session")
     lst.add_argument("--json", action="store_true", help="print JSON for machines (always every session)")
+    due = lst.add_mutually_exclusive_group()
+    due.add_argument("--overdue", action="store_true",
+                     help="only the sessions whose next review is overdue (past its grace days), the most overdue first")
+    due.add_argument("--due-within", type=_days, metavar="DAYS",
+                     help="only the sessions whose next review falls within DAYS days (or is late but still in its "
+                     "grace days), the soonest first")
     exp = sub.add_parser("export", help="export a session for a reader: the counsellor (the full record as JSON), "
                          "the client (their own plan) or the placement (only what the host needs)")
     exp.add_argument("session_id")
@@ -129,6 +135,13 @@ def _date(text: str) -> dt.date:
     raise argparse.ArgumentTypeError(f"{problem} ({text!r}); write the day as YYYY-MM-DD, e.g. 2026-11-26")
 
 
+def _days(text: str) -> int:
+    if not text.isdigit() or int(text) > 3660:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days; write a whole number from 0 to 3660, "
+                                         "e.g. --due-within 14")
+    return int(text)
+
+
 def load(content_dir: Path) -> Content:
     try:
         return load_cached(content_dir, content_cache_dir())
@@ -165,16 +178,42 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review_due(args: argparse.Namespace, grace: int, today: dt.date):
+    """The review filter the options ask for (None: every session)."""
+    from intake.flows.due import ReviewDue
+
+    if args.overdue:
+        return ReviewDue("overdue", today, grace)
+    if args.due_within is not None:
+        return ReviewDue("soon", today, grace, args.due_within)
+    return None
+
+
+def _next_review(s, grace: int, today: dt.date) -> str:
+    """The NEXT REVIEW column: its day (overdue in words), the day the period ended, or nothing yet."""
+    from intake.flows.due import is_overdue
+
+    if s.ended_on is not None:
+        return f"period ended {s.ended_on.isoformat()}"
+    if s.next_review is None:  # no period yet, or a session saved before periods had reviews
+        return "-"
+    return f"{s.next_review.isoformat()}{' OVERDUE' if is_overdue(s.next_review, grace, today) else ''}"
+
+
 def cmd_list(args: argparse.Namespace) -> int:
+    from intake.flows.due import grace_days, is_overdue
     from intake.store import DamagedSession
 
     store = open_store(args)
-    every = args.all or args.json
+    today, grace = dt.date.today(), grace_days(load(args.content or DEFAULT_CONTENT))
+    due = _review_due(args, grace, today)
+    every = args.all or args.json or due is not None
     if every:
         store.reconcile()  # every file compared with the index, as `page` checks only the rows it returns
     damaged_count = store.count(damaged_only=True)
     hidden = 0 if every else max(0, store.count() - damaged_count - LIST_NEWEST)
-    found = store.page(limit=None if every else damaged_count + LIST_NEWEST)  # the damaged first: never hidden
+    # the damaged first: never hidden (a review filter leaves them out: they have no next review to go by)
+    found = store.page(limit=None if every else damaged_count + LIST_NEWEST, due=due)
     damaged = [r for r in found if isinstance(r, DamagedSession)]
     sessions = [r for r in found if not isinstance(r, DamagedSession)]
     store.log_access("list", None)  # the list shows every client's label
@@ -182,16 +221,29 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json_printable(json.dumps(
             [{"id": d.id, "status": "damaged", "problem": d.problem, "repair": d.repair,
               "updated_at": d.updated_at.isoformat()} for d in damaged]
-            + [s.model_dump(mode="json") for s in sessions], indent=2, ensure_ascii=False)))
+            + [{**s.model_dump(mode="json"), "overdue": is_overdue(s.next_review, grace, today)} for s in sessions],
+            indent=2, ensure_ascii=False)))
         return 0
-    if not sessions and not damaged:
+    if due is not None and not sessions:
+        print("No session's next review is " + ("overdue." if args.overdue else f"due within {args.due_within} days."))
+    elif not sessions and not damaged:
         print("No sessions yet. Start one with: intake")
         return 0
-    rows = [("ID", "CLIENT", "COUNSELLOR", "STATUS", "PROGRESS", "LAST CHANGE")]
+    else:
+        _print_table(sessions, damaged, hidden, grace, today)
+    if due is not None and damaged_count:
+        print(f"\n{damaged_count} damaged sessions have no next review to go by and are not listed here: "
+              "'intake list' shows them and how to repair them.")
+    return 0
+
+
+def _print_table(sessions: list, damaged: list, hidden: int, grace: int, today: dt.date) -> None:
+    rows = [("ID", "CLIENT", "COUNSELLOR", "PERIOD", "STATUS", "PROGRESS", "NEXT REVIEW", "LAST CHANGE")]
     for d in damaged:
-        rows.append((d.id, "?", "?", "DAMAGED", "-", d.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
+        rows.append((d.id, "?", "?", "-", "DAMAGED", "-", "-", d.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
     for s in sessions:
-        rows.append((s.id, s.client_label, s.counsellor, s.status.replace("_", " "), f"{s.answered}/{s.relevant}",
+        rows.append((s.id, s.client_label, s.counsellor, str(s.period), s.status.replace("_", " "),
+                     f"{s.answered}/{s.relevant}", _next_review(s, grace, today),
                      s.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
     rows = [tuple(map(printable, r)) for r in rows]  # stored text: no terminal commands, columns kept
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -202,7 +254,6 @@ def cmd_list(args: argparse.Namespace) -> int:
               "List them all with: intake list --all")
     for d in damaged:
         print(f"\nSession {d.id} is damaged and cannot be opened: {printable(d.problem)}\nTo repair it: {d.repair}")
-    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -41,6 +41,7 @@ from intake.errors import (
     SessionNotFound,
     StoreProblem,
 )
+from intake.flows.due import ReviewDue
 from intake.flows.engine import InterviewState
 from intake.flows.period import FollowUp
 from intake.flows.text import Language
@@ -111,6 +112,10 @@ class DamagedSession(BaseModel):
 
 
 SUMMARY_FIELDS = tuple(SessionSummary.model_fields)
+
+
+def _days(due: ReviewDue | None) -> tuple[str, str] | None:
+    return None if due is None else tuple(day.isoformat() for day in due.days_range())
 
 
 def _now() -> dt.datetime:
@@ -480,16 +485,19 @@ class Store:
         own writes; this finds what was changed behind its back). True when anything changed."""
         return self.index.reconcile(progress)
 
-    def count(self, text: str = "", *, damaged_only: bool = False) -> int:
-        """How many sessions `page` can show (matching every word of `text`), without reading them."""
-        return self.index.count(text.casefold().split(), damaged_only=damaged_only)
+    def count(self, text: str = "", *, damaged_only: bool = False, due: ReviewDue | None = None) -> int:
+        """How many sessions `page` can show (matching every word of `text`, and `due`), without reading them."""
+        return self.index.count(text.casefold().split(), damaged_only=damaged_only, days=_days(due))
 
-    def page(self, text: str = "", offset: int = 0, limit: int | None = None) -> list[SessionSummary | DamagedSession]:
+    def page(self, text: str = "", offset: int = 0, limit: int | None = None,
+             due: ReviewDue | None = None) -> list[SessionSummary | DamagedSession]:
         """A slice of the session list in its order: the damaged first (never hidden), then the most
         recently changed. `text` keeps the sessions whose client label, counsellor or id hold every
-        word of it (a damaged one: its id). Each row shown is checked against its file first."""
+        word of it (a damaged one: its id). `due` keeps only the sessions whose next review is
+        overdue or due soon, the earliest (the most overdue) first: a damaged session has no next
+        review to go by, so it is left out. Each row shown is checked against its file first."""
         found: list[SessionSummary | DamagedSession] = []
-        for sid, summary, problem, changed_us in self.index.page(text.casefold().split(), offset, limit):
+        for sid, summary, problem, changed_us in self.index.page(text.casefold().split(), offset, limit, _days(due)):
             if summary is None:
                 found.append(self._damaged(sid, problem, changed_us))
             else:

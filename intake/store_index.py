@@ -1,8 +1,8 @@
 """The index of session summaries, so that listing, filtering and counting never read every session file.
 
 `<store>/index/sessions.sqlite` (SQLite in WAL mode, the folder 0700 and its files 0600) holds one
-row per session file: its summary (JSON), a casefolded search text (what the list shows), the
-file's signature (inode, mtime, size) and, for a file that cannot be read, what is wrong with it
+row per session file: its summary (JSON), a casefolded search text (what the list shows), the day
+of its next review (a column of its own, indexed: the list filters by it), the file's signature (inode, mtime, size) and, for a file that cannot be read, what is wrong with it
 (listed first, so that it is never hidden; read again as soon as its file changes).
 
 The index is a cache: the session files are the truth. Opening does not stat every file (100,000
@@ -41,7 +41,7 @@ from intake.text_safety import printable
 
 Sig = tuple[int, int, int]
 Progress = Callable[[int, int], None]
-SCHEMA = 1  # PRAGMA user_version: an index of another layout is rebuilt
+SCHEMA = 2  # PRAGMA user_version: an index of another layout is rebuilt (2: next_review)
 DB_NAME = "sessions.sqlite"
 BATCH = 2000  # rows read and committed at a time while comparing every file
 PARALLEL_FROM = 4 * BATCH  # files to read before reader processes pay for their start (a fraction of a second)
@@ -54,19 +54,25 @@ CREATE TABLE sessions (
     healthy INTEGER NOT NULL,
     changed_us INTEGER NOT NULL,
     search TEXT NOT NULL,
+    next_review TEXT,        -- ISO day of the next review; NULL: none (not started, ended, damaged)
     ino INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
 );
 -- the list's order, covering the filter: a filtered page never reads the rows it skips
 CREATE INDEX listing ON sessions (healthy, changed_us DESC, id, search);
+-- the sessions with a next review in its order (the most overdue first), covering the text filter:
+-- a review filter reads only the rows in its range of days
+CREATE INDEX due ON sessions (next_review, changed_us DESC, id, search) WHERE next_review IS NOT NULL;
 CREATE TABLE intents (id TEXT PRIMARY KEY);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 ORDER = "ORDER BY healthy, changed_us DESC, id"
+DUE_ORDER = "ORDER BY next_review, changed_us DESC, id"
+Days = tuple[str, str]  # the first and last next-review day a review filter keeps (ISO, both included)
 UPSERT = """
-INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET summary = excluded.summary, problem = excluded.problem, healthy = excluded.healthy,
-    changed_us = excluded.changed_us, search = excluded.search, ino = excluded.ino, mtime_ns = excluded.mtime_ns,
-    size = excluded.size
+    changed_us = excluded.changed_us, search = excluded.search, next_review = excluded.next_review,
+    ino = excluded.ino, mtime_ns = excluded.mtime_ns, size = excluded.size
 """
 # While comparing every file, a row is replaced only if nobody changed it since it was compared:
 # another process may have written a newer version in between.
@@ -84,15 +90,16 @@ def search_text(summary: dict) -> str:
 
 def _summary_row(sid: str, summary: dict, sig: Sig) -> tuple:
     changed = dt.datetime.fromisoformat(summary["updated_at"])
+    # A summary saved before periods had reviews has no next_review: it has none to show.
     return (sid, json.dumps(summary, ensure_ascii=False), None, 1, int(changed.timestamp() * 1e6),
-            search_text(summary), *sig)
+            search_text(summary), summary.get("next_review"), *sig)
 
 
 def _file_row(read_summary: Callable[[str], dict], sid: str, sig: Sig) -> tuple:
     try:
         summary = read_summary(sid)
     except StoreProblem as exc:
-        return (sid, None, exc.message, 0, sig[1] // 1000, sid.casefold(), *sig)
+        return (sid, None, exc.message, 0, sig[1] // 1000, sid.casefold(), None, *sig)
     return _summary_row(sid, summary, sig)
 
 
@@ -324,21 +331,28 @@ class SummaryIndex:
 
     # -- reading -----------------------------------------------------------------------------
     @staticmethod
-    def _where(words: list[str], *more: str) -> tuple[str, list[str]]:
-        """Rows whose search text holds every word (casefolded by the caller)."""
+    def _where(words: list[str], *more: str, days: Days | None = None) -> tuple[str, list[str]]:
+        """Rows whose search text holds every word (casefolded by the caller) and, with `days`, whose
+        next review falls on one of them."""
         conditions = ["instr(search, ?) > 0"] * len(words) + list(more)
-        return (" WHERE " + " AND ".join(conditions) if conditions else ""), list(words)
+        params = list(words)
+        if days is not None:
+            conditions.append("next_review BETWEEN ? AND ?")
+            params += days
+        return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
 
-    def count(self, words: list[str] = (), *, damaged_only: bool = False) -> int:
-        where, params = self._where(list(words), *(["healthy = 0"] if damaged_only else []))
+    def count(self, words: list[str] = (), *, damaged_only: bool = False, days: Days | None = None) -> int:
+        where, params = self._where(list(words), *(["healthy = 0"] if damaged_only else []), days=days)
         return self._query(f"SELECT count(*) FROM sessions{where}", params)[0][0]
 
-    def page(self, words: list[str] = (), offset: int = 0, limit: int | None = None) -> list[tuple]:
+    def page(self, words: list[str] = (), offset: int = 0, limit: int | None = None,
+             days: Days | None = None) -> list[tuple]:
         """Rows (id, summary JSON or None, problem or None, changed_us) in the list's order: the
-        damaged first, then the most recently changed. Each is checked against its file first."""
-        where, params = self._where(list(words))
-        sql = (f"SELECT id, summary, problem, changed_us, ino, mtime_ns, size FROM sessions{where} {ORDER} "
-               f"LIMIT ? OFFSET ?")
+        damaged first, then the most recently changed; with `days` (only sessions with a next review
+        on one of them), the earliest next review first. Each is checked against its file first."""
+        where, params = self._where(list(words), days=days)
+        sql = (f"SELECT id, summary, problem, changed_us, ino, mtime_ns, size FROM sessions{where} "
+               f"{ORDER if days is None else DUE_ORDER} LIMIT ? OFFSET ?")
         for _ in range(3):
             rows = self._query(sql, [*params, -1 if limit is None else limit, offset])
             stale = [r[0] for r in rows if self._stat(r[0]) != tuple(r[4:])]

@@ -57,7 +57,8 @@ def test_list_empty_and_full(store_path, content, capsys):
     assert main(["--store", str(store_path), "list"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "CLIENT", "COUNSELLOR", "STATUS", "PROGRESS", "LAST", "CHANGE"]
+    assert lines[0].split() == ["ID", "CLIENT", "COUNSELLOR", "PERIOD", "STATUS", "PROGRESS", "NEXT", "REVIEW", "LAST",
+                                "CHANGE"]
     assert any(done_id in line and "completed" in line for line in lines)
     assert any(half_id in line and "in progress" in line and "5/" in line for line in lines)
 

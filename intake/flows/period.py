@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from intake.flows.due import INTERIM, grace_days, is_overdue
 from intake.flows.engine import ActiveAnswers, Interview, InterviewState
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ FOLLOW_ON_PATH = "follow_on_path"   # seed 000's twelve follow-on paths
 GOAL_REVIEW = "goal_review"         # a repeat group with an entry for each goal of the intake
 GOAL_STATUS = "status"              # achieved | partly | not_yet | not_relevant
 SATISFACTION = "satisfaction"       # seed 004's 1–4 scale
-INTERIM, END = "interim", "end"
+END = "end"  # and INTERIM (intake.flows.due)
 # The intake's questions on earlier periods, which a new period updates with the one that ended.
 EARLIER_KTT, EARLIER_KTT_MONTHS, EARLIER_KTT_ENDED = "earlier_ktt", "earlier_ktt_months", "earlier_ktt_ended"
 
@@ -176,7 +177,7 @@ def period_status(interview: Interview, follow_up: FollowUp, rules: Rules | None
     planned_end = period_end(start, decisions.months) if start and decisions.months else None
     end = next((r for r in reversed(held) if r.review.kind == END and r.complete), None)
     ended_on = _date(end.get(ENDED_ON)) if end else None
-    grace = dt.timedelta(days=content.reviews[INTERIM].grace_days if INTERIM in content.reviews else 0)
+    grace = dt.timedelta(days=grace_days(content))
     schedule = _schedule(interview, rules, start, planned_end)
     interim_days = sorted(r.held_on for r in held if r.review.kind == INTERIM and r.complete and r.held_on)
     due = []
@@ -194,7 +195,7 @@ def period_status(interview: Interview, follow_up: FollowUp, rules: Rules | None
     return PeriodStatus(
         number=follow_up.previous.period if follow_up.previous else 1,
         start=start, planned_end=planned_end, reviews=held, due=due, next_review=next_review,
-        overdue=next_review is not None and next_review + grace < today,
+        overdue=is_overdue(next_review, grace.days, today),
         ended_on=ended_on, ended_as=end.get(ENDED_AS) if end else None,
         early_reason=end.get(EARLY_REASON) if end else None,
         follow_on_path=end.get(FOLLOW_ON_PATH) if end else None,

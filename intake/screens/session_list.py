@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -14,7 +15,16 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-Row = tuple[str, Sequence[str]]  # a key and the texts of its cells
+
+
+class Cell(NamedTuple):
+    """A cell drawn in a component style of its own (the words say the same: colour is never alone)."""
+
+    text: str
+    component: str
+
+
+Row = tuple[str, Sequence[str | Cell]]  # a key and its cells
 Fetch = Callable[[int, int], list[Row]]  # (offset, limit) -> the rows from offset on
 WINDOW = 64  # rows fetched at a time: a screenful or two, so that each key or scroll asks once at most
 
@@ -24,7 +34,8 @@ class SessionList(ScrollView, can_focus=True):
     of 100,000 sessions costs what a screenful does. A header line stays on top. Arrow keys, Page
     Up/Down, Home and End move the cursor; Enter or a single click opens the row (`Selected`)."""
 
-    COMPONENT_CLASSES = {"session-list--header", "session-list--cursor", "session-list--even-row"}
+    COMPONENT_CLASSES = {"session-list--header", "session-list--cursor", "session-list--even-row",
+                         "session-list--late"}
     DEFAULT_CSS = """
     SessionList {
         background: $surface;
@@ -32,6 +43,7 @@ class SessionList(ScrollView, can_focus=True):
         overflow-x: hidden;
         & > .session-list--header { text-style: bold; background: $panel; color: $foreground; }
         & > .session-list--even-row { background: $surface-lighten-1 50%; }
+        & > .session-list--late { color: $text-error; text-style: bold; }
         & > .session-list--cursor {
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
@@ -62,8 +74,9 @@ class SessionList(ScrollView, can_focus=True):
             super().__init__()
             self.key = key
 
-    def __init__(self, columns: Sequence[tuple[str, int]], *, id: str | None = None) -> None:
-        """`columns`: (title, width); the columns of width 0 share what the others leave."""
+    def __init__(self, columns: Sequence[tuple[str, int] | tuple[str, int, int]], *, id: str | None = None) -> None:
+        """`columns`: (title, width) or (title, 0, shares); the columns of width 0 share what the others
+        leave, each its shares of it (one unless given)."""
         super().__init__(id=id)
         self.columns = list(columns)
         self.row_count = 0
@@ -126,7 +139,7 @@ class SessionList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width  # without the scroll bar, which would hide the last column's end
         if y == 0:
-            return self._strip([title for title, _ in self.columns], "session-list--header", width)
+            return self._strip([title for title, *_ in self.columns], "session-list--header", width)
         index = round(self.scroll_offset.y) + y - 1
         row = self.row(index)
         if row is None:
@@ -135,16 +148,26 @@ class SessionList(ScrollView, can_focus=True):
                      else "session-list--even-row" if index % 2 == 0 else None)
         return self._strip(row[1], component, width)
 
-    def _strip(self, cells: Sequence[str], component: str | None, width: int) -> Strip:
+    def _strip(self, cells: Sequence[str | Cell], component: str | None, width: int) -> Strip:
         style = self.rich_style + (self.get_component_rich_style(component) if component else Style())
-        # Plain text in one segment: stored labels are never read as markup.
-        line = "".join(_fit(f" {cell}", cell_width) for cell, cell_width in zip(cells, self._widths(width)))
-        return Strip([Segment(set_cell_size(line, width), style)], width)
+        # Plain text, a segment for each run of cells in one style: stored labels are never read as markup.
+        # The cursor's row keeps the cursor's colours, which a cell's own would fight with.
+        segments: list[Segment] = []
+        for cell, cell_width in zip(cells, self._widths(width)):
+            own = isinstance(cell, Cell) and component != "session-list--cursor"
+            cell_style = style + self.get_component_rich_style(cell.component) if own else style
+            text = _fit(f" {cell.text if isinstance(cell, Cell) else cell}", cell_width)
+            if segments and segments[-1].style == cell_style:
+                segments[-1] = Segment(segments[-1].text + text, cell_style)
+            else:
+                segments.append(Segment(text, cell_style))
+        return Strip(Segment.adjust_line_length(segments, width, style), width)
 
     def _widths(self, width: int) -> list[int]:
-        shared = [w for _, w in self.columns].count(0) or 1
-        left = max(0, width - sum(w for _, w in self.columns))
-        return [w or left // shared for _, w in self.columns]
+        shares = [(w, *share, 1)[1] for _, w, *share in self.columns]
+        shared = sum(n for (_, w, *_), n in zip(self.columns, shares) if not w) or 1
+        left = max(0, width - sum(w for _, w, *_ in self.columns))
+        return [w or left * n // shared for (_, w, *_), n in zip(self.columns, shares)]
 
 
 def _fit(text: str, width: int) -> str:

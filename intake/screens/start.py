@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,11 +11,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, Switch
 
 from intake.errors import IntakeError, SessionLocked
+from intake.flows.due import DUE_FILTERS, SOON_DAYS, Due, ReviewDue, grace_days, is_overdue
 from intake.flows.text import LANGUAGES
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ConfirmDialog
 from intake.screens.footer import KeyFooter
-from intake.screens.session_list import Row, SessionList
+from intake.screens.session_list import Cell, Row, SessionList
 from intake.session import IntakeSession
 from intake.store import DamagedSession, SessionSummary
 from intake.text_safety import NameProblem, check_name, printable
@@ -24,7 +27,9 @@ class StartScreen(IntakeScreen):
         Binding("ctrl+n", "new", "New", id="start.new"),
         Binding("ctrl+f", "filter", "Filter", id="start.filter"),
         Binding("ctrl+o", "report", "Report", id="start.report"),
+        Binding("ctrl+r", "cycle_due", "Reviews", id="start.reviews"),
     ]
+    due: Due | None = None  # the review filter on: all sessions, the overdue reviews, those due soon
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -50,11 +55,18 @@ class StartScreen(IntakeScreen):
             with Vertical(id="saved-sessions"):
                 yield Static(t("start.sessions_title"), classes="panel-title")
                 yield Input(id="filter", placeholder=t("start.filter_placeholder"))
+                yield Static("", id="due-filter", markup=False)
                 yield Static("", id="sessions-empty")
-                statuses = max(len(t(f"status.{s}")) for s in ("in_progress", "completed", "damaged"))
-                yield SessionList([(t("start.column.client"), 0), (t("start.column.counsellor"), 0),
-                                   (t("start.column.status"), statuses + 2), (t("start.column.progress"), 10),
-                                   (t("start.column.changed"), 18)], id="sessions")
+                # A session in its period shows its next review in place of the intake's status (completed):
+                # a column of its own would leave the client and counsellor a few letters at 120 columns.
+                # The client's label, the row's name, gets the larger share of what is left.
+                longest_day = t.date(dt.date(2026, 12, 31))
+                statuses = max([len(t(f"status.{s}")) + 2 for s in ("in_progress", "completed", "damaged")]
+                               + [len(t(f"start.{key}", date=longest_day)) + 1
+                                  for key in ("review_next", "review_overdue", "period_ended")])
+                yield SessionList([(t("start.column.client"), 0, 3), (t("start.column.counsellor"), 0, 2),
+                                   (t("start.column.status"), statuses), (t("start.column.progress"), 9),
+                                   (t("start.column.changed"), 17)], id="sessions")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -73,15 +85,19 @@ class StartScreen(IntakeScreen):
         view (a page from the store's index: the cost does not grow with the store)."""
         text = self.query_one("#filter", Input).value
         store = self.app.store
+        today = dt.date.today()  # overdue depends on the day: worked out at each refresh, never stored
+        due = None if self.due is None else ReviewDue(self.due, today, grace_days(self.app.content))
         try:
-            count = store.count(text)
-            everything = store.count() if text.split() and not count else count
+            count = store.count(text, due=due)
+            everything = store.count() if (text.split() or due) and not count else count
         except IntakeError as exc:
             self.app.show_error(exc)
             count = everything = 0
         sessions = self.query_one(SessionList)
-        sessions.show(count, lambda offset, limit: self._rows(text, offset, limit),
+        sessions.show(count, lambda offset, limit: self._rows(text, due, today, offset, limit),
                       cursor=sessions.cursor if keep_cursor else 0)
+        self.query_one("#due-filter", Static).update(
+            self.t(f"start.due_filter.{self.due or 'all'}", count=count, days=SOON_DAYS))  # .all, .overdue, .soon
         empty = self.query_one("#sessions-empty", Static)
         if count:
             empty.update("")
@@ -90,17 +106,33 @@ class StartScreen(IntakeScreen):
         else:
             empty.update(self.t("start.no_sessions"))
 
-    def _rows(self, text: str, offset: int, limit: int) -> list[Row]:
+    def _rows(self, text: str, due: ReviewDue | None, today: dt.date, offset: int, limit: int) -> list[Row]:
         try:
-            found = self.app.store.page(text, offset, limit)
+            found = self.app.store.page(text, offset, limit, due=due)
         except IntakeError as exc:
             self.app.call_later(self.app.show_error, exc)
             return []
         # A damaged session is never hidden (it comes first): opening it shows what is wrong and how to repair it.
         return [(s.id, ("?", "?", self.t("status.damaged"), "-", self._when(s))) if isinstance(s, DamagedSession)
-                else (s.id, (printable(s.client_label), printable(s.counsellor), self.t(f"status.{s.status}"),
+                else (s.id, (self._client(s), printable(s.counsellor), self._status(s, today),
                              f"{s.answered}/{s.relevant}", self._when(s)))
                 for s in found]
+
+    def _client(self, s: SessionSummary) -> str:
+        label = printable(s.client_label)
+        return label if s.period == 1 else f"{label} ({self.t('start.period_number', number=s.period)})"
+
+    def _status(self, s: SessionSummary, today: dt.date) -> str | Cell:
+        """In the period: the day it ended, or its next review's (overdue: in words and colour).
+        Before it (or saved before periods had reviews): the intake's status."""
+        if s.ended_on is not None:
+            return self.t("start.period_ended", date=self.t.date(s.ended_on))
+        if s.next_review is None:
+            return self.t(f"status.{s.status}")
+        day = self.t.date(s.next_review)
+        if is_overdue(s.next_review, grace_days(self.app.content), today):
+            return Cell(self.t("start.review_overdue", date=day), "session-list--late")
+        return self.t("start.review_next", date=day)
 
     def _when(self, s: SessionSummary | DamagedSession) -> str:
         local = s.updated_at.astimezone()
@@ -210,3 +242,7 @@ class StartScreen(IntakeScreen):
             field.focus()
             return
         self.app.push_screen(ReportScreen(self.t, name))
+    def action_cycle_due(self) -> None:
+        """All sessions, then only the overdue reviews, then those due soon (with the text filter)."""
+        self.due = DUE_FILTERS[(DUE_FILTERS.index(self.due) + 1) % len(DUE_FILTERS)]
+        self.refresh_sessions()
