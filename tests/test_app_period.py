@@ -191,3 +191,16 @@ async def test_the_plan_screen_leads_to_the_period_once_agreed(tmp_path):
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, StartScreen))
         assert app.session is None
+
+
+async def test_the_period_screen_names_the_reviews_shortly_and_opens_the_distance_travelled(tmp_path):
+    from intake.screens.distance_chart import DistanceScreen
+
+    async with on_the_period_screen(tmp_path) as (app, pilot, t):
+        labels = {b.binding.id: b.binding.description for b in app.screen.active_bindings.values() if b.binding.id}
+        assert labels["period.review_interim"] == "Väliarviointi"
+        assert labels["period.review_end"] == "Loppuarviointi"
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, DistanceScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))

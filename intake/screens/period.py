@@ -15,6 +15,7 @@ from intake.errors import IntakeError
 from intake.flows.attendance import session_totals
 from intake.flows.display import Texts
 from intake.flows.engine import NotAllowed
+from intake.flows.model import ReviewFlow
 from intake.flows.period import MARKS, DueReview, HeldReview, PeriodStatus
 from intake.screens.attendance import AttendanceScreen, allowance_lines
 from intake.screens.base import FAILED, IntakeScreen
@@ -49,6 +50,7 @@ class PeriodScreen(IntakeScreen):
         Binding("f6", "attendance", "Attendance", id="period.attendance"),
         Binding("f7", "new_period", "New period", id="period.new_period"),
         Binding("f8", "plan", "Plan", id="period.plan"),
+        Binding("f9", "distance", "Distance travelled", id="period.distance"),
         Binding("escape", "leave", "Start screen", id="period.leave"),
     ]
 
@@ -57,10 +59,14 @@ class PeriodScreen(IntakeScreen):
         self.session = session
         # A key for each review the content has, named by its own title, first in the key bar.
         keys = self._bindings.key_to_bindings
-        reviews = {key: [Binding(key, f"review('{kind}')", flow.title.get(texts.language, texts.plain),
-                                 id=f"period.review_{kind}")]
+        reviews = {key: [Binding(key, f"review('{kind}')", self._key_label(kind, flow), id=f"period.review_{kind}")]
                    for key, (kind, flow) in zip(REVIEW_KEYS, session.content.reviews.items())}
         self._bindings.key_to_bindings = {**reviews, **keys}
+
+    def _key_label(self, kind: str, flow: ReviewFlow) -> str:
+        """The review's short name for the key bar (its flow's title when the catalogue has none)."""
+        short = f"key.period.review.{kind}"
+        return self.t(short) if short in self.session.content.texts else flow.title.get(self.t.language, self.t.plain)
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self.t("period.title", client=self.session.record.client_label)), id="period-header")
@@ -207,6 +213,11 @@ class PeriodScreen(IntakeScreen):
             return
         self.app.pop_screen()
         self.app.open_session(new)
+
+    def action_distance(self) -> None:
+        from intake.screens.distance_chart import DistanceScreen  # plotext only when the chart is asked for
+
+        self.app.push_screen(DistanceScreen(self.t, self.session))
 
     def action_plan(self) -> None:
         from intake.screens.plan import PlanScreen
