@@ -139,11 +139,11 @@ async def test_an_interim_review_is_held_from_the_period_screen_and_the_schedule
 async def test_the_end_review_ends_the_period_and_a_new_period_opens_its_confirmation(tmp_path):
     async with on_the_period_screen(tmp_path) as (app, pilot, t):
         period = app.screen
-        await pilot.press("f7")  # a new period before this one has ended: refused, saying why
-        await until(pilot, lambda: isinstance(app.screen, MessageDialog))
-        assert text_of(app.screen, "#dialog-message") == t("period.refused.not_ended")
-        await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+        await until(pilot, lambda: period.status is not None)
+        # a new period is not offered before this one has ended, and F7 does nothing
+        assert period.check_action("new_period", ()) is False and period.check_action("review", ()) is True
+        await pilot.press("f7")
+        assert app.screen is period and len(Store(tmp_path / "store").list()) == 1
 
         screen = await hold_on_screen(pilot, "f3", END_ANSWERS)  # the end review
         assert text_of(screen, "#interview-header").startswith(CONTENT.reviews["end"].title.get("fi"))
@@ -158,7 +158,9 @@ async def test_the_end_review_ends_the_period_and_a_new_period_opens_its_confirm
         end_review_due = t.date(dt.date(2026, 7, 11))
         assert t("period.next_overdue", day=end_review_due) not in text_of(period, "#period-schedule")
 
-        await pilot.press("f2")  # no review after the end
+        # no review after the end: the keys are no longer offered, and a review opened anyway is refused
+        assert period.check_action("review", ()) is False and period.check_action("new_period", ()) is True
+        period.call_later(period.action_review, "interim")
         await until(pilot, lambda: isinstance(app.screen, MessageDialog))
         assert text_of(app.screen, "#dialog-message") == t("period.refused.ended")
         await pilot.press("escape")
@@ -198,8 +200,8 @@ async def test_the_period_screen_names_the_reviews_shortly_and_opens_the_distanc
 
     async with on_the_period_screen(tmp_path) as (app, pilot, t):
         labels = {b.binding.id: b.binding.description for b in app.screen.active_bindings.values() if b.binding.id}
-        assert labels["period.review_interim"] == "Väliarviointi"
-        assert labels["period.review_end"] == "Loppuarviointi"
+        assert labels["period.review_interim"] == t("key.period.review.interim") == "Väliarvio"
+        assert labels["period.review_end"] == t("key.period.review.end") == "Loppuarvio"
         await pilot.press("f9")
         await until(pilot, lambda: isinstance(app.screen, DistanceScreen))
         await pilot.press("escape")

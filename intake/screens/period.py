@@ -57,6 +57,7 @@ class PeriodScreen(IntakeScreen):
     def __init__(self, texts: Texts, session: IntakeSession):
         super().__init__(texts)
         self.session = session
+        self.status: PeriodStatus | None = None  # as last shown
         # A key for each review the content has, named by its own title, first in the key bar.
         keys = self._bindings.key_to_bindings
         reviews = {key: [Binding(key, f"review('{kind}')", self._key_label(kind, flow), id=f"period.review_{kind}")]
@@ -92,7 +93,8 @@ class PeriodScreen(IntakeScreen):
     def show_status(self) -> None:
         if not self.is_attached:
             return  # left (a key pressed at once) before it was shown
-        status = self.session.status()
+        status = self.status = self.session.status()
+        self.refresh_bindings()  # what can be done depends on it (see check_action)
         self.query_one("#period-basics", Static).update(plain(self._basics(status)))
         self.query_one("#period-schedule", Static).update(plain(self._schedule(status)))
         self._list_reviews(status)
@@ -154,6 +156,8 @@ class PeriodScreen(IntakeScreen):
         if held is None or s.ended_on is None:
             return t("period.not_ended")
         lines = [t("period.ended_line", day=t.date(s.ended_on))]
+        if self.session.follow_up.continued_in is not None:
+            lines.append(t("period.continued_in", session=self.session.follow_up.continued_in))
         for step, answer in held.interview.transcript():
             if step.section.id in ENDING_SECTIONS and not (step.is_confirm or step.is_add_another):
                 question = t.question(step)
@@ -163,6 +167,19 @@ class PeriodScreen(IntakeScreen):
         return "\n".join(lines)
 
     # --- acting ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only what can be done now is offered (the key bar has room for little more): reviews until
+        # the period ends, then a new period once. The actions still refuse, should another window
+        # have changed the period since.
+        status = self.status
+        if status is None:
+            return True
+        if action == "review":
+            return status.ended_on is None
+        if action == "new_period":
+            return status.ended_on is not None and self.session.follow_up.continued_in is None
+        return True
 
     def refuse(self, key: str) -> None:
         """Say why something cannot be done now, and what to do instead."""
