@@ -62,6 +62,21 @@ def test_an_imported_export_keeps_its_reviews_and_attendance(reviewed, tmp_path)
             reviewed.follow_up.reviews[1].state.answers["follow_on_path"].value)
 
 
+def test_an_imported_export_keeps_the_links_between_periods(reviewed, tmp_path):
+    new = reviewed.new_period()
+    try:
+        for session, name in ((reviewed, "ended.json"), (new, "new.json")):
+            (tmp_path / name).write_text(render(CONTENT, session.record, "counsellor"), encoding="utf-8")
+    finally:
+        new.close()
+    elsewhere = Store(tmp_path / "elsewhere")
+    ended = import_export(elsewhere, CONTENT, tmp_path / "ended.json")
+    assert ended.follow_up.continued_in == new.record.id  # a second new period is refused there too
+    # the new period, with nothing recorded after its intake yet, still names the period before it
+    started = import_export(elsewhere, CONTENT, tmp_path / "new.json")
+    assert started.follow_up.previous == new.follow_up.previous
+
+
 def test_the_clients_plan_gives_the_goals_the_follow_on_plan_the_end_and_the_distance(reviewed):
     md = render(CONTENT, reviewed.record, "client", "md", today=TODAY)
     plan = md[md.index("## Jatkosuunnitelma"):]

@@ -81,6 +81,7 @@ class ExportedDistance(Record):
 class ExportedFollowUp(Record):
     period: int
     previous_session_id: str | None
+    continued_in: str | None = None  # the session of the new period started from this ended one
     months: float
     months_before: float
     months_total: float
@@ -106,6 +107,7 @@ def export_follow_up(after: AfterIntake) -> ExportedFollowUp:
     previous = after.follow_up.previous
     return ExportedFollowUp(
         period=status.number, previous_session_id=previous.session_id if previous else None,
+        continued_in=after.follow_up.continued_in,
         months=status.months, months_before=status.months_before, months_total=status.months_total,
         reviews=[ExportedReview(id=r.review.id, kind=r.review.kind,
                                 title=r.interview.content.flow.title.get(t.language), opened_at=r.review.opened_at,

@@ -85,7 +85,8 @@ def _follow_up(content: Content, exported: ExportedFollowUp | None) -> FollowUp:
             flow_id=flow.id, flow_version=flow.version, answers=_answers(r.sections))))
     previous = (PreviousPeriod(session_id=exported.previous_session_id, period=exported.period,
                                months_before=exported.months_before) if exported.previous_session_id else None)
-    return FollowUp(reviews=reviews, attendance=exported.attendance.marks, previous=previous)
+    return FollowUp(reviews=reviews, attendance=exported.attendance.marks, previous=previous,
+                    continued_in=exported.continued_in)
 
 
 def import_export(store: Store, content: Content, path: Path, *, replace: bool = False,
