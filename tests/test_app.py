@@ -404,3 +404,26 @@ async def test_enter_in_the_filter_opens_the_only_match(content, store_path, tmp
         await pilot.pause()
         assert isinstance(app.screen, InterviewScreen)
         assert app.session.record.client_label == "CD-2"
+
+
+async def test_a_ticked_choice_carries_a_mark_and_enter_saves_the_answer(content, store_path, tmp_path):
+    from intake.screens.answer_fields import AnswerSelectionList
+
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_intake(pilot)
+        await answer_until(pilot, on_step("interests"))
+        listed = app.screen.query_one(AnswerSelectionList)
+
+        def boxes() -> list[str]:  # the character inside each box, as drawn
+            return [listed.render_line(y).text[1] for y in range(listed.option_count)]
+
+        assert set(boxes()) == {AnswerSelectionList.EMPTY}
+        await pilot.press("space", "down", "down", "down", "space")   # computers, kitchen
+        await pilot.pause()
+        ticked = [i for i, box in enumerate(boxes()) if box == AnswerSelectionList.TICKED]
+        assert ticked == [0, 3] and len(listed.selected) == 2         # the mark, not only a colour
+        await pilot.press("enter")                                    # Enter answers; it no longer ticks
+        await pilot.pause()
+        assert app.screen.step.key != "interests"
+        assert app.screen.session.interview.answer_for("interests").value == listed.selected

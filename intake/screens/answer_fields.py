@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
+from textual.strip import Strip
 from textual.widgets import Button, Input, OptionList, SelectionList, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets._toggle_button import ToggleButton  # the box SelectionList draws (Textual pinned)
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from intake.flows.display import Texts
 from intake.flows.engine import Answer, Step
@@ -49,7 +53,28 @@ class AnswerOptionList(KeyGate, OptionList):
 
 
 class AnswerSelectionList(KeyGate, SelectionList[str]):
-    pass
+    """Space ticks and Enter answers (as in every other field); a ticked box carries a mark, an
+    empty one none, so that the two never differ by colour alone."""
+
+    BINDINGS = [Binding("enter", "answer", show=False)]
+    TICKED, EMPTY = "✓", " "
+
+    def action_answer(self) -> None:
+        field = next(node for node in self.ancestors if isinstance(node, MultiChoiceField))
+        field.post_message(field.Submit(field, field.read()))
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if len(segments) < 2 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip  # not the box Textual draws (another version): leave it as it is
+        mark = self.TICKED if selection.value in self.selected else self.EMPTY
+        segments[1] = Segment(mark, segments[1].style)
+        return Strip(segments, strip.cell_length)
 
 
 class AnswerButton(KeyGate, Button):
@@ -198,7 +223,7 @@ class ChoiceField(AnswerField):
 
 
 class MultiChoiceField(AnswerField):
-    """Several choices: space or a click ticks one; ctrl+s or the button answers."""
+    """Several choices: space or a click ticks one; Enter, ctrl+s or the button answers."""
 
     def compose(self) -> ComposeResult:
         q: MultiChoice = self.step.question
