@@ -65,16 +65,18 @@ def answer_as(session: IntakeSession, answers: dict[str, Any], goals=GOALS) -> N
         assert session.answer(value) is None, step.key
 
 
-def agree(session: IntakeSession) -> None:
-    session.decide(placement_id=PLACEMENT, start=dt.date(2027, 1, 11), months=6, days_per_week=3,
+def agree(session: IntakeSession, start: dt.date = dt.date(2027, 1, 11), months: int = 6) -> None:
+    session.decide(placement_id=PLACEMENT, start=start, months=months, days_per_week=3,
                    hours_per_day=4, plan_type="activation_plan")
     assert session.agree().agreed is not None
 
 
-def agreed_session(tmp_path: Path, answers: dict[str, Any] = CONSENTING, **start: Any) -> IntakeSession:
+def agreed_session(tmp_path: Path, answers: dict[str, Any] = CONSENTING, *,
+                   period: tuple[dt.date, int] = (dt.date(2027, 1, 11), 6), **start: Any) -> IntakeSession:
+    """Asiakas X's intake answered and agreed for a period from `period` = (first day, months)."""
     session = IntakeSession.start(Store(tmp_path / "store"), CONTENT, "X-1", "Liisa Ohjaaja", **start)
     answer_as(session, answers)
-    agree(session)
+    agree(session, *period)
     return session
 
 

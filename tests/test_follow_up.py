@@ -16,17 +16,13 @@ from intake.session import IntakeSession, ReviewSession
 from intake.store import Store
 from tests.test_content import CONTENT, random_value
 from tests.test_exports import CONSENTING, GOALS, answer_as
+from tests.test_exports import agreed_session as exports_agreed_session
 
 START = dt.date(2026, 1, 12)  # reviews are held on days that have come: the period lies in the past
 
 
 def agreed_session(tmp_path, months: int = 6) -> IntakeSession:
-    session = IntakeSession.start(Store(tmp_path / "store"), CONTENT, "X-1", "Liisa Ohjaaja")
-    answer_as(session, CONSENTING)
-    session.decide(placement_id="espoo_kivenlahti_digital_guidance", start=START, months=months, days_per_week=3,
-                   hours_per_day=4, plan_type="activation_plan")
-    assert session.agree().agreed is not None
-    return session
+    return exports_agreed_session(tmp_path, period=(START, months))
 
 
 @pytest.fixture

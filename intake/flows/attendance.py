@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from intake.flows.period import DEFAULT_SERVICE, MARKS, Mark
+from intake.flows.period import MARKS, Mark, client_benefits, client_service
 
 if TYPE_CHECKING:
     from intake.flows.engine import Interview
@@ -68,6 +68,4 @@ def totals(attendance: dict[dt.date, Mark], rules: Rules | None, service: str,
 def session_totals(interview: Interview, attendance: dict[dt.date, Mark], rules: Rules | None) -> AttendanceTotals:
     """The totals for a client, with the service and benefits their intake answers name."""
     answers = interview.active()
-    benefits = answers.get("benefit")
-    return totals(attendance, rules, answers.get("service_type") or DEFAULT_SERVICE,
-                  set(benefits) if benefits else None)
+    return totals(attendance, rules, client_service(answers), client_benefits(answers))

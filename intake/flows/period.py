@@ -21,6 +21,17 @@ if TYPE_CHECKING:
 # The service when the client's answers name none.
 DEFAULT_SERVICE = "rehabilitative_work_activity"
 
+
+def client_service(answers: ActiveAnswers) -> str:
+    """The service the client's intake names (rehabilitative work activity when it names none)."""
+    return answers.get("service_type") or DEFAULT_SERVICE
+
+
+def client_benefits(answers: ActiveAnswers) -> set[str] | None:
+    """The client's benefits, or None when the question was not answered (every rule then applies)."""
+    benefits = answers.get("benefit")
+    return set(benefits) if benefits else None
+
 # Questions of the review flows (content/reviews/) that the app reads; a content test checks them.
 HELD_ON = "held_on"                 # every review: the day it was held (or the feedback given)
 ENDED_ON = "ended_on"               # the end review: the period's last day
@@ -206,6 +217,6 @@ def _schedule(interview: Interview, rules: Rules | None, start: dt.date | None,
               end: dt.date | None) -> list[dt.date]:
     if not (start and end):
         return []
-    service = interview.active().get("service_type") or DEFAULT_SERVICE
+    service = client_service(interview.active())
     interval = rules.in_force(service, start, "guidance").get("review_interval") if rules else None
     return review_dates(start, end, interval)

@@ -16,7 +16,7 @@ from intake.flows.decisions import Agreement
 from intake.flows.derive import already_tried, interest_profile, suggested_services
 from intake.flows.display import Texts
 from intake.flows.engine import Interview
-from intake.flows.period import DEFAULT_SERVICE, add_months, period_end, review_dates  # noqa: F401 (add_months: the tests')
+from intake.flows.period import add_months, client_benefits, client_service, period_end, review_dates  # noqa: F401 (add_months: the tests')
 from intake.flows.model import ScaleQuestion
 from intake.flows.placements import Placement
 from intake.flows.plan_fit import placement_fit
@@ -149,7 +149,7 @@ class PlanBuilder:
         iv, content = self.interview, self.interview.content
         active = iv.active()
         d = iv.state.decisions
-        service = active.get("service_type") or DEFAULT_SERVICE
+        service = client_service(active)
         start = d.start
         end = period_end(start, d.months) if start and d.months else None
         day = start or dt.date.today()
@@ -219,8 +219,7 @@ class PlanBuilder:
 
     def benefits(self) -> set[str] | None:
         """The client's benefits, or None when the question was not answered."""
-        answer = self.interview.active().get("benefit")
-        return set(answer) if answer else None
+        return client_benefits(self.interview.active())
 
     def _text(self, text: Any) -> str:
         return text.get(self.texts.language, self.texts.plain)

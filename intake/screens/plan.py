@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
 from intake.flows.display import Texts
-from intake.flows.matching import DEFAULT_SERVICE
+from intake.flows.period import client_benefits, client_service
 from intake.flows.parse import parse_date, parse_number
 from intake.flows.plan import Plan, SuggestedService
 from intake.screens.base import FAILED, IntakeScreen
@@ -102,16 +102,16 @@ class PlanScreen(IntakeScreen):
     # --- the form ------------------------------------------------------------------------
 
     def service(self) -> str:
-        return self.session.interview.active().get("service_type") or DEFAULT_SERVICE
+        return client_service(self.session.interview.active())
 
     def plan_type_options(self) -> list[tuple[str, str]]:
         rules = self.session.rules
         if rules is None:
             return []
         day = self.decisions.start or dt.date.today()
-        answer = self.session.interview.active().get("benefit")  # unknown benefits: every type, and the plan asks
-        return [(p.name.get(self.t.language, self.t.plain), p.id)
-                for p in rules.plan_types(self.service(), day, set(answer) if answer else None)]
+        # unknown benefits: every type, and the plan asks
+        benefits = client_benefits(self.session.interview.active())
+        return [(p.name.get(self.t.language, self.t.plain), p.id) for p in rules.plan_types(self.service(), day, benefits)]
 
     def fill_form(self) -> None:
         d, t = self.decisions, self.t
