@@ -13,6 +13,7 @@ from intake.flows.model import Content
 from intake.flows.period import EARLIER_KTT, EARLIER_KTT_ENDED, EARLIER_KTT_MONTHS, ENDED_ON, HELD_ON, Mark, PeriodStatus, PreviousPeriod, Review, period_status, review_interview
 from intake.flows.placements import Placement
 from intake.flows.rules import Rules
+from intake.flows.text import LANGUAGES, Language
 from intake.flows.validate import AnswerError, validate
 from intake.store import SessionRecord, Store
 
@@ -115,6 +116,15 @@ class IntakeSession:
     def jump(self, key: str) -> None:
         self._writable()
         self.interview.jump(key)
+        self.save()
+
+    def speak(self, language: Language, plain: bool) -> None:
+        """Hold the rest of the session in `language`, in plain language or not: the place in the
+        interview and every answer stay (answers are stored as values, not words)."""
+        self._writable()
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}: one of {', '.join(LANGUAGES)}")
+        self.record = self.record.model_copy(update={"language": language, "plain": plain})
         self.save()
 
     # --- matching and the plan ---------------------------------------------------------
@@ -339,3 +349,6 @@ class ReviewSession:
         self.session._writable()
         self.interview.jump(key)
         self.session.save()
+
+    def speak(self, language: Language, plain: bool) -> None:
+        self.session.speak(language, plain)

@@ -328,3 +328,19 @@ def test_damaged_first_version_file_is_left_alone(tmp_path, capsys):
     assert main(["--store", str(old), "list"]) == 2
     assert str(old) in capsys.readouterr().err
     assert old.read_text() == '{"sessions": {"1": {"id": "x"'
+
+
+def test_the_session_language_changes_mid_interview_and_the_place_stays(store_path, content):
+    sid = one_session(store_path, content, answers=4)
+    store = Store(store_path)
+    with IntakeSession.resume(store, content, sid) as s:
+        where = s.interview.current().key
+        s.speak("sv", True)
+        with pytest.raises(ValueError, match="unknown language"):
+            s.speak("de", False)
+    record = Store(store_path).get(sid)
+    assert (record.language, record.plain) == ("sv", True)
+    assert record.answered == 4
+    with IntakeSession.resume(Store(store_path), content, sid) as again:
+        assert again.interview.current().key == where
+        assert again.texts.language == "sv" and again.texts.plain
