@@ -56,6 +56,12 @@ def parser() -> argparse.ArgumentParser:
                    f"{settings_file()}, else a private folder in your documents)")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="open the app (the default)")
+    srv = sub.add_parser("serve", help="open the app in a web browser: for a counsellor and a client at a bigger "
+                         "screen (this computer only, unless --host says otherwise)")
+    srv.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                     help="the address to listen on (default: 127.0.0.1, this computer only); another address lets "
+                     "other computers open the app and the store without a password")
+    srv.add_argument("--port", type=_port, default=8765, help="the port to listen on (default: 8765)")
     check = sub.add_parser("check-content", help="check a content directory and summarise it")
     check.add_argument("dir", nargs="?", type=Path)
     lst = sub.add_parser("list", help=f"list the sessions in the store: the damaged ones and the {LIST_NEWEST} most "
@@ -139,6 +145,13 @@ def _days(text: str) -> int:
     if not text.isdigit() or int(text) > 3660:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of days; write a whole number from 0 to 3660, "
                                          "e.g. --due-within 14")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; give a whole number from 1 to 65535, "
+                                         "e.g. --port 8765")
     return int(text)
 
 
@@ -528,7 +541,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-COMMANDS = {"run": cmd_run, None: cmd_run, "check-content": cmd_check_content,
+def cmd_serve(args: argparse.Namespace) -> int:
+    from intake.serve import serve  # textual-serve and its web server only for this command
+
+    load(args.content or DEFAULT_CONTENT)  # bad content is told here, not in every browser tab
+    return serve(args)
+
+
+COMMANDS = {"run": cmd_run, None: cmd_run, "serve": cmd_serve, "check-content": cmd_check_content,
             "list": cmd_list, "export": cmd_export, "log": cmd_log, "delete": cmd_delete,
             "purge": cmd_purge, "restore": cmd_restore, "placements": cmd_placements, "import": cmd_import,
             "report": cmd_report}
