@@ -8,18 +8,21 @@ releases the lock in any case when the process ends).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import ipaddress
 import os
 import shlex
 import subprocess
 import sys
 
+from aiohttp import web
 from textual_serve.server import Server
 
 from intake.errors import IntakeError
 
 # The options of `intake` itself that the served app needs, as the server got them.
 PASSED_ON = ("store", "content", "export_dir")
+QUIT_WAIT = 10  # seconds for the apps to close their sessions when the server stops
 
 
 def app_command(args: argparse.Namespace) -> str:
@@ -58,9 +61,30 @@ def check_host(host: str) -> None:
 
 
 class IntakeServer(Server):
-    async def on_startup(self, app) -> None:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._tabs: set[asyncio.Task] = set()  # the handlers of the open tabs' websockets
+
+    async def on_startup(self, app: web.Application) -> None:
         # One plain line, once the port is open, in place of textual-serve's banner.
         print(f"Open {self.public_url} in a web browser. Ctrl+C stops the server.", flush=True)
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        tab = asyncio.current_task()
+        self._tabs.add(tab)
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self._tabs.discard(tab)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Stopping the server tells each open tab's app to quit, which closes its session. Otherwise the
+        web server waits up to a minute for the tabs to close while their apps keep the sessions' locks."""
+        tabs = list(self._tabs)
+        for tab in tabs:
+            tab.cancel()  # textual-serve's handler then sends its app "quit" and waits for it to end
+        if tabs:
+            await asyncio.wait(tabs, timeout=QUIT_WAIT)
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -4,8 +4,12 @@ chromium or Playwright for Python is not installed (`.ci/run` installs chromium,
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import os
+import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -17,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from intake.flows.display import Texts
+from intake.flows.loader import load_content
 from intake.store import Store
 from intake.store_locks import SessionLock
 from tests.conftest import CONTENT_DIR
@@ -32,6 +38,7 @@ pytestmark = [
     pytest.mark.skipif(sync_playwright is None, reason="needs Playwright for Python (pip install -e '.[test]')"),
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+STYLE = r"(?:\x1b\[[0-9;]*m)+"  # a change of colour in the terminal stream
 WAIT = 30  # seconds for anything the test waits on; a hung server or browser fails the test instead
 
 
@@ -60,7 +67,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "intake.cli", "--store", str(store), "--content", str(CONTENT_DIR), "serve",
              "--port", str(self.port)], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}, start_new_session=True)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -74,11 +81,14 @@ class Server:
         return line.split()[1]
 
     def stop(self) -> None:
-        self.process.terminate()  # as Ctrl+C: each app is told to quit
+        """Stop the server as Ctrl+C does (each app is told to quit), then end whatever is left of its
+        process group: nothing outlives the test, even when it failed half-way."""
+        self.process.terminate()
         try:
             self.process.wait(timeout=WAIT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
 
@@ -88,18 +98,29 @@ class Terminal:
     The page draws the terminal on a canvas, so its words are read from the stream instead."""
 
     def __init__(self, page: Page):
+        self.page = page
         self.text = ""
+        self._decode = codecs.getincrementaldecoder("utf-8")("replace").decode  # a letter may span two frames
         page.on("websocket", lambda ws: ws.on("framereceived", self._received))
 
     def _received(self, payload: str | bytes) -> None:
-        self.text += payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+        self.text += self._decode(payload) if isinstance(payload, bytes) else payload
 
-    def wait_for(self, words: str, page: Page) -> None:
-        """Wait until the app has written `words` (the browser's events are handled while waiting)."""
+    def wait_for(self, pattern: str, what: str, since: int = 0) -> None:
+        """Wait until the app has written text matching the regular expression `pattern` (after the first
+        `since` characters); the browser's events are handled while waiting."""
         end = time.monotonic() + WAIT
-        while words not in self.text:
-            assert time.monotonic() < end, f"timed out after {WAIT} s waiting for {words!r} on the page"
-            page.wait_for_timeout(100)
+        while not re.search(pattern, self.text[since:]):
+            assert time.monotonic() < end, f"timed out after {WAIT} s waiting for {what} on the page"
+            self.page.wait_for_timeout(100)
+
+    def wait_for_words(self, words: str) -> None:
+        self.wait_for(re.escape(words), repr(words))
+
+    def wait_for_cursor_in(self, placeholder: str, since: int) -> None:
+        """Wait until an empty field shows the cursor on the first letter of its placeholder: it has the focus."""
+        self.wait_for(re.escape(placeholder[0]) + STYLE + re.escape(placeholder[1:]),
+                      f"the cursor in the field {placeholder!r}", since)
 
 
 @pytest.fixture
@@ -133,34 +154,72 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_a_session_in_the_browser_is_saved_and_closing_the_tab_releases_it(server, page, tmp_path):
+def type_in(terminal: Terminal, text: str, then: str) -> int:
+    """Type `text`, wait until the app shows it, then press `then`; how much the app had written before it."""
+    terminal.page.keyboard.type(text)
+    terminal.wait_for_words(text)
+    before = len(terminal.text)
+    terminal.page.keyboard.press(then)
+    return before
+
+
+def start_and_answer(server: Server, page: Page, store_path: Path) -> str:
+    """Start a session on the page and answer its first question; the session's id, once it is in the store."""
+    content = load_content(CONTENT_DIR)
+    first = content.sections[0].questions[0]
     terminal = Terminal(page)
     page.goto(server.url())
-    terminal.wait_for("Alkuhaastattelu", page)  # the start screen's title
-    page.locator(".xterm-helper-textarea").focus()
-    page.keyboard.type("Asiakas S")
-    page.keyboard.press("Enter")  # on to the counsellor's name
-    page.keyboard.type("Ohjaaja O")
-    page.keyboard.press("Enter")  # starts the session
-    terminal.wait_for("Kertoisitko omin sanoin", page)  # the first question
-    page.keyboard.type("Haluan oppia uutta.")
-    page.keyboard.press("Control+s")
+    terminal.wait_for_words(content.flow.title.get("fi"))  # the start screen
+    page.locator(".xterm-helper-textarea").focus()  # the terminal's keyboard input
+    tabbed = type_in(terminal, "Asiakas S", then="Tab")
+    # Tab moves the focus once the label field has passed the key on: letters typed before then would
+    # still land in the label.
+    terminal.wait_for_cursor_in(Texts(content, "fi")("start.counsellor_placeholder"), since=tabbed)
+    type_in(terminal, "Ohjaaja O", then="Enter")  # starts the session
+    terminal.wait_for_words(first.text.get("fi"))
+    type_in(terminal, "Haluan oppia uutta.", then="Control+s")
 
-    store = Store(tmp_path / "store")
-    session_id = wait_for(lambda: next((s.id for s in store.list() if s.answered), None), "the answer in the store")
-    record = store.get(session_id)
+    store = Store(store_path)
+    try:
+        session_id = wait_for(lambda: next((s.id for s in store.list() if s.answered), None),
+                              "the answer in the store")
+        record = store.get(session_id)
+    finally:
+        store.close()
     assert (record.client_label, record.counsellor) == ("Asiakas S", "Ohjaaja O")
-    assert record.state.answers["reason"].value == "Haluan oppia uutta."
-    store.close()
+    assert record.state.answers[first.id].value == "Haluan oppia uutta."
+    return session_id
+
+
+def holder_file(store_path: Path, session_id: str) -> Path:
+    return store_path / "locks" / f"{session_id}.holder.json"
+
+
+def assert_released(store_path: Path, session_id: str) -> None:
+    """The app closed the session (its holder file goes) and nobody holds its lock."""
+    holder = holder_file(store_path, session_id)
+    wait_for(lambda: not holder.exists(), "the app to close the session")
+    with SessionLock(holder.parent, session_id, "test"):
+        pass  # free to take: SessionLocked otherwise
+
+
+def test_a_session_started_in_the_browser_is_saved_and_closing_the_tab_releases_it(server, page, tmp_path):
+    store_path = tmp_path / "store"
+    session_id = start_and_answer(server, page, store_path)
 
     shot = tmp_path / "serve.png"
     page.screenshot(path=str(shot))
     assert png_size(shot) == (VIEWPORT["width"], VIEWPORT["height"])
 
-    holder = tmp_path / "store" / "locks" / f"{session_id}.holder.json"
-    assert holder.exists()  # the app in the browser holds the session's edit lock
-    page.close()
-    # The server tells the tab's app to quit: it closes the session (the holder file goes) and ends.
-    wait_for(lambda: not holder.exists(), "the session to be closed after the tab was closed")
-    with SessionLock(holder.parent, session_id, "test"):
-        pass  # free to take: SessionLocked otherwise
+    assert holder_file(store_path, session_id).exists()  # the app in the tab holds the session's edit lock
+    page.close()  # textual-serve tells the tab's app to quit
+    assert_released(store_path, session_id)
+
+
+def test_stopping_the_server_closes_the_open_tabs_sessions(server, page, tmp_path):
+    store_path = tmp_path / "store"
+    session_id = start_and_answer(server, page, store_path)
+    assert holder_file(store_path, session_id).exists()
+    server.process.send_signal(signal.SIGINT)  # Ctrl+C, to the server alone: the apps are told to quit
+    assert_released(store_path, session_id)
+    assert server.process.wait(timeout=WAIT) == 0
