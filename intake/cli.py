@@ -9,6 +9,7 @@ import argparse
 import calendar
 import datetime as dt
 import gc
+import ipaddress
 import json
 import sys
 from pathlib import Path
@@ -58,7 +59,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="open the app (the default)")
     srv = sub.add_parser("serve", help="open the app in a web browser: for a counsellor and a client at a bigger "
                          "screen (this computer only, unless --host says otherwise)")
-    srv.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+    srv.add_argument("--host", type=_host, default="127.0.0.1", metavar="ADDRESS",
                      help="the address to listen on (default: 127.0.0.1, this computer only); another address lets "
                      "other computers open the app and the store without a password")
     srv.add_argument("--port", type=_port, default=8765, help="the port to listen on (default: 8765)")
@@ -153,6 +154,19 @@ def _port(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port; give a whole number from 1 to 65535, "
                                          "e.g. --port 8765")
     return int(text)
+
+
+def _host(text: str) -> str:
+    """An address to serve on; a wildcard one listens everywhere, but the page would send the browser to it."""
+    try:
+        wildcard = ipaddress.ip_address(text).is_unspecified
+    except ValueError:
+        return text  # a host name
+    if wildcard:
+        raise argparse.ArgumentTypeError(f"{text} is not an address a browser can open; give the address other "
+                                         "computers reach this one at, e.g. --host 192.168.1.20, or leave --host "
+                                         "out to serve this computer only")
+    return text
 
 
 def load(content_dir: Path) -> Content:

@@ -1,0 +1,70 @@
+"""`intake serve` without a browser: the command each tab runs, and the addresses and ports it accepts.
+tests/test_serve_browser.py serves the app to headless Chromium."""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from intake.cli import main, parser
+from intake.serve import app_command
+from tests.conftest import CONTENT_DIR, REPO
+
+
+def test_each_tab_runs_this_package_on_the_same_store_from_any_folder(tmp_path, monkeypatch):
+    # A folder named `intake` where the server was started must not be what the tabs run.
+    decoy = tmp_path / "intake"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("raise SystemExit('the decoy was imported')\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", str(REPO))  # where this package is, as an install would make it
+    args = parser().parse_args(["--store", "store", "--content", str(CONTENT_DIR), "serve"])
+
+    command = shlex.split(app_command(args))
+    assert command[:4] == [sys.executable, "-P", "-m", "intake.cli"]
+    assert command[-1] == "run"
+    assert command[command.index("--store") + 1] == str(tmp_path / "store")  # made absolute
+    # The same command with `list` in place of `run`: it opens that store with this package.
+    done = subprocess.run([*command[:-1], "list"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "No sessions yet" in done.stdout
+    assert (tmp_path / "store" / "sessions").is_dir()
+
+
+def test_options_not_given_are_not_passed_on():
+    command = shlex.split(app_command(parser().parse_args(["serve"])))
+    assert not {"--store", "--content", "--export-dir"} & set(command)
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "http", "-1"])
+def test_a_port_out_of_range_is_refused_saying_what_to_give(port, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        parser().parse_args(["serve", "--port", port])
+    assert exit_.value.code == 2
+    assert "a whole number from 1 to 65535" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::"])
+def test_a_wildcard_address_is_refused_saying_what_to_give(host, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        parser().parse_args(["serve", "--host", host])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{host} is not an address a browser can open" in err
+    assert "leave --host out" in err
+
+
+def test_a_port_in_use_is_told_with_what_to_do(tmp_path, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = main(["--store", str(tmp_path / "store"), "--content", str(CONTENT_DIR), "serve", "--port", str(port)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"Cannot serve on 127.0.0.1 port {port}" in err
+    assert "Choose another port with --port" in err
