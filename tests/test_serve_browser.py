@@ -23,6 +23,7 @@ import pytest
 
 from intake.flows.display import Texts
 from intake.flows.loader import load_content
+from intake.flows.model import Content
 from intake.store import Store
 from intake.store_locks import SessionLock
 from tests.conftest import CONTENT_DIR
@@ -61,11 +62,11 @@ def wait_for(condition: Callable[[], object], what: str, timeout: float = WAIT) 
 class Server:
     """`intake serve` in a process of its own, started from another folder than the repository's."""
 
-    def __init__(self, store: Path, cwd: Path):
+    def __init__(self, store: Path, cwd: Path, content: Path = CONTENT_DIR):
         self.port = free_port()
         self.output: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "intake.cli", "--store", str(store), "--content", str(CONTENT_DIR), "serve",
+            [sys.executable, "-m", "intake.cli", "--store", str(store), "--content", str(content), "serve",
              "--port", str(self.port)], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}, start_new_session=True)
         threading.Thread(target=self._read, daemon=True).start()
@@ -134,8 +135,9 @@ def server(tmp_path: Path) -> Iterator[Server]:
         running.stop()
 
 
-@pytest.fixture
-def page() -> Iterator[Page]:
+@contextlib.contextmanager
+def browser_page() -> Iterator[Page]:
+    """A page in headless Chromium, the system's, that reaches nothing but this computer."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], timeout=WAIT * 1000)
         try:
@@ -146,6 +148,12 @@ def page() -> Iterator[Page]:
             yield page
         finally:
             browser.close()
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with browser_page() as page:
+        yield page
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -163,20 +171,26 @@ def type_in(terminal: Terminal, text: str, then: str) -> int:
     return before
 
 
-def start_and_answer(server: Server, page: Page, store_path: Path) -> str:
-    """Start a session on the page and answer its first question; the session's id, once it is in the store."""
-    content = load_content(CONTENT_DIR)
-    first = content.sections[0].questions[0]
+def start_session(server: Server, page: Page, content: Content, label: str) -> Terminal:
+    """Open the page and start a session for the client `label` with Ohjaaja O; it opens on its first question."""
     terminal = Terminal(page)
     page.goto(server.url())
     terminal.wait_for_words(content.flow.title.get("fi"))  # the start screen
     page.locator(".xterm-helper-textarea").focus()  # the terminal's keyboard input
-    tabbed = type_in(terminal, "Asiakas S", then="Tab")
+    tabbed = type_in(terminal, label, then="Tab")
     # Tab moves the focus once the label field has passed the key on: letters typed before then would
     # still land in the label.
     terminal.wait_for_cursor_in(Texts(content, "fi")("start.counsellor_placeholder"), since=tabbed)
     type_in(terminal, "Ohjaaja O", then="Enter")  # starts the session
-    terminal.wait_for_words(first.text.get("fi"))
+    terminal.wait_for_words(content.sections[0].questions[0].text.get("fi"))
+    return terminal
+
+
+def start_and_answer(server: Server, page: Page, store_path: Path) -> str:
+    """Start a session on the page and answer its first question; the session's id, once it is in the store."""
+    content = load_content(CONTENT_DIR)
+    first = content.sections[0].questions[0]
+    terminal = start_session(server, page, content, "Asiakas S")
     type_in(terminal, "Haluan oppia uutta.", then="Control+s")
 
     store = Store(store_path)
