@@ -68,3 +68,17 @@ def test_a_port_in_use_is_told_with_what_to_do(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"Cannot serve on 127.0.0.1 port {port}" in err
     assert "Choose another port with --port" in err
+
+
+@pytest.mark.parametrize(("host", "warned"), [("127.0.0.1", False), ("localhost", False), ("::1", False),
+                                              ("192.168.1.20", True), ("intake.example", True)])
+def test_serving_beyond_this_computer_is_warned_about(host, warned, tmp_path, monkeypatch, capsys):
+    served = []
+    monkeypatch.setattr("intake.serve.IntakeServer.serve", lambda server: served.append((server.host, server.port)))
+    assert main(["--store", str(tmp_path / "store"), "--content", str(CONTENT_DIR), "serve", "--host", host,
+                 "--port", "8999"]) == 0
+    assert served == [(host, 8999)]
+    err = capsys.readouterr().err
+    assert ("without a password" in err) is warned
+    if warned:
+        assert f"Warning: serving on {host}, not only on this computer" in err
