@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import ipaddress
 import os
+import secrets
 import shlex
 import subprocess
 import sys
@@ -22,6 +23,8 @@ from intake.errors import IntakeError
 
 # The options of `intake` itself that the served app needs, as the server got them.
 PASSED_ON = ("store", "content", "export_dir")
+NO_KEY = ("This address has no key, or not the key of this server. Open the whole address that "
+          "`intake serve` printed when it started, with its ?key=.")
 QUIT_WAIT = 10  # seconds for the apps to close their sessions when the server stops
 
 
@@ -49,13 +52,47 @@ def is_loopback(host: str) -> bool:
 
 
 class IntakeServer(Server):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    """textual-serve's server, opened only by the browser given its address, with a key in it.
+
+    textual-serve alone lets anyone who reaches the port run the app, and a web page from any site open
+    the app's websocket on 127.0.0.1 (browsers let pages open websockets anywhere), or another user of
+    this computer connect to it: every client's answers in the store are behind it."""
+
+    def __init__(self, command: str, host: str, port: int):
+        super().__init__(command, host=host, port=port, title="intake")
+        self.key = secrets.token_urlsafe(24)
+        self.cookie = f"intake-{port}"  # a browser keeps one set of cookies for every port of a host
         self._tabs: set[asyncio.Task] = set()  # the handlers of the open tabs' websockets
+
+    @property
+    def address(self) -> str:
+        return f"{self.public_url}/?key={self.key}"
 
     async def on_startup(self, app: web.Application) -> None:
         # One plain line, once the port is open, in place of textual-serve's banner.
-        print(f"Open {self.public_url} in a web browser. Ctrl+C stops the server.", flush=True)
+        print(f"Open {self.address} in a web browser. Ctrl+C stops the server.", flush=True)
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.middlewares.append(self._guard)
+        return app
+
+    @web.middleware
+    async def _guard(self, request: web.Request, handler) -> web.StreamResponse:
+        """The page wants the key of the printed address and gives the browser a cookie with it; the
+        app's websocket and its downloads want that cookie, the websocket from this server's own page.
+        The cookie is never sent with a request that another site's page makes (SameSite=Strict)."""
+        if request.path == "/":
+            if not secrets.compare_digest(request.query.get("key", ""), self.key):
+                raise web.HTTPForbidden(text=f"{NO_KEY}\n")
+            response = await handler(request)
+            response.set_cookie(self.cookie, self.key, httponly=True, samesite="Strict")
+            return response
+        if request.path.startswith(("/ws", "/download/")):
+            own_page = request.path != "/ws" or request.headers.get("Origin") == self.public_url
+            if not (own_page and secrets.compare_digest(request.cookies.get(self.cookie, ""), self.key)):
+                raise web.HTTPForbidden(text=f"{NO_KEY}\n")
+        return await handler(request)  # the page's scripts, styles and fonts: the same for everyone
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         tab = asyncio.current_task()
@@ -77,10 +114,11 @@ class IntakeServer(Server):
 
 def serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
-        print(f"Warning: serving on {args.host}, not only on this computer: anyone who can reach {args.host} port "
-              f"{args.port} can open the app and every client's answers in the store, without a password. Use it "
-              "only on a network you trust, and stop the server when the meeting ends.", file=sys.stderr)
-    server = IntakeServer(app_command(args), host=args.host, port=args.port, title="intake")
+        print(f"Warning: serving on {args.host}, not only on this computer. The connection is not encrypted: others "
+              "on the network can read the screen as it goes by, and whoever learns the address with its key can "
+              "open every client's answers in the store. Use it only on a network you trust, and stop the server "
+              "when the meeting ends.", file=sys.stderr)
+    server = IntakeServer(app_command(args), host=args.host, port=args.port)
     try:
         server.serve()
     except OSError as exc:

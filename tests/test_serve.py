@@ -7,12 +7,15 @@ import shlex
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 import pytest
 
 from intake.cli import main, parser
 from intake.serve import app_command
 from tests.conftest import CONTENT_DIR, REPO
+from tests.test_serve_browser import WAIT, Server
 
 
 def test_each_tab_runs_this_package_on_the_same_store_from_any_folder(tmp_path, monkeypatch):
@@ -79,6 +82,51 @@ def test_serving_beyond_this_computer_is_warned_about(host, warned, tmp_path, mo
                  "--port", "8999"]) == 0
     assert served == [(host, 8999)]
     err = capsys.readouterr().err
-    assert ("without a password" in err) is warned
+    assert ("Warning:" in err) is warned
     if warned:
-        assert f"Warning: serving on {host}, not only on this computer" in err
+        assert f"Warning: serving on {host}, not only on this computer. The connection is not encrypted" in err
+
+
+@pytest.fixture
+def server(tmp_path):
+    running = Server(tmp_path / "store", tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def status(url: str, **headers: str) -> tuple[int, str, dict]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=WAIT) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), dict(error.headers)
+
+
+def test_only_the_printed_address_opens_the_app(server):
+    address = server.url()
+    base, key = address.split("/?key=")
+    for url in (f"{base}/", f"{base}/?key=", f"{base}/?key={key[:-1]}"):
+        code, text, _ = status(url)
+        assert code == 403
+        assert "Open the whole address that `intake serve` printed" in text
+
+    code, text, headers = status(address)
+    assert code == 200 and "textual-terminal" in text
+    cookie = headers["Set-Cookie"]
+    assert f"intake-{server.port}={key}" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+@pytest.mark.parametrize("who", ["no cookie", "a wrong cookie", "another site's page"])
+def test_the_apps_websocket_wants_the_cookie_and_this_servers_page(server, who):
+    base, key = server.url().split("/?key=")
+    cookie = {"no cookie": "", "a wrong cookie": f"intake-{server.port}=x{key}"}.get(
+        who, f"intake-{server.port}={key}")
+    origin = "http://site.example" if who == "another site's page" else base
+    code, text, _ = status(f"{base}/ws?width=80&height=24", Cookie=cookie, Origin=origin, Connection="Upgrade",
+                           Upgrade="websocket", **{"Sec-WebSocket-Version": "13",
+                                                   "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+    assert code == 403
+    assert "Open the whole address" in text
