@@ -85,6 +85,8 @@ class IntakeServer(Server):
         if request.path == "/":
             if not secrets.compare_digest(request.query.get("key", ""), self.key):
                 raise web.HTTPForbidden(text=f"{NO_KEY}\n")
+            if str(request.url.origin()) != self.public_url:  # e.g. localhost: the page's websocket goes here
+                raise web.HTTPFound(self.address)
             response = await handler(request)
             response.set_cookie(self.cookie, self.key, httponly=True, samesite="Strict")
             return response

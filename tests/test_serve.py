@@ -96,23 +96,25 @@ def server(tmp_path):
         running.stop()
 
 
-def status(url: str, **headers: str) -> tuple[int, str, dict]:
+def status(url: str, **headers: str) -> tuple[int, str, dict, str]:
+    """The status, text and headers of the answer to a GET, and the address it came from after redirects."""
     try:
         with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=WAIT) as response:
-            return response.status, response.read().decode(), dict(response.headers)
+            return response.status, response.read().decode(), dict(response.headers), response.url
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), dict(error.headers)
+        return error.code, error.read().decode(), dict(error.headers), error.url
 
 
 def test_only_the_printed_address_opens_the_app(server):
     address = server.url()
     base, key = address.split("/?key=")
     for url in (f"{base}/", f"{base}/?key=", f"{base}/?key={key[:-1]}"):
-        code, text, _ = status(url)
+        code, text, _, _ = status(url)
         assert code == 403
         assert "Open the whole address that `intake serve` printed" in text
 
-    code, text, headers = status(address)
+    code, text, headers, came_from = status(address.replace("127.0.0.1", "localhost"))
+    assert came_from == address  # redirected: the page's websocket goes to the printed address
     assert code == 200 and "textual-terminal" in text
     cookie = headers["Set-Cookie"]
     assert f"intake-{server.port}={key}" in cookie
@@ -125,7 +127,7 @@ def test_the_apps_websocket_wants_the_cookie_and_this_servers_page(server, who):
     cookie = {"no cookie": "", "a wrong cookie": f"intake-{server.port}=x{key}"}.get(
         who, f"intake-{server.port}={key}")
     origin = "http://site.example" if who == "another site's page" else base
-    code, text, _ = status(f"{base}/ws?width=80&height=24", Cookie=cookie, Origin=origin, Connection="Upgrade",
+    code, text, _, _ = status(f"{base}/ws?width=80&height=24", Cookie=cookie, Origin=origin, Connection="Upgrade",
                            Upgrade="websocket", **{"Sec-WebSocket-Version": "13",
                                                    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
     assert code == 403
