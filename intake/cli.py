@@ -61,7 +61,7 @@ def parser() -> argparse.ArgumentParser:
                          "screen (this computer only, unless --host says otherwise)")
     srv.add_argument("--host", type=_host, default="127.0.0.1", metavar="ADDRESS",
                      help="the address to listen on (default: 127.0.0.1, this computer only); another address lets "
-                     "other computers open the app and the store without a password")
+                     "other computers open the app, unencrypted, with the printed address and its key")
     srv.add_argument("--port", type=_port, default=8765, help="the port to listen on (default: 8765)")
     check = sub.add_parser("check-content", help="check a content directory and summarise it")
     check.add_argument("dir", nargs="?", type=Path)
