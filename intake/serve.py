@@ -59,7 +59,8 @@ class IntakeServer(Server):
     this computer connect to it: every client's answers in the store are behind it."""
 
     def __init__(self, command: str, host: str, port: int):
-        super().__init__(command, host=host, port=port, title="intake")
+        in_url = f"[{host}]" if ":" in host else host  # an IPv6 address in brackets
+        super().__init__(command, host=host, port=port, title="intake", public_url=f"http://{in_url}:{port}")
         self.key = secrets.token_urlsafe(24)
         self.cookie = f"intake-{port}"  # a browser keeps one set of cookies for every port of a host
         self._tabs: set[asyncio.Task] = set()  # the handlers of the open tabs' websockets

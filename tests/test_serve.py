@@ -73,14 +73,17 @@ def test_a_port_in_use_is_told_with_what_to_do(tmp_path, capsys):
     assert "Choose another port with --port" in err
 
 
-@pytest.mark.parametrize(("host", "warned"), [("127.0.0.1", False), ("localhost", False), ("::1", False),
-                                              ("192.168.1.20", True), ("intake.example", True)])
-def test_serving_beyond_this_computer_is_warned_about(host, warned, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize(("host", "url", "warned"), [
+    ("127.0.0.1", "http://127.0.0.1:8999", False), ("localhost", "http://localhost:8999", False),
+    ("::1", "http://[::1]:8999", False), ("192.168.1.20", "http://192.168.1.20:8999", True),
+    ("intake.example", "http://intake.example:8999", True)])
+def test_serving_beyond_this_computer_is_warned_about(host, url, warned, tmp_path, monkeypatch, capsys):
     served = []
-    monkeypatch.setattr("intake.serve.IntakeServer.serve", lambda server: served.append((server.host, server.port)))
+    monkeypatch.setattr("intake.serve.IntakeServer.serve", lambda server: served.append((server.host, server.port,
+                                                                                          server.public_url)))
     assert main(["--store", str(tmp_path / "store"), "--content", str(CONTENT_DIR), "serve", "--host", host,
                  "--port", "8999"]) == 0
-    assert served == [(host, 8999)]
+    assert served == [(host, 8999, url)]
     err = capsys.readouterr().err
     assert ("Warning:" in err) is warned
     if warned:
