@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import ipaddress
 import os
+import re
 import secrets
 import shlex
 import subprocess
@@ -25,6 +26,9 @@ from intake.errors import IntakeError
 PASSED_ON = ("store", "content", "export_dir")
 NO_KEY = ("This address has no key, or not the key of this server. Open the whole address that "
           "`intake serve` printed when it started, with its ?key=.")
+# textual-serve's page asks a web font from Google: the browser would tell Google of every meeting. The
+# terminal uses the computer's own monospace font instead.
+WEB_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>")
 QUIT_WAIT = 10  # seconds for the apps to close their sessions when the server stops
 
 
@@ -89,6 +93,7 @@ class IntakeServer(Server):
             if str(request.url.origin()) != self.public_url:  # e.g. localhost: the page's websocket goes here
                 raise web.HTTPFound(self.address)
             response = await handler(request)
+            response.text = WEB_FONT.sub("", response.text)
             response.set_cookie(self.cookie, self.key, httponly=True, samesite="Strict")
             return response
         if request.path.startswith(("/ws", "/download/")):

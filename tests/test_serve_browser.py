@@ -30,7 +30,7 @@ from tests.conftest import CONTENT_DIR
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 try:
-    from playwright.sync_api import Error as PlaywrightError, Page, sync_playwright
+    from playwright.sync_api import Error as PlaywrightError, Page, Route, sync_playwright
 except ImportError:
     sync_playwright = None
 pytestmark = [
@@ -137,8 +137,17 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 
 @contextlib.contextmanager
-def browser_page() -> Iterator[Page]:
-    """A page in headless Chromium, the system's, that reaches nothing but this computer."""
+def browser_page(elsewhere: list[str] | None = None) -> Iterator[Page]:
+    """A page in headless Chromium, the system's, that reaches nothing but this computer; what it asks of
+    other computers is refused and added to `elsewhere`."""
+    def only_here(route: Route) -> None:
+        if route.request.url.startswith("http://127.0.0.1"):
+            route.continue_()
+        else:
+            if elsewhere is not None:
+                elsewhere.append(route.request.url)
+            route.abort()
+
     with sync_playwright() as p:
         try:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], timeout=WAIT * 1000)
@@ -148,16 +157,21 @@ def browser_page() -> Iterator[Page]:
         try:
             page = browser.new_page(viewport=VIEWPORT)
             page.set_default_timeout(WAIT * 1000)
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
-                       else route.abort())  # the page asks for a web font: nothing leaves this machine
+            page.route("**/*", only_here)
             yield page
         finally:
             browser.close()
 
 
 @pytest.fixture
-def page() -> Iterator[Page]:
-    with browser_page() as page:
+def elsewhere() -> list[str]:
+    """What the page asked of other computers than this one (refused)."""
+    return []
+
+
+@pytest.fixture
+def page(elsewhere) -> Iterator[Page]:
+    with browser_page(elsewhere) as page:
         yield page
 
 
@@ -222,9 +236,11 @@ def assert_released(store_path: Path, session_id: str) -> None:
         pass  # free to take: SessionLocked otherwise
 
 
-def test_a_session_started_in_the_browser_is_saved_and_closing_the_tab_releases_it(page, server, tmp_path):
+def test_a_session_started_in_the_browser_is_saved_and_closing_the_tab_releases_it(page, server, tmp_path,
+                                                                                     elsewhere):
     store_path = tmp_path / "store"
     session_id = start_and_answer(server, page, store_path)
+    assert elsewhere == []  # the page tells no other computer of the meeting
 
     shot = tmp_path / "serve.png"
     page.screenshot(path=str(shot))
