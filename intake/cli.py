@@ -558,7 +558,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from intake.serve import serve  # textual-serve and its web server only for this command
 
-    load(args.content or DEFAULT_CONTENT)  # bad content is told here, not in every browser tab
+    # Bad content or a store that cannot be opened is told here, once, not in every browser tab.
+    load(args.content or DEFAULT_CONTENT)
+    open_store(args).close()
     return serve(args)
 
 

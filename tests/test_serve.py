@@ -90,6 +90,15 @@ def test_serving_beyond_this_computer_is_warned_about(host, url, warned, tmp_pat
         assert f"Warning: serving on {host}, not only on this computer. The connection is not encrypted" in err
 
 
+def test_a_store_that_cannot_be_opened_is_told_before_serving(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("intake.serve.IntakeServer.serve", lambda server: pytest.fail("served"))
+    not_a_folder = tmp_path / "store"
+    not_a_folder.write_text("")
+    assert main(["--store", str(not_a_folder), "--content", str(CONTENT_DIR), "serve"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"intake: The store file {not_a_folder} is empty")
+
+
 @pytest.fixture
 def server(tmp_path):
     running = Server(tmp_path / "store", tmp_path)
