@@ -283,3 +283,38 @@ def test_yaml_syntax_errors_are_said_for_a_content_editor(content_copy, old, new
     [problem] = problems(content_copy)
     assert problem.startswith(f"sections/goals.yaml:{line}: yaml: column ")
     assert problem.split(": ", 3)[-1] == message
+
+
+# -- whose voice a question is in (issue 13 item 5) ---------------------------------------------
+
+
+def test_a_counsellor_question_in_the_clients_voice_is_refused(content_copy):
+    f = content_copy / "sections" / "background.yaml"
+    line = edit(f, "        fi: Kuka on asiakkaan nimetty omatyöntekijä?\n", "        fi: Kuka on sinun omatyöntekijäsi?\n")
+    assert problems(content_copy) == [
+        f"sections/background.yaml:{line}: section.questions[5].text.fi: who: counsellor, but the fi text speaks to "
+        "the client ('sinun'): word it about the client (asiakas, klienten, the client), with no 'I' or 'you'"]
+
+
+def test_a_counsellor_choice_in_the_first_person_is_refused(content_copy):
+    f = content_copy / "sections" / "background.yaml"
+    line = edit(f, 'plain: {fi: "Asiakas tuli itse"}', 'plain: {fi: "Tulin itse"}')
+    [problem] = problems(content_copy)
+    assert problem.startswith(f"sections/background.yaml:{line}: section.questions[1].choices[6].text.plain.fi: "
+                              "who: counsellor, but the fi text speaks in the first person ('tulin')")
+
+
+def test_a_client_question_that_speaks_of_the_client_is_refused(content_copy):
+    f = content_copy / "sections" / "interests.yaml"
+    line = edit(f, "        en: What else interests you?\n", "        en: What else interests the client?\n")
+    [problem] = problems(content_copy)
+    assert problem == (f"sections/interests.yaml:{line}: section.questions[1].text.en: who: client, but the en text "
+                       "speaks of the client in the third person ('the client'): word it to the client (sinä, du, you)")
+
+
+def test_a_question_both_answer_is_neutral(content_copy):
+    f = content_copy / "sections" / "interests.yaml"
+    line = edit(f, 'plain: {fi: "Montako päivää viikossa sopisi?"}', 'plain: {fi: "Monenako päivänä tulet?"}')
+    [problem] = problems(content_copy)
+    assert problem.startswith(f"sections/interests.yaml:{line}: section.questions[3].text.plain.fi: who: both, but "
+                              "the fi text speaks to the client ('tulet'): word it so that either can answer")

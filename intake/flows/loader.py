@@ -21,7 +21,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
-from intake.flows import expr
+from intake.flows import expr, voice
 from intake.flows.problems import ContentError, Problem
 from intake.flows.files import (FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR, RULES_FILE, SCALES_FILE,
                                 REVIEWS_DIR, REVIEWS_FILE, SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
@@ -43,6 +43,7 @@ from intake.flows.model import (
 )
 from intake.flows.placements import MatchingFile, MunicipalitiesFile, Placement, PlacementsFile
 from intake.flows.rules import RulesFile
+from intake.flows.text import LANGUAGES, Text
 from intake.flows.scoring import AREAS, SERVICES_TRIED, ScoringFile, SuggestionsFile
 
 
@@ -287,6 +288,7 @@ def load_content(root: Path) -> Content:
     if flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
         questions = _cross_check(section_docs, scales, problems)
         problems.extend(_check_sensitive(section_docs))
+        problems.extend(_check_voice(section_docs))
         if scoring:
             problems.extend(_check_scoring(scoring_doc, scoring, questions))
         if suggestions:
@@ -349,6 +351,7 @@ def _load_reviews(root: Path, intake_sections: list[str], scales: ScalesFile,
             continue
         _cross_check(section_docs, scales, problems, intake)
         problems.extend(_check_sensitive(section_docs))
+        problems.extend(_check_voice(section_docs))
         reviews[kind] = ReviewFlow(id=kind, title=review.title, sections=[s for _, s in section_docs],
                                    interval_months=review.interval_months, grace_days=review.grace_days,
                                    ends_period=review.ends_period)
@@ -520,6 +523,38 @@ def _check_sensitive(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
                     f"'{q.id}' rates on the scale '{q.scale}' like the sensitive '{on_sensitive_scale[q.scale]}': "
                     "say which kinds of sensitive information it holds with sensitive: [...]")))
     return problems
+
+
+_VOICE_SAYS = {"first_person": "speaks in the first person", "addressed": "speaks to the client",
+               "client_spoken_of": "speaks of the client in the third person"}
+_VOICE_WANTED = {"counsellor": "word it about the client (asiakas, klienten, the client), with no 'I' or 'you'",
+                 "client": "word it to the client (sinä, du, you)",
+                 "both": "word it so that either can answer: no 'I', no 'you', no 'the client'"}
+
+
+def _check_voice(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
+    """Every question and choice is worded for who answers it (see intake.flows.voice), plain variants too."""
+    problems = []
+    for doc, section in section_docs:
+        for loc, q, _ in _questions(section):
+            texts = [(loc + ("text",), q.text)]
+            texts += [(loc + ("choices", i, "text"), c.text) for i, c in enumerate(getattr(q, "choices", []))]
+            for place, text in texts:
+                for variant, language, words in _variants(place, text):
+                    for wrong, found in voice.mismatches(q.who, words, language).items():
+                        problems.append(doc.problem(variant, (
+                            f"who: {q.who}, but the {language} text {_VOICE_SAYS[wrong]} "
+                            f"({', '.join(repr(w) for w in found)}): {_VOICE_WANTED[q.who]}")))
+    return problems
+
+
+def _variants(loc: tuple, text: Text) -> Iterator[tuple[tuple, str, str]]:
+    """A text's every wording with its location and language: the three languages, then the plain ones."""
+    for language in LANGUAGES:
+        yield loc + (language,), language, text.get(language)
+        plain = getattr(text.plain, language) if text.plain else None
+        if plain:
+            yield loc + ("plain", language), language, plain
 
 
 def _choice_values(entry: tuple[Question, RepeatGroup | None] | None) -> set[str]:
