@@ -150,6 +150,37 @@ def test_missing_language_is_an_error(content_copy):
     assert int(found[0].split(":")[1]) == line - 2  # the line of `text:` that lacks it
 
 
+def test_guidance_without_swedish_is_an_error(content_copy):
+    """Issue 13 item 2: the counsellor's guidance (F2) has all three languages, as every other text."""
+    f = content_copy / "sections" / "life_situation.yaml"
+    line = edit(f, "        sv: Anteckna bara det som behövs. Skuldrådgivningen är avgiftsfri.\n", "")
+    assert problems(content_copy) == [f"sections/life_situation.yaml:{line - 2}: section.questions[2].guidance.sv: "
+                                      "missing key 'sv': write the Swedish text"]
+
+
+def test_a_missing_language_is_named_inside_a_scale_question(content_copy):
+    """The question's type is not read as its key of the same name (scale: ...) when naming the place."""
+    f = content_copy / "sections" / "life_situation.yaml"
+    line = edit(f, "        sv: Ekonomi och skulder\n", "")
+    assert problems(content_copy) == [f"sections/life_situation.yaml:{line - 2}: section.questions[1].text.sv: "
+                                      "missing key 'sv': write the Swedish text"]
+
+
+def test_a_client_facing_text_without_plain_language_is_an_error(content_copy):
+    f = content_copy / "sections" / "life_situation.yaml"
+    line = edit(f, '        plain: {fi: "Onko raha-asioissa vaikeuksia?"}\n', "")
+    assert problems(content_copy) == [f"sections/life_situation.yaml:{line - 4}: section.questions[1].text.plain: "
+                                      "missing key 'plain': write the plain-language Finnish (plain: {fi: ...}): "
+                                      "short sentences, common words"]
+
+
+def test_the_app_texts_need_plain_language_too(content_copy):
+    line = edit(content_copy / "texts.yaml", '  answer.yes: {fi: Kyllä, sv: Ja, en: "Yes", plain: {fi: "Kyllä"}}\n',
+                '  answer.yes: {fi: Kyllä, sv: Ja, en: "Yes"}\n')
+    assert problems(content_copy) == [f"texts.yaml:{line}: texts.answer.yes.plain: missing key 'plain': write the "
+                                      "plain-language Finnish (plain: {fi: ...}): short sentences, common words"]
+
+
 def test_multi_choice_limits_checked(content_copy):
     f = content_copy / "sections" / "interests.yaml"
     edit(f, "      max_selected: 4\n", "      max_selected: 12\n")
@@ -162,10 +193,10 @@ def test_summary_lines_name_only_earlier_questions(content_copy):
     text = f.read_text(encoding="utf-8")
     summary = (
         "  summary:\n"
-        "    - text: {fi: \"Tavoite {goal}\", sv: \"Mål {goal}\", en: \"Goal {goal}\"}\n"
+        "    - text: {fi: \"Tavoite {goal}\", sv: \"Mål {goal}\", en: \"Goal {goal}\", plain: {fi: \"{goal}\"}}\n"
         "      each: goals\n"
-        "    - text: {fi: \"Kuulin {reasn}\", sv: \"Jag hörde {reason}\", en: \"I heard {reason}\"}\n"
-        "    - text: {fi: \"x\", sv: \"x\", en: \"x\"}\n"
+        "    - text: {fi: \"Kuulin {reasn}\", sv: \"Jag hörde {reason}\", en: \"I heard {reason}\", plain: {fi: \"x\"}}\n"
+        "    - text: {fi: \"x\", sv: \"x\", en: \"x\", plain: {fi: \"x\"}}\n"
         "      each: reason\n"
     )
     f.write_text(text.replace("  questions:\n", summary + "  questions:\n", 1), encoding="utf-8")

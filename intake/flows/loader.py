@@ -207,12 +207,35 @@ def _union_tags(node: dict) -> set[str]:
     return {kind} if isinstance(kind, str) else set()
 
 
+# What to write where a text lacks a language or its plain-language variant.
+_MISSING_TEXT = {"fi": ": write the Finnish text", "sv": ": write the Swedish text", "en": ": write the English text",
+                 "plain": ": write the plain-language Finnish (plain: {fi: ...}): short sentences, common words"}
+
+
+def _without_union_tags(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """pydantic's location without the question type it adds after a list index (questions[5].scale), which
+    would otherwise be read as the question's own key of the same name (scale: like_1_5)."""
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if out and isinstance(out[-1], int) and isinstance(node, dict) and part in _union_tags(node):
+            continue
+        out.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(out)
+
+
 def _validate(doc: _Doc, model: type[BaseModel], problems: list[Problem]) -> BaseModel | None:
     try:
-        return model.model_validate(doc.data)
+        parsed = model.model_validate(doc.data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
+            loc = _without_union_tags(tuple(err["loc"]), doc.data)
             message = err["msg"]
             if err["type"] == "extra_forbidden":
                 message = "unknown key (check the spelling; see schemas/content.schema.json)"
@@ -222,12 +245,33 @@ def _validate(doc: _Doc, model: type[BaseModel], problems: list[Problem]) -> Bas
                            f"(one of: {err['ctx']['expected_tags']})")
             elif err["type"] == "missing":
                 message = f"missing key '{loc[-1]}'" if loc else "missing key"
+                message += _MISSING_TEXT.get(loc[-1], "") if len(loc) > 1 else ""
             elif err["type"] == "value_error":
                 message = message.removeprefix("Value error, ")  # a model's own check: its words as they are
             elif err["type"].startswith("date") and isinstance(err["input"], str):
                 message = _not_a_date(err["input"]) or message
             problems.append(doc.problem(loc, message))
         return None
+    problems.extend(doc.problem(loc + ("plain",), "missing key 'plain'" + _MISSING_TEXT["plain"])
+                    for loc in _without_plain(parsed))
+    return parsed
+
+
+def _without_plain(value: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Where a client-facing text (every Text; the counsellor's are CounsellorText) lacks its plain variant.
+    Checked here, not required by the model, so that a placement imported from a spreadsheet may lack it."""
+    if isinstance(value, Text):
+        if value.plain is None:
+            yield loc
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _without_plain(getattr(value, name), loc + (name,))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _without_plain(item, loc + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _without_plain(item, loc + (key,))
 
 
 def _not_a_date(text: str) -> str | None:
