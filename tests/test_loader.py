@@ -349,3 +349,13 @@ def test_a_question_both_answer_is_neutral(content_copy):
     [problem] = problems(content_copy)
     assert problem.startswith(f"sections/interests.yaml:{line}: section.questions[3].text.plain.fi: who: both, but "
                               "the fi text speaks to the client ('tulet'): word it so that either can answer")
+
+
+def test_a_scale_rated_by_both_has_neutral_labels(content_copy):
+    """The same labels answer the client's rating and the counsellor's: "En pysty" would be the counsellor's."""
+    f = content_copy / "scales.yaml"
+    line = edit(f, 'en: Complete difficulty, plain: {fi: "Ei onnistu nyt"}}', 'en: Complete difficulty, plain: {fi: "En pysty"}}')
+    assert problems(content_copy) == [
+        f"scales.yaml:{line}: scales.difficulty_0_4.points[4].label.plain.fi: the scale 'difficulty_0_4' is rated in "
+        "questions with who: both, but the fi text speaks in the first person ('en'): word it so that either can "
+        "answer: no 'I', no 'you', no 'the client'"]

@@ -347,6 +347,9 @@ def load_content(root: Path) -> Content:
     reviews: dict[str, ReviewFlow] = {}
     if (root / REVIEWS_FILE).exists() and flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
         reviews = _load_reviews(root, flow_file.flow.sections, scales, questions, problems)
+    if scales and flow_file and len(section_docs) == len(flow_file.flow.sections):
+        rated = [s for _, s in section_docs] + [s for review in reviews.values() for s in review.sections]
+        problems.extend(_check_scale_voice(scales_doc, scales, rated))
     if rules:
         problems.extend(_check_rules(rules_doc, rules))
     if problems:
@@ -581,15 +584,37 @@ def _check_voice(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
     problems = []
     for doc, section in section_docs:
         for loc, q, _ in _questions(section):
-            texts = [(loc + ("text",), q.text)]
-            texts += [(loc + ("choices", i, "text"), c.text) for i, c in enumerate(getattr(q, "choices", []))]
-            for place, text in texts:
-                for variant, language, words in _variants(place, text):
-                    for wrong, found in voice.mismatches(q.who, words, language).items():
-                        problems.append(doc.problem(variant, (
-                            f"who: {q.who}, but the {language} text {_VOICE_SAYS[wrong]} "
-                            f"({', '.join(repr(w) for w in found)}): {_VOICE_WANTED[q.who]}")))
+            problems += _voice_problems(doc, loc + ("text",), q.text, q.who)
+            for i, c in enumerate(getattr(q, "choices", [])):
+                problems += _voice_problems(doc, loc + ("choices", i, "text"), c.text, q.who)
     return problems
+
+
+def _check_scale_voice(doc: _Doc, scales: ScalesFile, sections: list[Section]) -> list[Problem]:
+    """A scale's labels are worded for everyone who rates on it: "En pitäisi lainkaan" suits the client's
+    ratings only, "Ei vaikeutta" the client's and the counsellor's alike."""
+    raters: dict[str, set[str]] = {}
+    for section in sections:
+        for _, q, _ in _questions(section):
+            if isinstance(q, ScaleQuestion):
+                raters.setdefault(q.scale, set()).add(q.who)
+    problems = []
+    for name, scale in scales.scales.items():
+        for i, point in enumerate(scale.points):
+            for who in sorted(raters.get(name, ())):
+                loc = ("scales", name, "points", i)
+                problems += _voice_problems(doc, loc + ("label",), point.label, who, name)
+                if point.description is not None:
+                    problems += _voice_problems(doc, loc + ("description",), point.description, who, name)
+    return problems
+
+
+def _voice_problems(doc: _Doc, loc: tuple, text: Text, who: str, scale: str | None = None) -> list[Problem]:
+    whose = f"the scale '{scale}' is rated in questions with who: {who}" if scale else f"who: {who}"
+    return [doc.problem(variant, f"{whose}, but the {language} text {_VOICE_SAYS[wrong]} "
+                                 f"({', '.join(repr(w) for w in found)}): {_VOICE_WANTED[who]}")
+            for variant, language, words in _variants(loc, text)
+            for wrong, found in voice.mismatches(who, words, language).items()]
 
 
 def _variants(loc: tuple, text: Text) -> Iterator[tuple[tuple, str, str]]:
