@@ -319,43 +319,32 @@ def test_yaml_syntax_errors_are_said_for_a_content_editor(content_copy, old, new
 # -- whose voice a question is in (issue 13 item 5) ---------------------------------------------
 
 
-def test_a_counsellor_question_in_the_clients_voice_is_refused(content_copy):
-    f = content_copy / "sections" / "background.yaml"
-    line = edit(f, "        fi: Kuka on asiakkaan nimetty omatyöntekijä?\n", "        fi: Kuka on sinun omatyöntekijäsi?\n")
-    assert problems(content_copy) == [
-        f"sections/background.yaml:{line}: section.questions[5].text.fi: who: counsellor, but the fi text speaks to "
-        "the client ('sinun'): word it about the client (asiakas, klienten, the client), with no 'I' or 'you'"]
+COUNSELLOR_WANTED = "word it about the client (asiakas, klienten, the client), with no 'I' or 'you'"
+BOTH_WANTED = "word it so that either can answer: no 'I', no 'you', no 'the client'"
 
 
-def test_a_counsellor_choice_in_the_first_person_is_refused(content_copy):
-    f = content_copy / "sections" / "background.yaml"
-    line = edit(f, 'plain: {fi: "Asiakas tuli itse"}', 'plain: {fi: "Tulin itse"}')
-    [problem] = problems(content_copy)
-    assert problem.startswith(f"sections/background.yaml:{line}: section.questions[1].choices[6].text.plain.fi: "
-                              "who: counsellor, but the fi text speaks in the first person ('tulin')")
-
-
-def test_a_client_question_that_speaks_of_the_client_is_refused(content_copy):
-    f = content_copy / "sections" / "interests.yaml"
-    line = edit(f, "        en: What else interests you?\n", "        en: What else interests the client?\n")
-    [problem] = problems(content_copy)
-    assert problem == (f"sections/interests.yaml:{line}: section.questions[1].text.en: who: client, but the en text "
-                       "speaks of the client in the third person ('the client'): word it to the client (sinä, du, you)")
-
-
-def test_a_question_both_answer_is_neutral(content_copy):
-    f = content_copy / "sections" / "interests.yaml"
-    line = edit(f, 'plain: {fi: "Montako päivää viikossa sopisi?"}', 'plain: {fi: "Monenako päivänä tulet?"}')
-    [problem] = problems(content_copy)
-    assert problem.startswith(f"sections/interests.yaml:{line}: section.questions[3].text.plain.fi: who: both, but "
-                              "the fi text speaks to the client ('tulet'): word it so that either can answer")
-
-
-def test_a_scale_rated_by_both_has_neutral_labels(content_copy):
-    """The same labels answer the client's rating and the counsellor's: "En pysty" would be the counsellor's."""
-    f = content_copy / "scales.yaml"
-    line = edit(f, 'en: Complete difficulty, plain: {fi: "Ei onnistu nyt"}}', 'en: Complete difficulty, plain: {fi: "En pysty"}}')
-    assert problems(content_copy) == [
-        f"scales.yaml:{line}: scales.difficulty_0_4.points[4].label.plain.fi: the scale 'difficulty_0_4' is rated in "
-        "questions with who: both, but the fi text speaks in the first person ('en'): word it so that either can "
-        "answer: no 'I', no 'you', no 'the client'"]
+@pytest.mark.parametrize(("file", "old", "new", "says"), [
+    pytest.param("sections/background.yaml", "        fi: Kuka on asiakkaan nimetty omatyöntekijä?\n",
+                 "        fi: Kuka on sinun omatyöntekijäsi?\n",
+                 "section.questions[5].text.fi: who: counsellor, but the fi text speaks to the client ('sinun'): "
+                 + COUNSELLOR_WANTED, id="counsellor question addresses the client"),
+    pytest.param("sections/background.yaml", 'plain: {fi: "Asiakas tuli itse"}', 'plain: {fi: "Tulin itse"}',
+                 "section.questions[1].choices[6].text.plain.fi: who: counsellor, but the fi text speaks in the first "
+                 "person ('tulin'): " + COUNSELLOR_WANTED, id="counsellor choice in the first person"),
+    pytest.param("sections/interests.yaml", "        en: What else interests you?\n",
+                 "        en: What else interests the client?\n",
+                 "section.questions[1].text.en: who: client, but the en text speaks of the client in the third person "
+                 "('the client'): word it to the client (sinä, du, you)", id="client question speaks of the client"),
+    pytest.param("sections/interests.yaml", 'plain: {fi: "Montako päivää viikossa sopisi?"}',
+                 'plain: {fi: "Monenako päivänä tulet?"}',
+                 "section.questions[3].text.plain.fi: who: both, but the fi text speaks to the client ('tulet'): "
+                 + BOTH_WANTED, id="question both answer addresses the client"),
+    # The same labels answer the client's rating and the counsellor's: "En pysty" would be the counsellor's.
+    pytest.param("scales.yaml", 'plain: {fi: "Ei onnistu nyt"}}', 'plain: {fi: "En pysty"}}',
+                 "scales.difficulty_0_4.points[4].label.plain.fi: the scale 'difficulty_0_4' is rated in questions "
+                 "with who: both, but the fi text speaks in the first person ('en'): " + BOTH_WANTED,
+                 id="scale both rate in the first person"),
+])
+def test_a_text_in_the_wrong_voice_is_refused(content_copy, file, old, new, says):
+    line = edit(content_copy / file, old, new)
+    assert problems(content_copy) == [f"{file}:{line}: {says}"]

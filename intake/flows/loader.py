@@ -76,7 +76,7 @@ class _Doc:
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 line = node.lc.item(part)[0] + 1
                 node = node[part]
-            # Anything else is a union tag pydantic adds, or a missing key: stay on the parent.
+            # Anything else is a missing key: stay on the parent.
         return line
 
 
@@ -187,7 +187,7 @@ def _yaml_mistake(exc: MarkedYAMLError) -> tuple[int, str]:
 
 
 def _location(loc: tuple[Any, ...], data: Any) -> str:
-    """`section.questions[2].max_length`, leaving out pydantic's union tags."""
+    """`section.questions[2].max_length` (pydantic's union tags already left out)."""
     out, node = "", data
     for part in loc:
         if isinstance(node, list) and isinstance(part, int):
@@ -196,7 +196,7 @@ def _location(loc: tuple[Any, ...], data: Any) -> str:
         elif isinstance(node, dict) and part in node:
             out += f".{part}" if out else str(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part not in _union_tags(node):
+        elif isinstance(node, dict) and isinstance(part, str):  # a missing key
             out += f".{part}" if out else str(part)
             node = None
     return out
