@@ -150,6 +150,37 @@ def test_missing_language_is_an_error(content_copy):
     assert int(found[0].split(":")[1]) == line - 2  # the line of `text:` that lacks it
 
 
+def test_guidance_without_swedish_is_an_error(content_copy):
+    """Issue 13 item 2: the counsellor's guidance (F2) has all three languages, as every other text."""
+    f = content_copy / "sections" / "life_situation.yaml"
+    line = edit(f, "        sv: Anteckna bara det som behövs. Skuldrådgivningen är avgiftsfri.\n", "")
+    assert problems(content_copy) == [f"sections/life_situation.yaml:{line - 2}: section.questions[2].guidance.sv: "
+                                      "missing key 'sv': write the Swedish text"]
+
+
+def test_a_missing_language_is_named_inside_a_scale_question(content_copy):
+    """The question's type is not read as its key of the same name (scale: ...) when naming the place."""
+    f = content_copy / "sections" / "life_situation.yaml"
+    line = edit(f, "        sv: Ekonomi och skulder\n", "")
+    assert problems(content_copy) == [f"sections/life_situation.yaml:{line - 2}: section.questions[1].text.sv: "
+                                      "missing key 'sv': write the Swedish text"]
+
+
+def test_a_client_facing_text_without_plain_language_is_an_error(content_copy):
+    f = content_copy / "sections" / "life_situation.yaml"
+    line = edit(f, '        plain: {fi: "Onko raha-asioissa vaikeuksia?"}\n', "")
+    assert problems(content_copy) == [f"sections/life_situation.yaml:{line - 4}: section.questions[1].text.plain: "
+                                      "missing key 'plain': write the plain-language Finnish (plain: {fi: ...}): "
+                                      "short sentences, common words"]
+
+
+def test_the_app_texts_need_plain_language_too(content_copy):
+    line = edit(content_copy / "texts.yaml", '  answer.yes: {fi: Kyllä, sv: Ja, en: "Yes", plain: {fi: "Kyllä"}}\n',
+                '  answer.yes: {fi: Kyllä, sv: Ja, en: "Yes"}\n')
+    assert problems(content_copy) == [f"texts.yaml:{line}: texts.answer.yes.plain: missing key 'plain': write the "
+                                      "plain-language Finnish (plain: {fi: ...}): short sentences, common words"]
+
+
 def test_multi_choice_limits_checked(content_copy):
     f = content_copy / "sections" / "interests.yaml"
     edit(f, "      max_selected: 4\n", "      max_selected: 12\n")
@@ -162,10 +193,10 @@ def test_summary_lines_name_only_earlier_questions(content_copy):
     text = f.read_text(encoding="utf-8")
     summary = (
         "  summary:\n"
-        "    - text: {fi: \"Tavoite {goal}\", sv: \"Mål {goal}\", en: \"Goal {goal}\"}\n"
+        "    - text: {fi: \"Tavoite {goal}\", sv: \"Mål {goal}\", en: \"Goal {goal}\", plain: {fi: \"{goal}\"}}\n"
         "      each: goals\n"
-        "    - text: {fi: \"Kuulin {reasn}\", sv: \"Jag hörde {reason}\", en: \"I heard {reason}\"}\n"
-        "    - text: {fi: \"x\", sv: \"x\", en: \"x\"}\n"
+        "    - text: {fi: \"Kuulin {reasn}\", sv: \"Jag hörde {reason}\", en: \"I heard {reason}\", plain: {fi: \"x\"}}\n"
+        "    - text: {fi: \"x\", sv: \"x\", en: \"x\", plain: {fi: \"x\"}}\n"
         "      each: reason\n"
     )
     f.write_text(text.replace("  questions:\n", summary + "  questions:\n", 1), encoding="utf-8")
@@ -283,3 +314,37 @@ def test_yaml_syntax_errors_are_said_for_a_content_editor(content_copy, old, new
     [problem] = problems(content_copy)
     assert problem.startswith(f"sections/goals.yaml:{line}: yaml: column ")
     assert problem.split(": ", 3)[-1] == message
+
+
+# -- whose voice a question is in (issue 13 item 5) ---------------------------------------------
+
+
+COUNSELLOR_WANTED = "word it about the client (asiakas, klienten, the client), with no 'I' or 'you'"
+BOTH_WANTED = "word it so that either can answer: no 'I', no 'you', no 'the client'"
+
+
+@pytest.mark.parametrize(("file", "old", "new", "says"), [
+    pytest.param("sections/background.yaml", "        fi: Kuka on asiakkaan nimetty omatyöntekijä?\n",
+                 "        fi: Kuka on sinun omatyöntekijäsi?\n",
+                 "section.questions[5].text.fi: who: counsellor, but the fi text speaks to the client ('sinun'): "
+                 + COUNSELLOR_WANTED, id="counsellor question addresses the client"),
+    pytest.param("sections/background.yaml", 'plain: {fi: "Asiakas tuli itse"}', 'plain: {fi: "Tulin itse"}',
+                 "section.questions[1].choices[6].text.plain.fi: who: counsellor, but the fi text speaks in the first "
+                 "person ('tulin'): " + COUNSELLOR_WANTED, id="counsellor choice in the first person"),
+    pytest.param("sections/interests.yaml", "        en: What else interests you?\n",
+                 "        en: What else interests the client?\n",
+                 "section.questions[1].text.en: who: client, but the en text speaks of the client in the third person "
+                 "('the client'): word it to the client (sinä, du, you)", id="client question speaks of the client"),
+    pytest.param("sections/interests.yaml", 'plain: {fi: "Montako päivää viikossa sopisi?"}',
+                 'plain: {fi: "Monenako päivänä tulet?"}',
+                 "section.questions[3].text.plain.fi: who: both, but the fi text speaks to the client ('tulet'): "
+                 + BOTH_WANTED, id="question both answer addresses the client"),
+    # The same labels answer the client's rating and the counsellor's: "En pysty" would be the counsellor's.
+    pytest.param("scales.yaml", 'plain: {fi: "Ei onnistu nyt"}}', 'plain: {fi: "En pysty"}}',
+                 "scales.difficulty_0_4.points[4].label.plain.fi: the scale 'difficulty_0_4' is rated in questions "
+                 "with who: both, but the fi text speaks in the first person ('en'): " + BOTH_WANTED,
+                 id="scale both rate in the first person"),
+])
+def test_a_text_in_the_wrong_voice_is_refused(content_copy, file, old, new, says):
+    line = edit(content_copy / file, old, new)
+    assert problems(content_copy) == [f"{file}:{line}: {says}"]

@@ -21,7 +21,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
-from intake.flows import expr
+from intake.flows import expr, voice
 from intake.flows.problems import ContentError, Problem
 from intake.flows.files import (FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR, RULES_FILE, SCALES_FILE,
                                 REVIEWS_DIR, REVIEWS_FILE, SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
@@ -43,6 +43,7 @@ from intake.flows.model import (
 )
 from intake.flows.placements import MatchingFile, MunicipalitiesFile, Placement, PlacementsFile
 from intake.flows.rules import RulesFile
+from intake.flows.text import LANGUAGES, Text
 from intake.flows.scoring import AREAS, SERVICES_TRIED, ScoringFile, SuggestionsFile
 
 
@@ -75,7 +76,7 @@ class _Doc:
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 line = node.lc.item(part)[0] + 1
                 node = node[part]
-            # Anything else is a union tag pydantic adds, or a missing key: stay on the parent.
+            # Anything else is a missing key: stay on the parent.
         return line
 
 
@@ -186,7 +187,7 @@ def _yaml_mistake(exc: MarkedYAMLError) -> tuple[int, str]:
 
 
 def _location(loc: tuple[Any, ...], data: Any) -> str:
-    """`section.questions[2].max_length`, leaving out pydantic's union tags."""
+    """`section.questions[2].max_length` (pydantic's union tags already left out)."""
     out, node = "", data
     for part in loc:
         if isinstance(node, list) and isinstance(part, int):
@@ -195,7 +196,7 @@ def _location(loc: tuple[Any, ...], data: Any) -> str:
         elif isinstance(node, dict) and part in node:
             out += f".{part}" if out else str(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part not in _union_tags(node):
+        elif isinstance(node, dict) and isinstance(part, str):  # a missing key
             out += f".{part}" if out else str(part)
             node = None
     return out
@@ -206,12 +207,35 @@ def _union_tags(node: dict) -> set[str]:
     return {kind} if isinstance(kind, str) else set()
 
 
+# What to write where a text lacks a language or its plain-language variant.
+_MISSING_TEXT = {"fi": ": write the Finnish text", "sv": ": write the Swedish text", "en": ": write the English text",
+                 "plain": ": write the plain-language Finnish (plain: {fi: ...}): short sentences, common words"}
+
+
+def _without_union_tags(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """pydantic's location without the question type it adds after a list index (questions[5].scale), which
+    would otherwise be read as the question's own key of the same name (scale: like_1_5)."""
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if out and isinstance(out[-1], int) and isinstance(node, dict) and part in _union_tags(node):
+            continue
+        out.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(out)
+
+
 def _validate(doc: _Doc, model: type[BaseModel], problems: list[Problem]) -> BaseModel | None:
     try:
-        return model.model_validate(doc.data)
+        parsed = model.model_validate(doc.data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
+            loc = _without_union_tags(tuple(err["loc"]), doc.data)
             message = err["msg"]
             if err["type"] == "extra_forbidden":
                 message = "unknown key (check the spelling; see schemas/content.schema.json)"
@@ -221,12 +245,33 @@ def _validate(doc: _Doc, model: type[BaseModel], problems: list[Problem]) -> Bas
                            f"(one of: {err['ctx']['expected_tags']})")
             elif err["type"] == "missing":
                 message = f"missing key '{loc[-1]}'" if loc else "missing key"
+                message += _MISSING_TEXT.get(loc[-1], "") if len(loc) > 1 else ""
             elif err["type"] == "value_error":
                 message = message.removeprefix("Value error, ")  # a model's own check: its words as they are
             elif err["type"].startswith("date") and isinstance(err["input"], str):
                 message = _not_a_date(err["input"]) or message
             problems.append(doc.problem(loc, message))
         return None
+    problems.extend(doc.problem(loc + ("plain",), "missing key 'plain'" + _MISSING_TEXT["plain"])
+                    for loc in _without_plain(parsed))
+    return parsed
+
+
+def _without_plain(value: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Where a client-facing text (every Text; the counsellor's are CounsellorText) lacks its plain variant.
+    Checked here, not required by the model, so that a placement imported from a spreadsheet may lack it."""
+    if isinstance(value, Text):
+        if value.plain is None:
+            yield loc
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _without_plain(getattr(value, name), loc + (name,))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _without_plain(item, loc + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _without_plain(item, loc + (key,))
 
 
 def _not_a_date(text: str) -> str | None:
@@ -287,6 +332,7 @@ def load_content(root: Path) -> Content:
     if flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
         questions = _cross_check(section_docs, scales, problems)
         problems.extend(_check_sensitive(section_docs))
+        problems.extend(_check_voice(section_docs))
         if scoring:
             problems.extend(_check_scoring(scoring_doc, scoring, questions))
         if suggestions:
@@ -301,6 +347,9 @@ def load_content(root: Path) -> Content:
     reviews: dict[str, ReviewFlow] = {}
     if (root / REVIEWS_FILE).exists() and flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
         reviews = _load_reviews(root, flow_file.flow.sections, scales, questions, problems)
+    if scales and flow_file and len(section_docs) == len(flow_file.flow.sections):
+        rated = [s for _, s in section_docs] + [s for review in reviews.values() for s in review.sections]
+        problems.extend(_check_scale_voice(scales_doc, scales, rated))
     if rules:
         problems.extend(_check_rules(rules_doc, rules))
     if problems:
@@ -349,6 +398,7 @@ def _load_reviews(root: Path, intake_sections: list[str], scales: ScalesFile,
             continue
         _cross_check(section_docs, scales, problems, intake)
         problems.extend(_check_sensitive(section_docs))
+        problems.extend(_check_voice(section_docs))
         reviews[kind] = ReviewFlow(id=kind, title=review.title, sections=[s for _, s in section_docs],
                                    interval_months=review.interval_months, grace_days=review.grace_days,
                                    ends_period=review.ends_period)
@@ -520,6 +570,60 @@ def _check_sensitive(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
                     f"'{q.id}' rates on the scale '{q.scale}' like the sensitive '{on_sensitive_scale[q.scale]}': "
                     "say which kinds of sensitive information it holds with sensitive: [...]")))
     return problems
+
+
+_VOICE_SAYS = {"first_person": "speaks in the first person", "addressed": "speaks to the client",
+               "client_spoken_of": "speaks of the client in the third person"}
+_VOICE_WANTED = {"counsellor": "word it about the client (asiakas, klienten, the client), with no 'I' or 'you'",
+                 "client": "word it to the client (sinä, du, you)",
+                 "both": "word it so that either can answer: no 'I', no 'you', no 'the client'"}
+
+
+def _check_voice(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
+    """Every question and choice is worded for who answers it (see intake.flows.voice), plain variants too."""
+    problems = []
+    for doc, section in section_docs:
+        for loc, q, _ in _questions(section):
+            problems += _voice_problems(doc, loc + ("text",), q.text, q.who)
+            for i, c in enumerate(getattr(q, "choices", [])):
+                problems += _voice_problems(doc, loc + ("choices", i, "text"), c.text, q.who)
+    return problems
+
+
+def _check_scale_voice(doc: _Doc, scales: ScalesFile, sections: list[Section]) -> list[Problem]:
+    """A scale's labels are worded for everyone who rates on it: "En pitäisi lainkaan" suits the client's
+    ratings only, "Ei vaikeutta" the client's and the counsellor's alike."""
+    raters: dict[str, set[str]] = {}
+    for section in sections:
+        for _, q, _ in _questions(section):
+            if isinstance(q, ScaleQuestion):
+                raters.setdefault(q.scale, set()).add(q.who)
+    problems = []
+    for name, scale in scales.scales.items():
+        for i, point in enumerate(scale.points):
+            for who in sorted(raters.get(name, ())):
+                loc = ("scales", name, "points", i)
+                problems += _voice_problems(doc, loc + ("label",), point.label, who, name)
+                if point.description is not None:
+                    problems += _voice_problems(doc, loc + ("description",), point.description, who, name)
+    return problems
+
+
+def _voice_problems(doc: _Doc, loc: tuple, text: Text, who: str, scale: str | None = None) -> list[Problem]:
+    whose = f"the scale '{scale}' is rated in questions with who: {who}" if scale else f"who: {who}"
+    return [doc.problem(variant, f"{whose}, but the {language} text {_VOICE_SAYS[wrong]} "
+                                 f"({', '.join(repr(w) for w in found)}): {_VOICE_WANTED[who]}")
+            for variant, language, words in _variants(loc, text)
+            for wrong, found in voice.mismatches(who, words, language).items()]
+
+
+def _variants(loc: tuple, text: Text) -> Iterator[tuple[tuple, str, str]]:
+    """A text's every wording with its location and language: the three languages, then the plain ones."""
+    for language in LANGUAGES:
+        yield loc + (language,), language, text.get(language)
+        plain = getattr(text.plain, language) if text.plain else None
+        if plain:
+            yield loc + ("plain", language), language, plain
 
 
 def _choice_values(entry: tuple[Question, RepeatGroup | None] | None) -> set[str]:

@@ -35,11 +35,11 @@ class Text(Strict):
 
 
 class CounsellorText(Strict):
-    """A text for the counsellor only: Finnish and English required, Swedish optional."""
+    """A text for the counsellor only (guidance, reasons): all three languages, no plain variant."""
 
     fi: str
+    sv: str
     en: str
-    sv: str | None = None
 
     def get(self, language: Language, plain: bool = False) -> str:
-        return getattr(self, language) or self.en
+        return getattr(self, language)
