@@ -22,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
 from intake.flows import expr
+from intake.flows.first_plan import NEEDED
 from intake.flows.problems import ContentError, Problem
 from intake.flows.files import (FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR, RULES_FILE, SCALES_FILE,
                                 REVIEWS_DIR, REVIEWS_FILE, SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
@@ -287,6 +288,7 @@ def load_content(root: Path) -> Content:
     if flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
         questions = _cross_check(section_docs, scales, problems)
         problems.extend(_check_sensitive(section_docs))
+        problems.extend(_check_later(section_docs))
         if scoring:
             problems.extend(_check_scoring(scoring_doc, scoring, questions))
         if suggestions:
@@ -519,6 +521,28 @@ def _check_sensitive(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
                 problems.append(doc.problem(loc + ("id",), (
                     f"'{q.id}' rates on the scale '{q.scale}' like the sensitive '{on_sensitive_scale[q.scale]}': "
                     "say which kinds of sensitive information it holds with sensitive: [...]")))
+    return problems
+
+
+def _check_later(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
+    """What a first plan needs cannot wait for the next meeting (first_plan.NEEDED says why), nor can
+    it be asked only because of an answer that waits."""
+    problems = []
+    waits: dict[str, Any] = {}  # question id → whether a view of it (or None: the answer) waits
+    for doc, section in section_docs:
+        for loc, q, group in _questions(section):
+            waits[q.id] = lambda view, q=q, group=group: q.waits(view or "") or bool(group and group.later)
+            needed = NEEDED.get(q.id) or (NEEDED.get(group.id) if group is not None else None)
+            if not needed:
+                continue
+            if q.later:
+                problems.append(doc.problem(loc + ("later",), (
+                    f"'{q.id}' cannot wait for a later meeting: a first plan needs it ({needed}); remove later:")))
+            for ref in _refs(q.when):
+                if ref.name in waits and waits[ref.name](ref.view):
+                    problems.append(doc.problem(loc + ("when",), (
+                        f"'{q.id}' is needed for a first plan ({needed}) but is asked only after '{ref.name}', "
+                        f"which waits for a later meeting; remove later: from '{ref.name}'")))
     return problems
 
 
