@@ -538,6 +538,8 @@ def _check_later(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
             if q.later:
                 problems.append(doc.problem(loc + ("later",), (
                     f"'{q.id}' cannot wait for a later meeting: a first plan needs it ({needed}); remove later:")))
+            if q.later or (group is not None and group.later):
+                continue  # told above (for a group's question, at its group)
             for ref in _refs(q.when):
                 if ref.name in waits and waits[ref.name](ref.view):
                     problems.append(doc.problem(loc + ("when",), (
