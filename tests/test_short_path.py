@@ -154,3 +154,29 @@ def test_later_names_a_view_only_of_a_question_both_answer_and_a_group_waits_who
     found = "\n".join(problems(root))
     assert "later: counsellor: only a question both answer has views; write later: true" in found
     assert "a whole repeat group waits or none of it; set later on the group" in found
+
+
+# --- exports --------------------------------------------------------------------------------------
+
+
+def test_exports_leave_out_what_waits_and_an_import_keeps_the_short_path(tmp_path, store):
+    from intake.cli import main
+    from intake.export.plan_json import build_export
+
+    session = IntakeSession.start(store, CONTENT, "X-4", "Liisa Ohjaaja", short_path=True)
+    agree_first_plan(session)
+    waiting = {s.key for s in session.interview.waiting()}
+    session.close()
+    export = build_export(CONTENT, store.get(session.record.id))
+    exported = {a.key for section in export.sections for a in section.answers}
+    assert exported and not exported & waiting  # neither as answered nor as "not discussed"
+    domains = {d.id: d for d in export.plan.assessment}
+    assert domains["housing"].client is not None and domains["housing"].counsellor is None  # waits: no words
+    assert not domains["housing"].discuss
+
+    out, there = tmp_path / "plan.json", tmp_path / "there"
+    assert main(["--store", str(tmp_path / "store"), "export", session.record.id, "-o", str(out)]) == 0
+    assert main(["--store", str(there), "import", str(out)]) == 0
+    moved = Store(there).get(session.record.id)
+    assert moved.state.short_path and moved.status == "in_progress"
+    assert {s.key for s in IntakeSession.resume(Store(there), CONTENT, moved.id, read_only=True).interview.waiting()} == waiting
