@@ -180,3 +180,65 @@ def test_exports_leave_out_what_waits_and_an_import_keeps_the_short_path(tmp_pat
     moved = Store(there).get(session.record.id)
     assert moved.state.short_path and moved.status == "in_progress"
     assert {s.key for s in IntakeSession.resume(Store(there), CONTENT, moved.id, read_only=True).interview.waiting()} == waiting
+
+
+# --- the screens ----------------------------------------------------------------------------------
+
+
+def progress_text(screen) -> str:
+    return "\n".join(str(screen.query_one(f"#progress-{part}").content) for part in ("sections", "total"))
+
+
+async def test_the_counsellor_chooses_the_short_path_and_the_progress_panel_says_what_waits(tmp_path):
+    app = IntakeApp(store=Store(tmp_path / "store"), content=CONTENT, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press(*"S-1", "enter", *"Liisa Ohjaaja")
+        app.screen.query_one("#short-path").focus()
+        await pilot.press("space")                     # the switch: on
+        await pilot.click("#start")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen) and app.session.interview.state.short_path
+        shown = progress_text(app.screen)
+        # Each section with questions that wait says how many, in words; the total says what is left.
+        strengths = next(sp for sp in app.session.interview.progress().sections if sp.section.id == "strengths")
+        assert strengths.later >= 24                    # at least the interest inventory
+        assert f"0/{strengths.relevant} · {strengths.later} myöhemmin" in shown
+        assert f"Seuraavaan tapaamiseen jää {app.session.interview.progress().later} kysymystä" in shown
+
+        await pilot.press("f6")                         # the whole interview after all
+        await pilot.pause()
+        assert not app.session.interview.state.short_path
+        assert "myöhemmin" not in progress_text(app.screen) and "Seuraavaan" not in progress_text(app.screen)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.session.interview.state.short_path and "myöhemmin" in progress_text(app.screen)
+
+
+async def test_the_next_meeting_continues_with_the_rest_from_the_plan(tmp_path):
+    from intake.screens.period import PeriodScreen
+    from intake.screens.plan import PlanScreen
+
+    store = Store(tmp_path / "store")
+    session = IntakeSession.start(store, CONTENT, "S-2", "Liisa Ohjaaja", short_path=True)
+    agree_first_plan(session)
+    first_waiting = session.interview.waiting()[0].key
+    session.close()
+    app = IntakeApp(store=store, content=CONTENT, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_session(IntakeSession.resume(store, CONTENT, session.record.id))
+        await pilot.pause()
+        assert isinstance(app.screen, PeriodScreen)     # the first plan is agreed: its period runs
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        later = app.session.interview.progress().later
+        assert f"Haastattelusta on vielä kysymättä {later} kysymystä" in str(app.screen.query_one("#plan-agreed").content)
+        sections = "\n".join(str(w.content) for w in app.screen.query("#plan-sections Static"))
+        assert "Asuminen – kuinka paljon vaikeutta tässä on nyt?\n   Asiakas: " in sections
+        assert "Työntekijä: seuraavalla tapaamisella" in sections
+        assert "Työntekijä: ei kirjattu" not in sections   # a view to come is not a view left out
+        await pilot.press("f4")                         # continue with the rest
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen) and app.screen.step.key == first_waiting
+        assert "myöhemmin" not in progress_text(app.screen)

@@ -320,6 +320,11 @@ class Content(Strict):
         return {}
 
     @cached_property
+    def has_later(self) -> bool:
+        """Whether questions wait on the short path of a first meeting (else there is no short path)."""
+        return any(q.later for s in self.sections for q in s.questions)
+
+    @cached_property
     def question_index(self) -> dict[str, Question]:
         """Top-level questions by id (the content never changes once loaded)."""
         return {q.id: q for s in self.sections for q in s.questions}

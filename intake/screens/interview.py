@@ -297,6 +297,6 @@ class InterviewScreen(IntakeScreen):
             return self.interview.can_go_back()
         if action == "skip":
             return step is None or not step.is_confirm
-        if action == "short_path":  # the intake's: a review has nothing to leave for later
-            return isinstance(self.session, IntakeSession)
+        if action == "short_path":  # the intake's, when content marks what may wait: a review has no later
+            return isinstance(self.session, IntakeSession) and self.session.content.has_later
         return True

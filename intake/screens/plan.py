@@ -307,9 +307,15 @@ class PlanScreen(IntakeScreen):
         yield heading("plan.section.assessment")
         if plan.assessment:
             yield text(t("plan.assessment_hint"), "plan-text muted")
+            waiting = {step.key for step in self.session.interview.waiting()}
+
+            def view(row, role: str) -> str:  # a view still to come says so: it is neither given nor left out
+                said = getattr(row, role)
+                return said or (t("plan.next_meeting") if f"{row.id}@{role}" in waiting else none)
+
             for row in plan.assessment:
-                line = (f"{row.title}\n   {t('role.client')}: {row.client or none} · "
-                        f"{t('role.counsellor')}: {row.counsellor or none}")
+                line = (f"{row.title}\n   {t('role.client')}: {view(row, 'client')} · "
+                        f"{t('role.counsellor')}: {view(row, 'counsellor')}")
                 if row.discuss:
                     line += f"\n   ⚑ {t('plan.discuss')}"
                 yield text(line, "plan-text domain discuss" if row.discuss else "plan-text domain")
