@@ -86,6 +86,19 @@ def test_a_summary_says_what_is_still_to_come_and_names_no_waiting_answer():
     assert len(lines) - 1 < len(Texts(CONTENT, "en").summary(whole, strengths))
 
 
+def test_a_section_whose_every_question_waits_is_confirmed_at_the_next_meeting():
+    # Built by hand, past the loader: the real content keeps what the plan needs in every section.
+    background = CONTENT.sections[0]
+    waiting = background.model_copy(update={"questions": [q.model_copy(update={"later": True})
+                                                          for q in background.questions]})
+    content = CONTENT.model_copy(update={"sections": [waiting, *CONTENT.sections[1:]]})
+    interview = Interview(content)
+    interview.hold_short(True)
+    answer_all(interview)
+    assert not any(step.section is waiting for step, _ in interview.transcript())
+    assert [s for s in interview.waiting() if s.section is waiting][-1].is_confirm
+
+
 # --- the session: a first agreed plan, then the rest --------------------------------------------
 
 
