@@ -189,7 +189,8 @@ class Interview:
 
         def place(step: Step) -> None:
             """Ask the step now, or (on the short path, unanswered and marked later) at the next meeting."""
-            marked = bool(step.group and step.group.later) or (step.question is not None and step.question.waits(step.view))
+            marked = bool(step.group and step.group.later) or (
+                step.question is not None and step.question.waits(step.view))
             (waiting if short and marked and step.key not in answers else steps).append(step)
 
         def value(key: str) -> Any:

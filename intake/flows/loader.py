@@ -528,10 +528,10 @@ def _check_later(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
     """What a first plan needs cannot wait for the next meeting (first_plan.NEEDED says why), nor can
     it be asked only because of an answer that waits."""
     problems = []
-    waits: dict[str, Any] = {}  # question id → whether a view of it (or None: the answer) waits
+    earlier: dict[str, tuple[Question, RepeatGroup | None]] = {}
     for doc, section in section_docs:
         for loc, q, group in _questions(section):
-            waits[q.id] = lambda view, q=q, group=group: q.waits(view or "") or bool(group and group.later)
+            earlier[q.id] = (q, group)
             needed = NEEDED.get(q.id) or (NEEDED.get(group.id) if group is not None else None)
             if not needed:
                 continue
@@ -541,7 +541,9 @@ def _check_later(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
             if q.later or (group is not None and group.later):
                 continue  # told above (for a group's question, at its group)
             for ref in _refs(q.when):
-                if ref.name in waits and waits[ref.name](ref.view):
+                target, target_group = earlier.get(ref.name, (None, None))
+                # `view or ""`: a reference without a view waits only when the whole answer does
+                if target is not None and (target.waits(ref.view or "") or bool(target_group and target_group.later)):
                     problems.append(doc.problem(loc + ("when",), (
                         f"'{q.id}' is needed for a first plan ({needed}) but is asked only after '{ref.name}', "
                         f"which waits for a later meeting; remove later: from '{ref.name}'")))
