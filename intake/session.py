@@ -61,8 +61,10 @@ class IntakeSession:
 
     @classmethod
     def start(cls, store: Store, content: Content, client_label: str, counsellor: str,
-              language: str = "fi", plain: bool = False) -> IntakeSession:
-        record = store.create(client_label, counsellor, Interview(content).state, language, plain, lock=True)
+              language: str = "fi", plain: bool = False, short_path: bool = False) -> IntakeSession:
+        state = Interview(content).state
+        state.short_path = short_path
+        record = store.create(client_label, counsellor, state, language, plain, lock=True)
         return cls(store, content, record, holder=counsellor)
 
     @classmethod
@@ -116,6 +118,13 @@ class IntakeSession:
     def jump(self, key: str) -> None:
         self._writable()
         self.interview.jump(key)
+        self.save()
+
+    def hold_short(self, short: bool) -> None:
+        """Hold the interview on the short path of a first meeting (what content marks `later` waits),
+        or continue with the rest from where it was left."""
+        self._writable()
+        self.interview.hold_short(short)
         self.save()
 
     def speak(self, language: Language, plain: bool) -> None:

@@ -57,7 +57,7 @@ def session_from_export(content: Content, export: PlanExport) -> SessionRecord:
                             f"this intake has '{content.flow.id}' version {content.flow.version}: its answers may not "
                             "fit. Nothing was imported; import it with the same version of the content.")
     state = InterviewState(flow_id=s.flow_id, flow_version=s.flow_version, answers=_answers(export.sections),
-                           decisions=export.decisions)
+                           decisions=export.decisions, short_path=s.short_path)
     interview = Interview(content, state)
     progress = interview.progress()
     return SessionRecord(id=s.id, client_label=s.client_label, counsellor=s.counsellor, language=s.language,

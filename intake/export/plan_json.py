@@ -37,6 +37,7 @@ class ExportedSession(Record):
     status: Status
     flow_id: str
     flow_version: int
+    short_path: bool = False  # held on a first meeting's short path: what waits is not yet asked
 
 
 class PlanExport(Record):
@@ -70,6 +71,7 @@ def build_export(content: Content, record: SessionRecord, now: dt.datetime | Non
             id=record.id, client_label=record.client_label, counsellor=record.counsellor,
             language=record.language, plain=record.plain, created_at=record.created_at, updated_at=record.updated_at,
             status=record.status, flow_id=record.state.flow_id, flow_version=record.state.flow_version,
+            short_path=record.state.short_path,
         ),
         sections=exported_sections(interview, texts),
         decisions=record.state.decisions,

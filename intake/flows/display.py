@@ -86,6 +86,9 @@ class Texts:
                 filled = self._fill(line.text.get(self.language, self.plain), interview, steps, group, entry)
                 if filled is not None:
                     lines.append(filled)
+        later = sum(1 for s in interview.waiting() if s.section is section and s.kind == "question")
+        if later:  # said, not guessed: what waits for the next meeting is not in the lines above
+            lines.append(self("summary.still_to_come", count=later))
         return lines
 
     def _fill(self, template: str, interview: Interview, steps: dict[str, Step],

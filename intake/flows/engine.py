@@ -52,6 +52,9 @@ class InterviewState(BaseModel):
     answers: dict[str, Answer] = {}
     position: str | None = None
     decisions: PlanDecisions = Field(default_factory=PlanDecisions)
+    # The short path of a first meeting: the questions content marks `later` are passed over (neither
+    # answered nor "not discussed") until the counsellor continues with the rest.
+    short_path: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ class Step:
 class SectionProgress:
     section: Section
     answered: int
-    relevant: int
+    relevant: int  # with those that wait
+    later: int = 0  # waiting for the next meeting (the short path)
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,10 @@ class Progress:
     @property
     def relevant(self) -> int:
         return sum(s.relevant for s in self.sections)
+
+    @property
+    def later(self) -> int:
+        return sum(s.later for s in self.sections)
 
 
 class ActiveAnswers:
@@ -151,6 +159,7 @@ class Interview:
         self.context = context
         self.state = state or InterviewState(flow_id=content.flow.id, flow_version=content.flow.version)
         self._steps: list[Step] | None = None
+        self._waiting: list[Step] = []
         self._active: ActiveAnswers | None = None
 
     # --- what is relevant -------------------------------------------------
@@ -158,18 +167,31 @@ class Interview:
     def steps(self) -> list[Step]:
         """The relevant steps for the current answers, in the order they are asked."""
         if self._steps is None:
-            self._steps, self._active = self._derive_steps()
+            self._steps, self._waiting, self._active = self._derive_steps()
         return self._steps
+
+    def waiting(self) -> list[Step]:
+        """The relevant steps passed over on the short path, for the next meeting, in flow order."""
+        self.steps()
+        return self._waiting
 
     def active(self) -> ActiveAnswers:
         """The values of the relevant answers, for conditions, summaries and scoring."""
         self.steps()
         return self._active
 
-    def _derive_steps(self) -> tuple[list[Step], ActiveAnswers]:
+    def _derive_steps(self) -> tuple[list[Step], list[Step], ActiveAnswers]:
         steps: list[Step] = []
+        waiting: list[Step] = []
         active = ActiveAnswers(self.context)  # grows in flow order: a condition sees only earlier relevant answers
         answers = self.state.answers
+        short = self.state.short_path
+
+        def place(step: Step) -> None:
+            """Ask the step now, or (on the short path, unanswered and marked later) at the next meeting."""
+            marked = bool(step.group and step.group.later) or (
+                step.question is not None and step.question.waits(step.view))
+            (waiting if short and marked and step.key not in answers else steps).append(step)
 
         def value(key: str) -> Any:
             answer = answers.get(key)
@@ -182,7 +204,7 @@ class Interview:
                 if isinstance(q, MultiChoice) and answer is not None and isinstance(answer.value, str):
                     # Saved when the question was a single choice (the benefit, until 12/2026): one of many.
                     answers[key] = answer.model_copy(update={"value": [answer.value]})
-                steps.append(Step(key, section, q, view, group, entry, entry_title=title))
+                place(Step(key, section, q, view, group, entry, entry_title=title))
                 active.values[key] = value(key)
 
         for section in self.content.sections:
@@ -205,7 +227,7 @@ class Interview:
                 for i in range(q.max_entries):
                     if i >= q.min_entries:
                         key = f"{q.id}[{i}]?"
-                        steps.append(Step(key, section, None, "counsellor", q, i, kind="add_another"))
+                        place(Step(key, section, None, "counsellor", q, i, kind="add_another"))
                         if value(key) is not True:
                             break
                     for sub in q.questions:
@@ -215,8 +237,11 @@ class Interview:
             if section.summary:
                 said = [(s.key, active.values.get(s.key)) for s in steps if s.section is section and s.kind == "question"]
                 digest = hashlib.sha256(json.dumps(said, sort_keys=True, default=str).encode()).hexdigest()[:8]
-                steps.append(Step(f"{section.id}#confirm:{digest}", section, None, "client", kind="confirm"))
-        return steps, active
+                confirm = Step(f"{section.id}#confirm:{digest}", section, None, "client", kind="confirm")
+                # A section whose every question waits is confirmed at the next meeting, with its answers.
+                nothing_said = not said and any(w.section is section for w in waiting)
+                (waiting if nothing_said else steps).append(confirm)
+        return steps, waiting, active
 
     def is_active(self, key: str) -> bool:
         return any(s.key == key for s in self.steps())
@@ -237,7 +262,7 @@ class Interview:
 
     @property
     def is_complete(self) -> bool:
-        return all(s.key in self.state.answers for s in self.steps())
+        return all(s.key in self.state.answers for s in self.steps()) and not self.waiting()
 
     def transcript(self) -> list[tuple[Step, Answer]]:
         """The relevant answered steps in order: the conversation so far."""
@@ -245,13 +270,16 @@ class Interview:
         return [(s, answers[s.key]) for s in self.steps() if s.key in answers]
 
     def progress(self) -> Progress:
-        per_section: dict[str, list[int]] = {s.id: [0, 0] for s in self.content.sections}
+        per_section: dict[str, list[int]] = {s.id: [0, 0, 0] for s in self.content.sections}
         for step in self.steps():
-            if step.kind != "question":
-                continue
-            counts = per_section[step.section.id]
-            counts[1] += 1
-            counts[0] += step.key in self.state.answers
+            if step.kind == "question":
+                counts = per_section[step.section.id]
+                counts[1] += 1
+                counts[0] += step.key in self.state.answers
+        for step in self.waiting():
+            if step.kind == "question":
+                per_section[step.section.id][1] += 1
+                per_section[step.section.id][2] += 1
         return Progress([SectionProgress(s, *per_section[s.id]) for s in self.content.sections])
 
     # --- what the users do ------------------------------------------------
@@ -287,6 +315,13 @@ class Interview:
         if not self.is_active(key):
             raise NotAllowed(f"'{key}' is not a relevant step")
         self.state.position = key
+
+    def hold_short(self, short: bool) -> None:
+        """Hold the interview on the short path of a first meeting, or continue with the rest: what
+        waited is asked next, in flow order, and each section with new answers is confirmed again."""
+        self.state.short_path = short
+        self.state.position = None
+        self._steps = None
 
     def can_go_back(self) -> bool:
         current = self.current()

@@ -22,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
 from intake.flows import expr, voice
+from intake.flows.first_plan import NEEDED
 from intake.flows.problems import ContentError, Problem
 from intake.flows.files import (FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR, RULES_FILE, SCALES_FILE,
                                 REVIEWS_DIR, REVIEWS_FILE, SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
@@ -333,6 +334,7 @@ def load_content(root: Path) -> Content:
         questions = _cross_check(section_docs, scales, problems)
         problems.extend(_check_sensitive(section_docs))
         problems.extend(_check_voice(section_docs))
+        problems.extend(_check_later(section_docs))
         if scoring:
             problems.extend(_check_scoring(scoring_doc, scoring, questions))
         if suggestions:
@@ -624,6 +626,32 @@ def _variants(loc: tuple, text: Text) -> Iterator[tuple[tuple, str, str]]:
         plain = getattr(text.plain, language) if text.plain else None
         if plain:
             yield loc + ("plain", language), language, plain
+
+
+def _check_later(section_docs: list[tuple[_Doc, Section]]) -> list[Problem]:
+    """What a first plan needs cannot wait for the next meeting (first_plan.NEEDED says why), nor can
+    it be asked only because of an answer that waits."""
+    problems = []
+    earlier: dict[str, tuple[Question, RepeatGroup | None]] = {}
+    for doc, section in section_docs:
+        for loc, q, group in _questions(section):
+            earlier[q.id] = (q, group)
+            needed = NEEDED.get(q.id) or (NEEDED.get(group.id) if group is not None else None)
+            if not needed:
+                continue
+            if q.later:
+                problems.append(doc.problem(loc + ("later",), (
+                    f"'{q.id}' cannot wait for a later meeting: a first plan needs it ({needed}); remove later:")))
+            if q.later or (group is not None and group.later):
+                continue  # told above (for a group's question, at its group)
+            for ref in _refs(q.when):
+                target, target_group = earlier.get(ref.name, (None, None))
+                # `view or ""`: a reference without a view waits only when the whole answer does
+                if target is not None and (target.waits(ref.view or "") or bool(target_group and target_group.later)):
+                    problems.append(doc.problem(loc + ("when",), (
+                        f"'{q.id}' is needed for a first plan ({needed}) but is asked only after '{ref.name}', "
+                        f"which waits for a later meeting; remove later: from '{ref.name}'")))
+    return problems
 
 
 def _choice_values(entry: tuple[Question, RepeatGroup | None] | None) -> set[str]:

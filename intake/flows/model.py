@@ -44,11 +44,24 @@ class QuestionBase(Strict):
     sensitive: list[Sensitive] = Field(default_factory=list, description=(
         "What kinds of sensitive information the answer holds; it leaves the counsellor's export only with "
         "the client's consent to every kind listed"))
+    later: bool | Literal["client", "counsellor"] = Field(False, description=(
+        "On the short path of a first meeting it waits for the next meeting: true, or for a question both "
+        "answer the one view that waits (counsellor: the counsellor rates after the meeting)"))
 
     @property
     def views(self) -> tuple[str, ...]:
         """Whose answers this question stores: one view, or the client's and the counsellor's."""
         return ("client", "counsellor") if self.who == "both" else (self.who,)
+
+    def waits(self, view: str) -> bool:
+        """Whether this view of the question waits for a later meeting on the short path."""
+        return self.later is True or self.later == view
+
+    @model_validator(mode="after")
+    def _later_view(self) -> QuestionBase:
+        if isinstance(self.later, str) and self.who != "both":
+            raise ValueError(f"later: {self.later}: only a question both answer has views; write later: true")
+        return self
 
 
 class ShortText(QuestionBase):
@@ -156,6 +169,8 @@ class RepeatGroup(QuestionBase):
             raise ValueError("title_from needs for_each")
         if self.who == "both":
             raise ValueError("a repeat group cannot be 'both'; set who on its questions")
+        if any(q.later for q in self.questions):
+            raise ValueError("later: a whole repeat group waits or none of it; set later on the group")
         return self
 
 
@@ -303,6 +318,11 @@ class Content(Strict):
     @cached_property
     def review_cache(self) -> dict[str, Content]:
         return {}
+
+    @cached_property
+    def has_later(self) -> bool:
+        """Whether questions wait on the short path of a first meeting (else there is no short path)."""
+        return any(q.later for s in self.sections for q in s.questions)
 
     @cached_property
     def question_index(self) -> dict[str, Question]:

@@ -12,27 +12,8 @@ from typing import Any
 
 from intake.flows.derive import interest_profile
 from intake.flows.engine import Interview
+from intake.flows.first_plan import MATCHING_QUESTIONS
 from intake.flows.matching import DEFAULT_SERVICE, ClientProfile, avoid_words
-
-# Question id in the interview → field of ClientProfile.
-MATCHING_QUESTIONS = {
-    "skills": "skills",
-    "pref_setting": "setting",
-    "pref_social": "social",
-    "pref_works_with": "works_with",
-    "restrictions": "restrictions",
-    "wish_days_per_week": "days_per_week",
-    "wish_hours_per_day": "hours_per_day",
-    "wish_times": "times",
-    "home_municipality": "home",
-    "max_journey_minutes": "max_journey",
-    "transport": "transport",
-    "languages": "languages",
-    "support_needs": "support_needs",
-    "orientation": "orientation",
-    "service_type": "service",
-    "age": "age",
-}
 
 
 def client_profile(interview: Interview, start: dt.date | None = None) -> ClientProfile:

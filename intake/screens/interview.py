@@ -47,6 +47,7 @@ class InterviewScreen(IntakeScreen):
         Binding("f3", "back", "Back", id="interview.back"),
         Binding("f4", "skip", "Skip", id="interview.skip"),
         Binding("f5", "edit_earlier", "Edit earlier", id="interview.edit_earlier"),
+        Binding("f6", "short_path", "Short path", id="interview.short_path"),
         Binding("ctrl+s", "submit", "Answer", id="interview.submit"),
         Binding("escape", "leave", "Start screen", id="interview.leave"),
     ]
@@ -256,6 +257,12 @@ class InterviewScreen(IntakeScreen):
         if self.query_one(Transcript).focus_last_answer() and self.step is not None and self.step.is_confirm:
             self.set_error(self.t("interview.confirm.pick_answer"))
 
+    async def action_short_path(self) -> None:
+        """The short path of a first meeting on or off: what content marks `later` waits, or is asked."""
+        interview = self.session.interview
+        if self.guarded(lambda: self.session.hold_short(not interview.state.short_path)) is not FAILED:
+            await self.show_current()
+
     def action_leave(self) -> None:
         self.app.leave(self.session)
 
@@ -290,4 +297,6 @@ class InterviewScreen(IntakeScreen):
             return self.interview.can_go_back()
         if action == "skip":
             return step is None or not step.is_confirm
+        if action == "short_path":  # the intake's, when content marks what may wait: a review has no later
+            return isinstance(self.session, IntakeSession) and self.session.content.has_later
         return True

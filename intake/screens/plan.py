@@ -51,6 +51,7 @@ class PlanScreen(IntakeScreen):
         Binding("f9", "agree", "Agree", id="plan.agree"),
         Binding("f6", "placements", "Placements", id="plan.placements"),
         Binding("f5", "answers", "Answers and export", id="plan.answers"),
+        Binding("f4", "continue_rest", "Continue with the rest", id="plan.continue_rest"),
         Binding("f7", "period", "Period", id="plan.period"),
         Binding("escape", "leave", "Start screen", id="plan.leave"),
     ]
@@ -227,10 +228,14 @@ class PlanScreen(IntakeScreen):
         agreed = self.query_one("#plan-agreed", Static)
         if plan.agreed is not None:
             local = plan.agreed.at.astimezone()
-            agreed.update(plain(t("plan.agreed", date=t.date(local.date()), time=local.strftime("%H:%M"),
-                                  client=plan.agreed.client, counsellor=plan.agreed.counsellor)))
+            said = plain(t("plan.agreed", date=t.date(local.date()), time=local.strftime("%H:%M"),
+                           client=plan.agreed.client, counsellor=plan.agreed.counsellor))
         else:
-            agreed.update(t("plan.not_agreed"))
+            said = t("plan.not_agreed")
+        later = self.session.interview.progress().later
+        if later:  # a first plan on the short path: the interview is not complete yet
+            said += "\n" + t("plan.still_to_come", count=later)
+        agreed.update(said)
         agreed.set_class(plan.agreed is not None, "is-agreed")
         box = self.query_one("#plan-sections", Vertical)
         await box.remove_children()
@@ -302,9 +307,15 @@ class PlanScreen(IntakeScreen):
         yield heading("plan.section.assessment")
         if plan.assessment:
             yield text(t("plan.assessment_hint"), "plan-text muted")
+            waiting = {step.key for step in self.session.interview.waiting()}
+
+            def view(row, role: str) -> str:  # a view still to come says so: it is neither given nor left out
+                said = getattr(row, role)
+                return said or (t("plan.next_meeting") if f"{row.id}@{role}" in waiting else none)
+
             for row in plan.assessment:
-                line = (f"{row.title}\n   {t('role.client')}: {row.client or none} · "
-                        f"{t('role.counsellor')}: {row.counsellor or none}")
+                line = (f"{row.title}\n   {t('role.client')}: {view(row, 'client')} · "
+                        f"{t('role.counsellor')}: {view(row, 'counsellor')}")
                 if row.discuss:
                     line += f"\n   ⚑ {t('plan.discuss')}"
                 yield text(line, "plan-text domain discuss" if row.discuss else "plan-text domain")
@@ -375,7 +386,16 @@ class PlanScreen(IntakeScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "period":
             return has_period(self.session)
+        if action == "continue_rest":
+            return bool(self.session.interview.waiting())
         return True
+
+    def action_continue_rest(self) -> None:
+        """On from the first meeting's short path: the questions that waited are asked now."""
+        from intake.screens.interview import InterviewScreen
+
+        if self.keep_form() and self.guarded(lambda: self.session.hold_short(False)) is not FAILED:
+            self.app.switch_screen(InterviewScreen(self.t, self.session))
 
     def action_leave(self) -> None:
         self.keep_form()  # what reads right is saved; the rest was never a decision

@@ -1,4 +1,5 @@
-"""Progress by section: answered of relevant questions, the current section marked."""
+"""Progress by section: answered of relevant questions, the current section marked, and on the short
+path of a first meeting how many wait for the next one (in words, not colour)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ class ProgressPanel(Vertical):
                 mark = "✓"
             else:
                 mark = " "
-            lines.append(f"{mark} {self.t.section_title(sp.section)}\n   {sp.answered}/{sp.relevant}")
+            later = f" · {self.t('progress.later', count=sp.later)}" if sp.later else ""
+            lines.append(f"{mark} {self.t.section_title(sp.section)}\n   {sp.answered}/{sp.relevant}{later}")
         self.query_one("#progress-sections", Static).update("\n".join(lines))
-        self.query_one("#progress-total", Static).update(
-            self.t("progress.total", answered=progress.answered, relevant=progress.relevant))
+        total = [self.t("progress.total", answered=progress.answered, relevant=progress.relevant)]
+        if progress.later:
+            total.append(self.t("progress.total_later", count=progress.later))
+        self.query_one("#progress-total", Static).update("\n".join(total))

@@ -51,6 +51,10 @@ class StartScreen(IntakeScreen):
                 with Horizontal(id="plain-row"):
                     yield Switch(id="plain")
                     yield Label(t("start.plain"), id="plain-label")
+                if self.app.content.has_later:
+                    with Horizontal(id="short-row"):
+                        yield Switch(id="short-path")
+                        yield Label(t("start.short_path"), id="short-label")
                 yield Button(t("start.start"), id="start", variant="primary")
             with Vertical(id="saved-sessions"):
                 yield Static(t("start.sessions_title"), classes="panel-title")
@@ -200,8 +204,10 @@ class StartScreen(IntakeScreen):
         pressed = self.query_one("#language", RadioSet).pressed_button
         language = pressed.id.removeprefix("language-") if pressed is not None else self.app.language
         plain_language = self.query_one("#plain", Switch).value
+        short_path = any(switch.value for switch in self.query("#short-path").results(Switch))
         try:
-            session = IntakeSession.start(self.app.store, self.app.content, label, name, language, plain_language)
+            session = IntakeSession.start(self.app.store, self.app.content, label, name, language, plain_language,
+                                          short_path)
         except IntakeError as exc:
             self.app.show_error(exc)
             return
