@@ -1,0 +1,48 @@
+"""The app's own theme: high contrast, for low vision and bright rooms. Black, white and yellow;
+what has the keyboard is marked by a yellow frame and reversed text (see intake.tcss), never by a
+shade alone."""
+
+from __future__ import annotations
+
+from textual.theme import Theme
+
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FFFF00",
+    warning="#FFD700",
+    error="#FF5F5F",
+    success="#00FF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    boost="#FFFFFF1A",
+    dark=True,
+    variables={
+        "text": "auto 100%",  # black on yellow, white on black
+        "text-muted": "auto 90%",
+        "primary-muted": "#333300",
+        "border": "#FFFF00",
+        "border-blurred": "#FFFFFF",
+        "block-cursor-background": "#FFFF00",
+        "block-cursor-foreground": "#000000",
+        "block-cursor-text-style": "bold",
+        "block-cursor-blurred-background": "#FFFFFF",
+        "block-cursor-blurred-foreground": "#000000",
+        "input-cursor-background": "#FFFF00",
+        "input-cursor-foreground": "#000000",
+        "input-selection-background": "#FFFF00 40%",
+        "footer-key-foreground": "#FFFF00",
+        "footer-description-foreground": "#FFFFFF",
+        "footer-background": "#000000",
+        "scrollbar": "#FFFFFF",
+        "scrollbar-hover": "#FFFF00",
+        "scrollbar-active": "#FFFF00",
+        "scrollbar-background": "#333333",
+        "button-foreground": "#000000",
+    },
+)
+
+THEMES = {HIGH_CONTRAST.name: HIGH_CONTRAST}
