@@ -4,7 +4,9 @@ shade alone."""
 
 from __future__ import annotations
 
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
+
+from intake.errors import IntakeError
 
 HIGH_CONTRAST = Theme(
     name="high-contrast",
@@ -46,3 +48,18 @@ HIGH_CONTRAST = Theme(
 )
 
 THEMES = {HIGH_CONTRAST.name: HIGH_CONTRAST}
+
+
+class UnknownTheme(IntakeError):
+    title = "No such theme"
+
+
+def chosen_theme(given: str | None, settings: dict, where: str) -> str | None:
+    """The theme --theme names, else the settings file's `theme`; None for Textual's default.
+    `where` names the settings file, for the message about a name it has wrong."""
+    name = given or settings.get("theme")
+    if name is None or name in THEMES or name in BUILTIN_THEMES:
+        return name
+    source = "--theme" if given else f"theme in the settings file {where}"
+    raise UnknownTheme(f"{source} names the theme {name!r}, which the app does not have. Themes: "
+                       f"{', '.join([*THEMES, *sorted(BUILTIN_THEMES)])}.")
