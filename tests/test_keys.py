@@ -3,13 +3,18 @@ high-contrast theme (issue 13, item 4)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette
 
 from intake.screens.app import IntakeApp
 from intake.screens.interview import InterviewScreen
+from intake.screens.keymap import check_keymap
 from intake.screens.start import StartScreen
 from intake.session import IntakeSession
+from intake.settings import SettingsProblem, read_settings
 from intake.store import Store
 
 SIZE = (100, 30)
@@ -19,15 +24,16 @@ def english_session(store: Store, content) -> IntakeSession:
     return IntakeSession.start(store, content, "E-1", "Liisa", language="en")
 
 
-async def palette_commands(pilot) -> list[str]:
-    """Open the palette and wait for its list (the providers answer in the background)."""
-    await pilot.press("ctrl+p")
+async def palette_commands(pilot, key: str = "ctrl+p") -> list[str]:
+    """Open the palette and wait for its list (the providers answer in the background): the
+    commands, each as its name and, on the lines below, its help."""
+    await pilot.press(key)
     for _ in range(100):
         await pilot.pause()
         if isinstance(pilot.app.screen, CommandPalette) and pilot.app.screen.query_one(CommandList).option_count:
             break
     commands = pilot.app.screen.query_one(CommandList)
-    return [str(commands.get_option_at_index(i).prompt).splitlines()[0] for i in range(commands.option_count)]
+    return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
 
 
 async def test_palette_has_every_action_of_the_screen_in_the_session_language(content, store_path, tmp_path):
@@ -77,3 +83,69 @@ async def test_key_bar_says_palette_in_the_session_language(content, store_path,
         keys = app.screen.query("FooterKey.-command-palette")
         assert [key.description for key in keys] == [session.texts("key.app.command_palette")]
         assert session.texts("key.app.command_palette") != app.texts("key.app.command_palette")
+
+
+# --- keys remapped in settings.toml ----------------------------------------------------------------
+
+
+def settings_with(tmp_path, text: str) -> Path:
+    path = tmp_path / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_keys_table_becomes_a_keymap(tmp_path):
+    path = settings_with(tmp_path, '[keys]\n"interview.skip" = "f9"\ninterview.help = "ctrl+h, f11"\n')
+    keys = read_settings(path)["keys"]
+    assert check_keymap(keys, path) == {"interview.skip": "f9", "interview.help": "ctrl+h,f11"}
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ('[keys]\n"interview.skip" = "f9"\n"interview.skipp" = "f10"\n',
+     ["line 3: 'interview.skipp' is not a key binding", "interview.skip,"]),   # and the list of ids
+    ('[keys]\n\n"interview.skip" = "ctrl+bogus"\n', ["line 3:", "'bogus' is not a key name"]),
+    ('[keys]\n"interview.skip" = "hyperspace+x"\n', ["line 2:", "'hyperspace' is not a modifier key"]),
+    ('[keys]\n"interview.skip" = 9\n', ["line 2:", 'for example "interview.skip" = "f9"']),
+    ('[keys]\n"interview.skip" = "enter"\n', ["line 2:", "enter is for typing and moving", "function key"]),
+    ('[keys]\n"interview.skip" = "f1"\n', ["line 2:", "f1 is also the key of interview.help on the same screen",
+                                           "give one of them another key"]),
+    ('[keys]\n"start.new" = "ctrl+q"\n', ["line 2:", "ctrl+q is also the key of app.quit"]),
+])
+def test_bad_keys_say_the_line_and_what_to_do(tmp_path, text, says):
+    path = settings_with(tmp_path, text)
+    with pytest.raises(SettingsProblem) as caught:
+        check_keymap(read_settings(path)["keys"], path)
+    for words in says:
+        assert words in caught.value.message, caught.value.message
+
+
+def test_keys_swapped_on_one_screen_are_no_clash(tmp_path):
+    path = settings_with(tmp_path, '[keys]\n"interview.skip" = "f1"\n"interview.help" = "f4"\n')
+    assert check_keymap(read_settings(path)["keys"], path) == {"interview.skip": "f1", "interview.help": "f4"}
+
+
+async def test_a_remapped_key_works_and_the_key_bar_and_palette_show_it(content, store_path, tmp_path):
+    store = Store(store_path)
+    session = english_session(store, content)
+    app = IntakeApp(store=store, content=content, export_dir=tmp_path / "exports",
+                    keymap={"interview.skip": "f9", "app.command_palette": "f12"})
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_session(session)
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        t = session.texts
+        bar = {key.description: key.key for key in screen.query("FooterKey")}
+        assert bar[t("key.interview.skip")] == "f9"
+        assert bar[t("key.app.command_palette")] == "f12"
+        await pilot.press("f4")                                # the old key does nothing now
+        await pilot.pause()
+        assert str(screen.query_one("#answer-error").content) == ""
+        await pilot.press("f9")                                # the first question cannot be skipped
+        await pilot.pause()
+        assert str(screen.query_one("#answer-error").content) == t("error.required_cannot_skip")
+        await pilot.press("ctrl+p")                            # the palette's old key does nothing
+        await pilot.pause()
+        assert app.screen is screen
+        shown = await palette_commands(pilot, "f12")
+        assert any(line.startswith(t("key.interview.skip")) and line.endswith("f9") for line in shown), shown
