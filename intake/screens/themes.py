@@ -43,7 +43,6 @@ HIGH_CONTRAST = Theme(
         "scrollbar-hover": "#FFFF00",
         "scrollbar-active": "#FFFF00",
         "scrollbar-background": "#333333",
-        "button-foreground": "#000000",
     },
 )
 
