@@ -9,9 +9,12 @@ import pytest
 from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette
 
+from intake.cli import make_app, parser
+from intake.errors import IntakeError
 from intake.screens.app import IntakeApp
 from intake.screens.interview import InterviewScreen
 from intake.screens.keymap import check_keymap
+from intake.screens.session_list import SessionList
 from intake.screens.start import StartScreen
 from intake.session import IntakeSession
 from intake.settings import SettingsProblem, read_settings
@@ -149,3 +152,73 @@ async def test_a_remapped_key_works_and_the_key_bar_and_palette_show_it(content,
         assert app.screen is screen
         shown = await palette_commands(pilot, "f12")
         assert any(line.startswith(t("key.interview.skip")) and line.endswith("f9") for line in shown), shown
+
+
+# --- the key bar and the session list on a narrow terminal ---------------------------------------
+
+
+async def test_key_bar_shows_only_whole_keys_and_always_the_palette(content, store_path, tmp_path):
+    store = Store(store_path)
+    session = english_session(store, content)
+    app = IntakeApp(store=store, content=content, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(60, 24)) as pilot:
+        app.open_session(session)
+        await pilot.pause()
+        await pilot.pause()
+        footer = app.screen.query_one("KeyFooter")
+        keys = list(footer.query("FooterKey"))
+        assert keys[-1].has_class("-command-palette")
+        assert all(key.region.right <= footer.region.right for key in keys)
+        shown = [key.key for key in keys]
+        assert "ctrl+q" not in shown and shown[0] == "f1"   # the last ones give way
+        await pilot.resize_terminal(200, 24)
+        for _ in range(20):
+            await pilot.pause()
+            if "ctrl+q" in [key.key for key in footer.query("FooterKey")]:
+                break
+        assert "ctrl+q" in [key.key for key in footer.query("FooterKey")]
+
+
+def test_session_list_keeps_the_names_readable_on_a_narrow_screen():
+    columns = [("Client", 0, 3), ("Counsellor", 0, 2), ("Status", 20), ("Answered", 9), ("Changed", 17)]
+    session_list = SessionList(columns)
+    assert session_list._widths(100) == [32, 21, 20, 9, 17]   # room for all
+    narrow = session_list._widths(40)                          # 80 columns: the start form beside it
+    assert narrow[3:] == [0, 0] and narrow[2] == 20 and sum(narrow) <= 40 and narrow[0] >= 10
+
+
+# --- the theme ---------------------------------------------------------------------------------------
+
+
+def test_theme_from_the_command_line_or_the_settings_file(tmp_path, store_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "config" / "intake").mkdir(parents=True)
+    settings = tmp_path / "config" / "intake" / "settings.toml"
+    args = ["--store", str(store_path)]
+    assert make_app(parser().parse_args(args)).theme == "textual-dark"
+    settings.write_text('theme = "high-contrast"\n')
+    assert make_app(parser().parse_args(args)).theme == "high-contrast"
+    assert make_app(parser().parse_args(["--theme", "nord", *args])).theme == "nord"
+    with pytest.raises(IntakeError, match="--theme names the theme 'neon'.*high-contrast"):
+        make_app(parser().parse_args(["--theme", "neon", *args]))
+    settings.write_text("theme = 3\n")
+    with pytest.raises(SettingsProblem, match='theme must be a theme name in quotes'):
+        make_app(parser().parse_args(args))
+
+
+async def test_high_contrast_theme_is_in_the_palette(content, store_path, tmp_path):
+    app = IntakeApp(store=Store(store_path), content=content, export_dir=tmp_path / "exports")
+    async with app.run_test(size=SIZE) as pilot:
+        app.search_themes()
+        for _ in range(100):
+            await pilot.pause()
+            if isinstance(app.screen, CommandPalette) and app.screen.query_one(CommandList).option_count:
+                break
+        palette = app.screen
+        assert palette.query_one(CommandInput).placeholder == app.texts("palette.theme_placeholder")
+        await pilot.press(*"high-contrast", "enter")
+        for _ in range(50):
+            await pilot.pause()
+            if app.theme == "high-contrast":
+                break
+        assert app.theme == "high-contrast"
