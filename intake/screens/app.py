@@ -55,7 +55,7 @@ class IntakeApp(App[None]):
         if keymap:
             self.set_keymap(keymap)
             # The key bar looks the palette's key up under this name.
-            self.COMMAND_PALETTE_BINDING = keymap.get("app.command_palette", self.COMMAND_PALETTE_BINDING)
+            self.COMMAND_PALETTE_BINDING = keymap.get("app.command_palette", self.COMMAND_PALETTE_BINDING).split(",")[0]
         self.store = store
         self.content = content
         self.language: Language = language
