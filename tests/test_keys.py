@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette
+from textual.widgets import Button
 
 from intake.cli import make_app, parser
 from intake.errors import IntakeError
 from intake.screens.app import IntakeApp
+from intake.screens.choice_dialog import ChoiceDialog
 from intake.screens.interview import InterviewScreen
 from intake.screens.keymap import check_keymap
 from intake.screens.session_list import SessionList
@@ -222,3 +224,22 @@ async def test_high_contrast_theme_is_in_the_palette(content, store_path, tmp_pa
             if app.theme == "high-contrast":
                 break
         assert app.theme == "high-contrast"
+
+
+async def test_a_choice_dialog_fits_80x24(content, store_path, tmp_path):
+    """The export's question (three readers and Cancel) at 80x24: every button on screen."""
+    app = IntakeApp(store=Store(store_path), content=content, export_dir=tmp_path / "exports")
+    t = app.texts
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ChoiceDialog(t("export.reader_title"), t("export.reader_message"),
+                                     [(r, t(f"export.reader.{r}")) for r in ("counsellor", "client", "placement")],
+                                     t("button.cancel")))
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ChoiceDialog)
+        buttons = list(screen.query(Button))
+        assert len(buttons) == 4
+        for button in buttons:
+            assert screen.region.contains_region(button.region) and button.region.height >= 1, button
+            assert screen.query_one("#dialog").region.contains_region(button.region), button

@@ -41,8 +41,10 @@ class IntakeApp(App[None]):
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.command_palette"),
     ]
     COMMANDS = App.COMMANDS | {ScreenCommands}
-    # Below 100 columns the screens get the class -narrow: side panels give room (intake.tcss).
+    # Below 100 columns the screens get the class -narrow (side panels give room), below 32 rows
+    # -short (dialogs' buttons are one line): see intake.tcss.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, store: Store, content: Content, language: Language = "fi",
                  export_dir: Path | None = None, theme: str | None = None,
