@@ -112,6 +112,7 @@ def test_keys_table_becomes_a_keymap(tmp_path):
     ('[keys]\n"interview.skip" = "hyperspace+x"\n', ["line 2:", "'hyperspace' is not a modifier key"]),
     ('[keys]\n"interview.skip" = 9\n', ["line 2:", 'for example "interview.skip" = "f9"']),
     ('[keys]\n"interview.skip" = "enter"\n', ["line 2:", "enter is for typing and moving", "function key"]),
+    ('[keys]\n"interview.skip" = "s"\n', ["line 2:", "s is for typing and moving"]),
     ('[keys]\n"interview.skip" = "f1"\n', ["line 2:", "f1 is also the key of interview.help on the same screen",
                                            "give one of them another key"]),
     ('[keys]\n"start.new" = "ctrl+q"\n', ["line 2:", "ctrl+q is also the key of app.quit"]),
@@ -124,9 +125,11 @@ def test_bad_keys_say_the_line_and_what_to_do(tmp_path, text, says):
         assert words in caught.value.message, caught.value.message
 
 
-def test_keys_swapped_on_one_screen_are_no_clash(tmp_path):
-    path = settings_with(tmp_path, '[keys]\n"interview.skip" = "f1"\n"interview.help" = "f4"\n')
-    assert check_keymap(read_settings(path)["keys"], path) == {"interview.skip": "f1", "interview.help": "f4"}
+def test_keys_swapped_on_one_screen_are_no_clash_and_marks_stay_letters(tmp_path):
+    path = settings_with(tmp_path, '[keys]\n"interview.skip" = "f1"\n"interview.help" = "f4"\n'
+                                   '"attendance.attended" = "l"\n')
+    assert check_keymap(read_settings(path)["keys"], path) == {"interview.skip": "f1", "interview.help": "f4",
+                                                                "attendance.attended": "l"}
 
 
 async def test_a_remapped_key_works_and_the_key_bar_and_palette_show_it(content, store_path, tmp_path):

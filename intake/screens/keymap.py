@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.keys import Keys
@@ -31,7 +32,7 @@ EDITING = {"enter", "tab", "shift+tab", "space", "backspace", "delete", "up", "d
 
 
 def _places() -> Iterator[type[DOMNode]]:
-    """The app, every screen and widget class of the app that has key bindings."""
+    """Every screen and widget class of the app that has key bindings of its own."""
     for module in pkgutil.iter_modules(intake.screens.__path__):
         importlib.import_module(f"intake.screens.{module.name}")
     seen, todo = set(), [DOMNode]
@@ -41,7 +42,8 @@ def _places() -> Iterator[type[DOMNode]]:
             if sub not in seen:
                 seen.add(sub)
                 todo.append(sub)
-                if sub.__module__.startswith("intake.screens.") and "BINDINGS" in vars(sub):
+                if sub.__module__.startswith("intake.screens.") and "BINDINGS" in vars(sub) and \
+                        not issubclass(sub, App):  # the app is the first place of every screen
                     yield sub
 
 
@@ -64,6 +66,11 @@ def _key_problem(key: str) -> str | None:
     except KeyError:
         return (f"{base!r} is not a key name (use for example f1 to f24, ctrl+s, escape, home, "
                 f"pageup, a letter or a digit)")
+
+
+def _typed(key: str) -> bool:
+    """A key the fields take: typing (a character, unmodified) or moving."""
+    return key in EDITING or ("+" not in key and key not in NAMED)
 
 
 def _keys(text: str) -> list[str]:
@@ -114,7 +121,9 @@ def check_keymap(keys: object, path: Path) -> dict[str, str]:
                                 f'"{binding_id}" = "f9" (several keys: "f9,ctrl+k").')
         else:
             bad = [p for p in map(_key_problem, _keys(value)) if p]
-            taken = [k for k in _keys(value) if k in EDITING and k not in _keys(defaults[binding_id].key)]
+            # A binding that already has such a key (the attendance marks 1 to 4) is where no field is.
+            own = _keys(defaults[binding_id].key)
+            taken = [] if any(map(_typed, own)) else [k for k in _keys(value) if _typed(k)]
             if bad:
                 problem(binding_id, f"{binding_id} = {value!r}: {bad[0]}.")
             elif taken:
