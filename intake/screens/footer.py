@@ -5,15 +5,13 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 
-def _width(key: Widget) -> int:
-    """A key's cells in the key bar: the key and its words, padded as Footer pads them."""
-    if not isinstance(key, FooterKey):
-        return key.styles.width.cells if key.styles.width and key.styles.width.cells else 0
+def _width(key: FooterKey) -> int:
+    """A key's cells in the key bar: the key and its words, padded as Footer pads them (the app's
+    bindings have no groups, so every item is a FooterKey)."""
     return cell_len(key.key_display) + 2 + (cell_len(key.description) + 1 if key.description else 0)
 
 
