@@ -510,7 +510,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 def make_app(args: argparse.Namespace):
     """The app as `intake run` opens it."""
     from intake.screens.app import IntakeApp
-
     from intake.screens.themes import chosen_theme
 
     settings = read_settings(settings_file())

@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 from textual.worker import Worker, WorkerState
 
 from intake import settings
@@ -166,8 +167,6 @@ class IntakeApp(App[None]):
             self.push_screen(CommandPalette(placeholder=self.words()("palette.placeholder"), id="--command-palette"))
 
     def search_themes(self) -> None:
-        from textual.theme import ThemeProvider
-
         self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=self.words()("palette.theme_placeholder")))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
