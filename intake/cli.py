@@ -55,6 +55,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--content", type=Path, help="the interview content directory (default: the built-in content)")
     p.add_argument("--export-dir", type=Path, help="where the app writes exports (default: the export_dir setting in "
                    f"{settings_file()}, else a private folder in your documents)")
+    p.add_argument("--theme", metavar="NAME", help='the colours of the app, e.g. "high-contrast" (default: the theme '
+                   f"setting in {settings_file()}, else Textual's dark theme)")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="open the app (the default)")
     srv = sub.add_parser("serve", help="open the app in a web browser: for a counsellor and a client at a bigger "
@@ -535,10 +537,19 @@ def cmd_report(args: argparse.Namespace) -> int:
 def make_app(args: argparse.Namespace):
     """The app as `intake run` opens it."""
     from intake.screens.app import IntakeApp
+    from intake.screens.themes import chosen_theme
 
+    settings = read_settings(settings_file())
+    theme = chosen_theme(args.theme, settings, str(settings_file()))
+    keymap = None
+    if settings.get("keys"):  # checking them imports every screen
+        from intake.screens.keymap import check_keymap
+
+        keymap = check_keymap(settings["keys"], settings_file())
     content = load(args.content or DEFAULT_CONTENT)
     store = open_store(args)
-    return IntakeApp(store=store, content=content, export_dir=export_dir(args.export_dir, read_settings(settings_file())))
+    return IntakeApp(store=store, content=content, export_dir=export_dir(args.export_dir, settings), theme=theme,
+                     keymap=keymap)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

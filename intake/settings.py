@@ -1,7 +1,11 @@
 """The user's own settings, in `settings.toml` in the user's config folder (`intake --help` names
-it). For now one key:
+it):
 
     export_dir = "~/Documents/intake-exports"   # where the app writes exports
+    theme = "high-contrast"                     # the app's colours (any Textual theme too)
+
+    [keys]                                      # keys remapped, by binding id
+    "interview.skip" = "f9"
 
 A setting given on the command line wins over the file. The file is read once, at start-up.
 """
@@ -15,7 +19,9 @@ from platformdirs import user_config_path, user_documents_path
 
 from intake.errors import IntakeError
 
-KEYS = {"export_dir": "the folder the app writes exports to"}
+KEYS = {"export_dir": "the folder the app writes exports to",
+        "theme": 'the colours of the app, e.g. "high-contrast"',
+        "keys": 'a table [keys] of keys remapped, e.g. "interview.skip" = "f9"'}
 
 
 class SettingsProblem(IntakeError):
@@ -43,6 +49,9 @@ def read_settings(path: Path) -> dict:
     if "export_dir" in data and not (isinstance(data["export_dir"], str) and data["export_dir"].strip()):
         raise SettingsProblem(f"In the settings file {path}, export_dir must be a folder name in quotes, "
                               'for example export_dir = "~/Documents/intake-exports".')
+    if "theme" in data and not (isinstance(data["theme"], str) and data["theme"].strip()):
+        raise SettingsProblem(f"In the settings file {path}, theme must be a theme name in quotes, "
+                              'for example theme = "high-contrast".')
     return data
 
 

@@ -392,6 +392,25 @@ async def test_matching_and_plan_speak_every_language(store_path, tmp_path, lang
 # --- section summaries ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+async def test_section_summary_to_confirm_is_on_screen_on_a_small_terminal(store_path, tmp_path, size):
+    """The summary is longer than the room above the question here: it is shown from its heading
+    on, not scrolled past to its end (the client is asked to confirm what it says)."""
+    saved_session(store_path, stop=lambda step: step.is_confirm)
+    app = new_app(store_path, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await open_first_session(pilot)
+        await pilot.pause()
+        screen = app.screen
+        assert screen.step.is_confirm
+        shown = screen.query_one("#transcript").region
+        heading, said = screen.query_one(".transcript-assistant-title").region, screen.query_one("#said-back").region
+        assert shown.contains_region(heading), (heading, shown)
+        assert shown.contains(said.x, said.y), (said, shown)
+        # as much of it as there is room for below its heading
+        assert said.intersection(shown).height == min(said.height, shown.bottom - said.y)
+
+
 async def test_section_summary_is_said_back_corrected_and_confirmed(store_path, tmp_path):
     saved_session(store_path, stop=lambda step: step.is_confirm)   # up to the first summary
     app = new_app(store_path, tmp_path)

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 from textual.worker import Worker, WorkerState
 
 from intake import settings
@@ -17,12 +19,16 @@ from intake.errors import IntakeError
 from intake.flows.display import Texts
 from intake.flows.model import Content
 from intake.flows.text import Language
+from intake.screens.commands import ScreenCommands
 from intake.screens.dialogs import ErrorDialog
 from intake.screens.texts_util import translate_bindings
+from intake.screens.themes import THEMES
 from intake.session import IntakeSession, ReviewSession
 from intake.store import Store
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from intake.flows.matching import Catalogue
 
 
@@ -32,11 +38,27 @@ class IntakeApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
+        # Textual's own, given an id: its word in the key bar is translated and its key can be remapped.
+        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.command_palette"),
     ]
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    # Below 100 columns the screens get the class -narrow (side panels give room), below 32 rows
+    # -short (dialogs' buttons are one line): see intake.tcss.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, store: Store, content: Content, language: Language = "fi",
-                 export_dir: Path | None = None, **kwargs):
+                 export_dir: Path | None = None, theme: str | None = None,
+                 keymap: dict[str, str] | None = None, **kwargs):
         super().__init__(**kwargs)
+        for registered in THEMES.values():
+            self.register_theme(registered)
+        if theme is not None:
+            self.theme = theme
+        if keymap:
+            self.set_keymap(keymap)
+            # The key bar looks the palette's key up under this name.
+            self.COMMAND_PALETTE_BINDING = keymap.get("app.command_palette", self.COMMAND_PALETTE_BINDING).split(",")[0]
         self.store = store
         self.content = content
         self.language: Language = language
@@ -132,6 +154,34 @@ class IntakeApp(App[None]):
             self.switch_screen(self.after_interview(session))
         else:
             self.leave_session()
+
+    # --- the command palette ------------------------------------------------------
+
+    def words(self) -> Texts:
+        """The texts of the topmost intake screen (in a session, its language), else the app's;
+        the palette and dialogs have none of their own."""
+        return next((screen.t for screen in reversed(self.screen_stack) if hasattr(screen, "t")), self.texts)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=self.words()("palette.placeholder"), id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=self.words()("palette.theme_placeholder")))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands in the session's words. Quit is the app's key (ScreenCommands
+        has it), and no screenshot: it would write the client's answers to a file."""
+        t = self.words()
+        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+        if screen.query("HelpPanel"):
+            yield SystemCommand(t("palette.keys"), t("palette.keys_hide_help"), self.action_hide_help_panel)
+        else:
+            yield SystemCommand(t("palette.keys"), t("palette.keys_help"), self.action_show_help_panel)
+        if screen.maximized is not None:
+            yield SystemCommand(t("palette.minimize"), t("palette.minimize_help"), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(t("palette.maximize"), t("palette.maximize_help"), screen.action_maximize)
 
     async def action_quit(self) -> None:
         self.close_session()

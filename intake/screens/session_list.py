@@ -27,6 +27,7 @@ class Cell(NamedTuple):
 Row = tuple[str, Sequence[str | Cell]]  # a key and its cells
 Fetch = Callable[[int, int], list[Row]]  # (offset, limit) -> the rows from offset on
 WINDOW = 64  # rows fetched at a time: a screenful or two, so that each key or scroll asks once at most
+ROOM_FOR_NAMES = 20  # the shared columns (the client's label, the counsellor) tell the rows apart
 
 
 class SessionList(ScrollView, can_focus=True):
@@ -164,10 +165,18 @@ class SessionList(ScrollView, can_focus=True):
         return Strip(Segment.adjust_line_length(segments, width, style), width)
 
     def _widths(self, width: int) -> list[int]:
+        """Each column's cells. On a narrow screen the fixed columns give way, the last first,
+        until the shared ones have ROOM_FOR_NAMES (at 80 columns: the names and the status)."""
         shares = [(w, *share, 1)[1] for _, w, *share in self.columns]
         shared = sum(n for (_, w, *_), n in zip(self.columns, shares) if not w) or 1
-        left = max(0, width - sum(w for _, w, *_ in self.columns))
-        return [w or left * n // shared for (_, w, *_), n in zip(self.columns, shares)]
+        fixed = [w for _, w, *_ in self.columns]
+        for last in reversed(range(len(fixed))):
+            if width - sum(fixed) >= ROOM_FOR_NAMES:
+                break
+            fixed[last] = 0  # a shared column is 0 already
+        left = max(0, width - sum(fixed))
+        return [w if own else left * n // shared
+                for (_, own, *_), w, n in zip(self.columns, fixed, shares)]
 
 
 def _fit(text: str, width: int) -> str:

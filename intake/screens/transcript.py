@@ -150,7 +150,7 @@ class Transcript(KeyGate, VerticalScroll):
             begin_section(current.section, "next-section")
         if current is not None and current.is_confirm:
             title, body = self.said_back(interview, current)
-            line(("said-back-title",), title, "transcript-assistant-title")
+            line(("said-back-title",), title, "transcript-assistant-title", id="said-back-title")
             rows[("said-back",)] = (body, lambda: Static(plain(body), id="said-back",
                                                          classes="transcript-assistant"))
         return rows
@@ -164,10 +164,15 @@ class Transcript(KeyGate, VerticalScroll):
         return heading, "\n".join(f"• {line}" for line in lines) or t("interview.summary.nothing")
 
     def scroll_to_current(self) -> None:
-        """Show the answer being changed, or else the latest part of the conversation."""
+        """Show the answer being changed; a section said back from its heading on, since the client
+        is asked to confirm it (on a small screen its end is below, the end of the conversation
+        would hide its beginning); or else the latest part of the conversation."""
         editing = self.query(".editing")
+        said_back = self.query("#said-back-title")
         if editing:
             self.scroll_to_widget(editing.first(), animate=False, center=True)
+        elif said_back:
+            self.scroll_to_widget(said_back.first(), animate=False, top=True)
         else:
             self.scroll_end(animate=False)
 
