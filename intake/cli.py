@@ -54,6 +54,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--content", type=Path, help="the interview content directory (default: the built-in content)")
     p.add_argument("--export-dir", type=Path, help="where the app writes exports (default: the export_dir setting in "
                    f"{settings_file()}, else a private folder in your documents)")
+    p.add_argument("--plain", action="store_true", help="hold the intake line by line (screen readers, slow "
+                   "connections, any terminal); taken by itself when standard input or output is not a terminal")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="open the app (the default)")
     check = sub.add_parser("check-content", help="check a content directory and summarise it")
@@ -515,6 +517,11 @@ def make_app(args: argparse.Namespace):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from intake.plain.console import console_for
+
+    console, by_itself = console_for(args.plain)
+    if args.plain or by_itself:
+        return cmd_plain(args, console, by_itself)
     # What start-up builds (modules, content, widgets) lives until the end: looking through it for
     # garbage while it is built, at every screen after, and once more at the exit, is wasted time.
     gc.disable()
@@ -526,6 +533,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     app.run()
     gc.freeze()  # the exit frees the rest without a last full collection (a third of a second)
     return app.return_code or 0
+
+
+def cmd_plain(args: argparse.Namespace, console, by_itself: bool) -> int:
+    """Plain mode: the same sessions line by line, without textual."""
+    from intake.plain.main import run_plain
+
+    return run_plain(console, open_store(args), load(args.content or DEFAULT_CONTENT),
+                     export_dir(args.export_dir, read_settings(settings_file())), chosen=not by_itself)
 
 
 COMMANDS = {"run": cmd_run, None: cmd_run, "check-content": cmd_check_content,

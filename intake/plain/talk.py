@@ -1,0 +1,100 @@
+"""Asking in plain mode: a console, the words of the moment, and the commands that work at every
+prompt (help, a language, plain language, quit) handled in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from intake.flows.display import Texts
+from intake.flows.text import LANGUAGES
+from intake.plain.commands import EVERYWHERE, command, help_lines, word
+from intake.plain.console import Console
+from intake.text_safety import printable
+
+if TYPE_CHECKING:
+    from intake.session import IntakeSession
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command the caller handles: one of the `extra` it asked with, or "spoke" after a change
+    of language or plain language (the caller says its question again in the new words)."""
+
+    name: str
+
+
+SPOKE = Command("spoke")
+
+
+class Talk:
+    def __init__(self, console: Console, texts: Texts):
+        self.console = console
+        self.t = texts
+        self.session: IntakeSession | None = None
+
+    def open(self, session: IntakeSession) -> None:
+        """From now on in the session's language: a change of language is saved with the session."""
+        self.session = session
+        self.t = session.texts
+
+    def say(self, text: str = "") -> None:
+        self.console.say(text)
+
+    def say_stored(self, text: str) -> None:
+        """Text that comes from people or files (labels, answers): no terminal commands in it."""
+        self.console.say(printable(text, keep="\n"))
+
+    def ask(self, prompt_key: str, default: str = "", extra: tuple[str, ...] = (),
+            help_text: str | None = None) -> str | Command | None:
+        """What was typed at the prompt `prompt_key` (a text key): an answer, a Command, or None
+        when the person quits. Help and unknown commands are answered here, and asked again."""
+        while True:
+            typed = self.console.ask(self.t(prompt_key), default)
+            if typed is None:
+                return None
+            name = command(typed, self.t)
+            if name is None:
+                return typed
+            if name in extra:
+                return Command(name)
+            if name == "quit":
+                return None
+            if name == "help":
+                if help_text:
+                    self.say(help_text)
+                self.say(self.t("plain.help_title"))
+                for line in help_lines(self.t, EVERYWHERE + extra):
+                    self.say(line)
+            elif name in LANGUAGES or name == "plain":
+                self.speak(name if name in LANGUAGES else self.t.language,
+                           (not self.t.plain) if name == "plain" else self.t.plain)
+                return SPOKE
+            else:
+                self.say(self.t("plain.error.unknown_command", typed=printable(typed.strip()),
+                                help=word(self.t, "help")))
+            default = ""
+
+    def speak(self, language: str, plain: bool) -> None:
+        if self.session is not None:
+            self.session.speak(language, plain)
+            self.t = self.session.texts
+        else:
+            self.t = Texts(self.t.content, language, plain)
+        self.say(self.t("plain.now_speaking", language=self.t(f"language.{language}")) + (
+            " " + self.t("plain.now_plain") if plain else ""))
+
+    def choose(self, prompt_key: str, options: list[tuple[str, str]], default: str = "",
+               extra: tuple[str, ...] = ()) -> str | Command | None:
+        """One of `options` (value, words) by its number; asked again until one is chosen."""
+        while True:
+            for i, (_, label) in enumerate(options, 1):
+                self.say(f"  {i}) {label}")
+            reply = self.ask(prompt_key, default, extra)
+            if reply is None or isinstance(reply, Command):
+                return reply
+            picked = reply.strip()
+            if picked.isdigit() and 1 <= int(picked) <= len(options):
+                return options[int(picked) - 1][0]
+            self.say(self.t("plain.error.number", count=len(options)))
+            default = reply
