@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, get_args
 
 import pytest
 from prompt_toolkit.application import create_app_session
@@ -18,6 +18,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from intake.export.kinds import FORMATS
+from intake.flows.display import Texts
 from intake.plain.answers import typed_form
 from intake.plain.console import PromptConsole
 from intake.plain.exports import offer_exports
@@ -160,3 +161,138 @@ def test_a_whole_intake_in_plain_mode_to_an_agreed_plan_and_its_exports(language
     assert "Oppia opastamaan ikäihmisiä digilaitteissa." in files["client"].read_text(encoding="utf-8")
     print(f"{language}: {len(typist.typed)} lines typed, {sum(len(x) + 1 for x in typist.typed)} keystrokes")
     session.close()
+
+
+# --- commands, bad answers and the way between the two front ends, on the small first flow ----------
+
+class Lines:
+    """A person typing the lines of a script in turn, then Ctrl+D; what each prompt offered is kept."""
+
+    def __init__(self, *lines: str):
+        self.script = list(lines)
+        self.lines = list(lines)
+        self.offered: list[str] = []  # what the prompt held when each line was typed
+
+    def __call__(self, prompt: str, said: list[str]) -> str | None:
+        return self.lines.pop(0) if self.lines else None
+
+
+class OfferingTypist(Typist):
+    def ask(self, prompt: str, default: str = "") -> str | None:
+        self.reply.offered.append(default)
+        return super().ask(prompt, default)
+
+
+def plain_run(store: Store, content, script: Lines, tmp_path: Path) -> str:
+    def run(typist: Typist) -> None:
+        assert run_plain(typist, store, content, tmp_path / "exports") == 0
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        typist = OfferingTypist(pipe, script)
+        run(typist)
+    return "\n".join(typist.said())
+
+
+def after(said: str, marker: str) -> str:
+    assert marker in said, marker
+    return said[said.index(marker) + len(marker):]
+
+
+def test_languages_and_plain_language_switch_mid_interview_and_bad_answers_are_asked_again(content, tmp_path):
+    fi, en = Texts(content, "fi"), Texts(content, "en")
+    plain_fi = Texts(content, "fi", plain=True)
+    store = Store(tmp_path / "store")
+    script = Lines("", "A\u202eB", "AB", "Maija Ohjaaja", "1", "1",
+                   "Haluan päivään rytmiä.",  # the reason
+                   "9",                        # not one of the referral's choices
+                   "/en", "/answers", "2",
+                   "kaksi",                    # not a number
+                   "/fi", "/selko", "26", "/quit")
+    said = plain_run(store, content, script, tmp_path)
+    assert "\u202e" not in said  # the label refused (a bidi override), nothing of it printed raw
+    assert fi("start.name_control", char="\\u202e", position=2) in said
+    session = IntakeSession.resume(store, content, store.list()[0].id)
+    try:
+        steps = {s.question_id: s for s in session.interview.steps()}
+        # the referral: asked again after the bad answer, with what was typed kept to correct, also
+        # through a change of language
+        assert fi("plain.error.one_of") in said
+        bad = script.script.index("9")
+        assert script.offered[bad:bad + 4] == ["", "9", "9", "9"]
+        # in English from the switch on: the question again, and the answers so far
+        switched = after(said, en("plain.now_speaking", language=en("language.en")))
+        assert en.question(steps["referral"]) in switched
+        assert f"{en.question(steps['reason'])} — Haluan päivään rytmiä." in switched
+        assert en("error.number_expected") in switched
+        # plain Finnish: the same question in plain words
+        assert plain_fi.question(steps["months_unemployed"]) in after(switched, plain_fi("plain.now_plain"))
+        assert plain_fi.question(steps["months_unemployed"]) != fi.question(steps["months_unemployed"])
+        # held on in the app's session: the language chosen last, and every answer in its place
+        assert (session.record.language, session.record.plain) == ("fi", True)
+        active = session.interview.active()
+        assert (active.get("reason"), active.get("months_unemployed")) == ("Haluan päivään rytmiä.", 26)
+        assert active.get("referral") == steps["referral"].question.choices[1].value
+        assert session.interview.current().question_id == "has_worked"
+    finally:
+        session.close()
+
+
+def test_a_session_started_in_the_app_continues_in_plain_mode_where_it_was_left(content, tmp_path):
+    store = Store(tmp_path / "store")
+    session = IntakeSession.start(store, content, "CD", "Maija Ohjaaja", "sv")
+    assert session.answer("a\x1b[2Jb") is None  # the reason, with a terminal command in it
+    answer_until(session, 2)  # the referral, the months
+    session.close()
+    sv = Texts(content, "sv")
+    script = Lines("1", "/alla", "/back", "27", "/quit")
+    said = plain_run(store, content, script, tmp_path)
+    assert "\x1b" not in said and "a\\x1b[2Jb" in said  # said back as a visible escape, never run
+    step = {s.question_id: s for s in session.interview.steps()}["months_unemployed"]
+    assert f"{sv('interview.turn.client')}: {sv.question(step)}" in said  # asked in the session's language
+    assert "26" in script.offered  # the earlier answer offered to change
+    again = IntakeSession.resume(store, content, session.record.id)
+    try:
+        assert again.interview.active().get("months_unemployed") == 27
+        assert again.interview.current().question_id == "has_worked"
+    finally:
+        again.close()
+
+
+# --- without a terminal, and the words used ------------------------------------------------------
+
+PIPED = """
+import json, sys
+from intake.cli import main
+code = main(sys.argv[1:])
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "numpy"))), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_without_a_terminal_plain_mode_is_taken_by_itself_and_says_so_without_textual(content, tmp_path):
+    fi = Texts(content, "fi")
+    typed = "\n".join(["", "EF", "Maija Ohjaaja", "1", "1", "Haluan rytmiä.", "/lopeta"]) + "\n"
+    result = subprocess.run([sys.executable, "-c", PIPED, "--store", str(tmp_path / "store"), "--content",
+                             str(CONTENT_DIR), "--export-dir", str(tmp_path / "exports")],
+                            input=typed, capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == fi("plain.no_terminal")
+    assert fi("plain.saved", id=Store(tmp_path / "store").list()[0].id) in result.stdout
+    assert json.loads(result.stderr.splitlines()[-1]) == []  # neither textual nor numpy before matching
+    session = Store(tmp_path / "store").list()[0]
+    assert (session.client_label, session.answered) == ("EF", 1)
+
+
+def test_every_text_key_plain_mode_uses_exists(content):
+    from intake.flows.model import Question
+    from intake.plain.commands import LANGUAGES, NAMES
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "intake" / "plain").glob("*.py"))
+    keys = set(re.findall(r"\"((?:plain|start|plan|export|matching|interview|answer|summary)\.[a-z0-9_.]+)\"", source))
+    keys |= {f"plain.command.{n}" for n in NAMES} | {f"plain.help.{n}" for n in (*NAMES, "language")}
+    kinds = {get_args(kind.model_fields["type"].annotation)[0] for kind in get_args(get_args(Question)[0])}
+    keys |= {f"plain.hint.{k}" for k in kinds - {"repeat"}} | {"plain.hint.confirm"}
+    keys |= {f"language.{code}" for code in LANGUAGES}
+    assert len(keys) > 50
+    assert sorted(k for k in keys if k not in content.texts) == []

@@ -18,15 +18,18 @@ def hold_interview(talk: Talk, session: IntakeSession | ReviewSession) -> bool:
     is saved as it is given)."""
     said: str | None = None       # the step last said in full
     section: str | None = None    # the section last named
-    offered = ""                  # what to put at the prompt: an earlier answer, or text not taken
+    offered, offered_for = "", None  # what to put at the prompt (an earlier answer, or text not taken), and for which step
+    first = True
     while (step := session.interview.current()) is not None:
         t = talk.t
         if said != step.key:
             if section != step.section.id:
                 section = step.section.id
                 say_section(talk, session, step)
-            say_step(talk, session, step, first=said is None)
-            said, offered = step.key, typed_form(step, session.interview.answer_for(step.key), t)
+            say_step(talk, session, step, first=first)
+            said, first = step.key, False
+        if offered_for != step.key:  # a new step; said again in new words, it keeps what was typed
+            offered, offered_for = typed_form(step, session.interview.answer_for(step.key), t), step.key
         q = step.question
         reply = talk.ask("plain.prompt", offered, IN_INTERVIEW,
                          help_text=q.help.get(t.language, t.plain) if q is not None and q.help else None)
