@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import random
 import re
 import subprocess
 import sys
@@ -296,3 +297,75 @@ def test_every_text_key_plain_mode_uses_exists(content):
     keys |= {f"language.{code}" for code in LANGUAGES}
     assert len(keys) > 50
     assert sorted(k for k in keys if k not in content.texts) == []
+
+
+def test_a_summary_is_said_to_confirm_and_corrected_by_picking_an_answer(tmp_path):
+    from tests.test_plan import value_for
+
+    store = Store(tmp_path / "store")
+    session = IntakeSession.start(store, CONTENT, "GH", "Maija Ohjaaja", "en")
+    rng = random.Random(1)
+    while not (step := session.interview.current()).is_confirm:
+        assert session.answer(value_for(step, rng)) is None
+    section = step.section
+    summary = Texts(CONTENT, "en").summary(session.interview, section)
+    first = session.interview.steps()[0]
+    session.close()
+    en = Texts(CONTENT, "en")
+    script = Lines("1", "/guidance", "2", "1", "2", "1", "/quit")
+    said = plain_run(store, CONTENT, script, tmp_path)
+    assert summary and all(line in said for line in summary)
+    assert en("plain.no_guidance") in said
+    corrected = after(said, en("plain.pick_answer"))
+    assert f"1) {en.question(first)} — " in corrected
+    again = IntakeSession.resume(store, CONTENT, session.record.id)
+    try:
+        assert again.interview.active().get(first.key) == first.question.choices[1].value
+        confirmed = [s for s, _ in again.interview.transcript() if s.is_confirm and s.section is section]
+        assert confirmed and confirmed[0].key != step.key  # confirmed again, for the corrected answers
+    finally:
+        again.close()
+
+
+def test_none_yet_then_a_placement_and_a_plan_refused_with_bad_values_asked_again(content, tmp_path):
+    store = Store(tmp_path / "store")
+    session = IntakeSession.start(store, content, "IJ", "Maija Ohjaaja")
+    answer_until(session)
+    session.close()
+    fi = Texts(content, "fi")
+    said = plain_run(store, content, Lines("1", "x", "1", "2", "0"), tmp_path)
+    listed = len(re.findall(r"^\d+\. ", said, re.M))
+    assert listed % 2 == 0  # said again after the details, not after the bad number
+    assert fi("plain.error.number", count=listed // 2) in said
+    assert fi("matching.none_yet_saved") in said
+    assert store.get(session.record.id).state.decisions.placement_id is None
+
+    agreeing = []
+
+    def reply(prompt: str, said: list[str]) -> str | None:
+        last = heading(said)
+        answers = {fi("plain.start.which"): "1", fi("plan.form.days"): "", fi("plan.form.hours"): ""}
+        if prompt in answers:
+            return answers[prompt]
+        if prompt == fi("plan.form.start"):  # a day February does not have, then a real one
+            return "1.3.2027" if fi("error.date_no_such_day.2", day=31, month=2, year=2027, days=28) in said else "31.2.2027"
+        if prompt == fi("plan.form.months"):
+            return "6" if fi("plan.form.months_error") in said else "kuusi"
+        if last.startswith(fi("plain.matching.how", count=0).split("(")[0]) or last in (
+                fi("plain.matching.choose_this"), fi("plan.form.plan_type")):
+            return "1"
+        if last == fi("plain.plan.what_now"):  # agree: refused, the first flow asks too little for a plan
+            agreeing.append(last)
+            return "1" if len(agreeing) == 1 else None
+        raise AssertionError(f"not expected: {prompt!r} after {last!r}")
+
+    def run(typist: Typist) -> None:
+        assert run_plain(typist, store, content, tmp_path / "exports") == 0
+
+    said = "\n".join(typing(reply, run).said())
+    decisions = store.get(session.record.id).state.decisions
+    assert fi("error.date_no_such_day.2", day=31, month=2, year=2027, days=28) in said
+    assert fi("plan.form.months_error") in said
+    assert (decisions.start, decisions.months) == (dt.date(2027, 3, 1), 6)
+    assert fi("plan.agree_blocked") in said and decisions.agreed is None
+    assert decisions.placement_id is not None

@@ -13,7 +13,7 @@ from intake.flows.text import LANGUAGES
 PREFIX = "/"
 # Everywhere; the interview's own commands are offered only there.
 EVERYWHERE = ("help", "plain", "quit")
-IN_INTERVIEW = ("back", "skip", "guidance", "answers", "all")
+IN_INTERVIEW = ("back", "skip", "change", "guidance", "answers", "all")
 NAMES = EVERYWHERE + IN_INTERVIEW
 
 

@@ -36,7 +36,7 @@ def hold_interview(talk: Talk, session: IntakeSession | ReviewSession) -> bool:
         if reply is None:
             return False
         if isinstance(reply, Command):
-            said = None if reply in (SPOKE, Command("back"), Command("skip")) else said
+            said = None if reply in (SPOKE, Command("back"), Command("skip"), Command("change")) else said
             if reply == SPOKE:
                 section = None
                 talk.say(talk.t("plain.after_switch", answers=word(talk.t, "answers"), all=word(talk.t, "all")))
@@ -45,7 +45,7 @@ def hold_interview(talk: Talk, session: IntakeSession | ReviewSession) -> bool:
             continue
         error, value = read(step, reply, t)
         if error is None and value == CORRECT:
-            correct(talk, session, step)
+            change(talk, session, step.section.id)
             said = None
             continue
         if error is None:
@@ -57,7 +57,8 @@ def hold_interview(talk: Talk, session: IntakeSession | ReviewSession) -> bool:
 
 
 def follow(talk: Talk, session: IntakeSession | ReviewSession, step: Step, name: str) -> None:
-    """An interview command: back, skip, guidance, this section's answers, all answers."""
+    """An interview command: back, skip, change an earlier answer, guidance, this section's answers, all
+    answers."""
     t = talk.t
     if name == "back":
         if session.interview.can_go_back():
@@ -68,6 +69,8 @@ def follow(talk: Talk, session: IntakeSession | ReviewSession, step: Step, name:
         error = session.skip()
         if error is not None:
             talk.say(t.error(step, error))
+    elif name == "change":
+        change(talk, session, None)
     elif name == "guidance":
         q = step.question
         talk.say(q.guidance.get(t.language) if q is not None and q.guidance is not None else t("plain.no_guidance"))
@@ -123,13 +126,13 @@ def say_answers(talk: Talk, session: IntakeSession | ReviewSession, section: str
         talk.say(f"  {answer_line(t, step, answer)}")
 
 
-def correct(talk: Talk, session: IntakeSession | ReviewSession, step: Step) -> None:
-    """The client wants to correct the summary: pick one of the section's answers to change."""
+def change(talk: Talk, session: IntakeSession | ReviewSession, section: str | None) -> None:
+    """Pick an earlier answer (of one section: the summary the client wants to correct) to change."""
     while True:
         t = talk.t
         answered = [(s.key, answer_line(t, s, a)) for s, a in session.interview.transcript()
-                    if s.section is step.section and not s.is_confirm]
-        talk.say(t("interview.confirm.pick_answer"))
+                    if not s.is_confirm and (section is None or s.section.id == section)]
+        talk.say(t("plain.pick_answer"))
         picked = talk.choose("plain.prompt", answered, extra=IN_INTERVIEW)
         if picked == SPOKE:
             continue

@@ -72,7 +72,9 @@ def hold_session(talk: Talk, session: IntakeSession, store: Store, content: Cont
                 return False
             if outcome == "agreed":
                 return True
-            stage = "placements"
+            if outcome == "answers":
+                session.back()  # the last question, where /change picks any earlier answer
+            stage = "interview" if outcome == "answers" else "placements"
 
 
 def needs_placement(session: IntakeSession) -> bool:

@@ -10,21 +10,15 @@ from intake.text_safety import printable
 
 def choose_placement(talk: Talk, session: IntakeSession, catalogue) -> str | None:
     """"chosen", "back" (to the interview's last step) or None (quit, or none yet: saved either way)."""
-    from intake.screens.words import placement_detail, proposal_line  # no textual: words for placements
+    from intake.screens.words import placement_detail  # no textual: words for placements
 
     proposals = session.match(catalogue).proposals()
+    listed = False  # said once, and again after a placement's details or in new words
     while True:
         t, d = talk.t, session.interview.state.decisions
-        talk.say()
-        talk.say_stored(t("matching.title", client=session.record.client_label))
-        if not proposals:
-            talk.say(t("matching.none_found"))
-        for i, p in enumerate(proposals, 1):
-            talk.say(printable(proposal_line(t, i, p, chosen=p.placement.id == d.placement_id,
-                                             visit=d.visits.get(p.placement.id), comparing=False), keep="\n"))
-            for reason in p.reasons:
-                talk.say(f"     • {t.reason(reason)}")
-        talk.say(t("plain.matching.how", count=len(proposals)))
+        if not listed:
+            say_proposals(talk, session, proposals)
+            listed = True
         reply = talk.ask("plain.prompt", extra=("back",))
         if reply is None:
             return None
@@ -32,6 +26,7 @@ def choose_placement(talk: Talk, session: IntakeSession, catalogue) -> str | Non
             session.back()
             return "back"
         if isinstance(reply, Command):
+            listed = False
             continue
         picked = reply.strip()
         if picked == "0":
@@ -43,6 +38,7 @@ def choose_placement(talk: Talk, session: IntakeSession, catalogue) -> str | Non
             talk.say(t("plain.error.number", count=len(proposals)))
             continue
         proposal = proposals[int(picked) - 1]
+        listed = False
         p = proposal.placement
         talk.say()
         talk.say(printable(placement_detail(t, p, proposal, visit=d.visits.get(p.id),
@@ -60,3 +56,19 @@ def choose_placement(talk: Talk, session: IntakeSession, catalogue) -> str | Non
                 changes["hours_per_day"] = proposal.hours_per_day
             session.decide(**changes)
             return "chosen"
+
+
+def say_proposals(talk: Talk, session: IntakeSession, proposals: list) -> None:
+    from intake.screens.words import proposal_line
+
+    t, d = talk.t, session.interview.state.decisions
+    talk.say()
+    talk.say_stored(t("matching.title", client=session.record.client_label))
+    if not proposals:
+        talk.say(t("matching.none_found"))
+    for i, p in enumerate(proposals, 1):
+        talk.say(printable(proposal_line(t, i, p, chosen=p.placement.id == d.placement_id,
+                                         visit=d.visits.get(p.placement.id), comparing=False), keep="\n"))
+        for reason in p.reasons:
+            talk.say(f"     • {t.reason(reason)}")
+    talk.say(t("plain.matching.how", count=len(proposals)))

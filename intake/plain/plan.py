@@ -18,7 +18,8 @@ NUMBERS = (("months", "plan.form.months", True), ("days_per_week", "plan.form.da
 
 
 def agree_plan(talk: Talk, session: IntakeSession) -> str | None:
-    """"agreed", "placements" (back to choose another) or None (the person quits; all is saved)."""
+    """"agreed", "placements" (back to choose another), "answers" (back to change one) or None (the
+    person quits; all is saved)."""
     while True:
         if not decide_schedule(talk, session):
             return None
@@ -27,8 +28,9 @@ def agree_plan(talk: Talk, session: IntakeSession) -> str | None:
         t = talk.t
         talk.say(t("plain.plan.what_now"))
         what = talk.choose("plain.prompt", [("agree", t("plain.plan.agree")), ("change", t("plain.plan.change")),
-                                            ("placements", t("plain.plan.placements"))])
-        if what is None or what == "placements":
+                                            ("placements", t("plain.plan.placements")),
+                                            ("answers", t("plain.plan.answers"))])
+        if what is None or what in ("placements", "answers"):
             return what
         if what != "agree":
             continue
@@ -51,6 +53,8 @@ def agree_plan(talk: Talk, session: IntakeSession) -> str | None:
 def decide_schedule(talk: Talk, session: IntakeSession) -> bool:
     """Ask the start, the length, the days and the hours, and the plan type; Enter keeps what is
     there. False when the person quits."""
+    from intake.screens.words import number  # no textual: numbers in the session's words
+
     d = session.interview.state.decisions
     start = d.start or session.interview.active().get("preferred_start")
     typed = ask_value(talk, "plan.form.start", talk.t.date(start) if start else "", parse_start)
@@ -59,7 +63,7 @@ def decide_schedule(talk: Talk, session: IntakeSession) -> bool:
     changes: dict[str, Any] = {"start": typed}
     for name, label, whole in NUMBERS:
         current = getattr(d, name)
-        shown = "" if current is None else str(current).replace(".", ",") if talk.t.language != "en" else str(current)
+        shown = "" if current is None else number(talk.t, current)
         value = ask_value(talk, label, shown, lambda text, n=name, w=whole: parse_count(text, n, w))
         if value is None:
             return False
@@ -71,7 +75,8 @@ def decide_schedule(talk: Talk, session: IntakeSession) -> bool:
 
 
 def ask_value(talk: Talk, label: str, current: str, parse) -> Any:
-    """A value typed for `label` and read by `parse` ((error text, value)); asked again after an error."""
+    """A value typed for `label` and read by `parse` (an error as (text key, parameters), and the
+    value); asked again after an error."""
     typed = current
     while True:
         if current:
@@ -85,21 +90,22 @@ def ask_value(talk: Talk, label: str, current: str, parse) -> Any:
         error, value = parse(text)
         if error is None:
             return value
-        talk.say(talk.t(*error) if isinstance(error, tuple) else talk.t(error))
+        key, params = error
+        talk.say(talk.t(key, **params))
         typed = reply
 
 
-def parse_start(text: str) -> tuple[Any, dt.date | None]:
+def parse_start(text: str) -> tuple[tuple[str, dict] | None, dt.date | None]:
     error, value = parse_date(text)
     if error is not None:
         return (error.key, error.params), None
     return None, dt.date.fromisoformat(value)
 
 
-def parse_count(text: str, name: str, whole: bool) -> tuple[Any, Any]:
+def parse_count(text: str, name: str, whole: bool) -> tuple[tuple[str, dict] | None, Any]:
     error, value = parse_number(text)
     if error is not None or value <= 0 or (whole and value != int(value)):
-        return f"plan.form.{name}_error", None
+        return (f"plan.form.{name}_error", {}), None
     return None, int(value) if whole else float(value)
 
 
