@@ -66,9 +66,12 @@ def typing(reply: Reply, run: Callable[[Typist], object]) -> Typist:
     return typist
 
 
+KEEP = tuple(Texts(CONTENT, language)("plain.keep", value="") for language in ("fi", "sv", "en"))
+
+
 def heading(said: list[str]) -> str:
-    """The last line said that is not an option or a detail (those are indented)."""
-    return next(line for line in reversed(said) if line and not line.startswith(" "))
+    """The last line said that is not an option or a detail (those are indented), nor what Enter keeps."""
+    return next(line for line in reversed(said) if line and not line.startswith((" ", *KEEP)))
 
 
 def numbered(said: list[str], words: str) -> str:
@@ -215,11 +218,11 @@ def test_languages_and_plain_language_switch_mid_interview_and_bad_answers_are_a
     session = IntakeSession.resume(store, content, store.list()[0].id)
     try:
         steps = {s.question_id: s for s in session.interview.steps()}
-        # the referral: asked again after the bad answer, with what was typed kept to correct, also
-        # through a change of language
+        # asked again after a bad answer: a wrong choice typed again, a wrong number kept to correct
+        # (also through a change of language)
         assert fi("plain.error.one_of") in said
-        bad = script.script.index("9")
-        assert script.offered[bad:bad + 4] == ["", "9", "9", "9"]
+        bad = script.script.index("kaksi")
+        assert script.offered[bad:bad + 4] == ["", "kaksi", "kaksi", "kaksi"]
         # in English from the switch on: the question again, and the answers so far
         switched = after(said, en("plain.now_speaking", language=en("language.en")))
         assert en.question(steps["referral"]) in switched

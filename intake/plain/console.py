@@ -21,8 +21,8 @@ class Console:
         print(text, file=self.out, flush=True)
 
     def ask(self, prompt: str, default: str = "") -> str | None:
-        """The line typed at `prompt` (`default` offered to edit), or None when the person quits
-        (Ctrl+C, Ctrl+D, the end of the input)."""
+        """The line typed at `prompt` (`default` put there to edit, where the console can), or None
+        when the person quits (Ctrl+C, Ctrl+D, the end of the input)."""
         raise NotImplementedError
 
 
@@ -39,8 +39,8 @@ class PromptConsole(Console):
 
 
 class LineConsole(Console):
-    """Lines read from a stream that is not a terminal. The line read is written after the prompt,
-    so that what is said reads as a conversation; an empty line takes what was offered."""
+    """Lines read from a stream that is not a terminal (nothing can be put at the prompt to edit).
+    The line read is written after the prompt, so that what is said reads as a conversation."""
 
     def __init__(self, out: TextIO | None = None, lines: TextIO | None = None):
         super().__init__(out)
@@ -53,7 +53,7 @@ class LineConsole(Console):
         if not line:
             self.say()
             return None
-        typed = line.rstrip("\r\n") or default
+        typed = line.rstrip("\r\n")
         self.say(printable(typed))
         return typed
 

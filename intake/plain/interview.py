@@ -31,7 +31,8 @@ def hold_interview(talk: Talk, session: IntakeSession | ReviewSession) -> bool:
         if offered_for != step.key:  # a new step; said again in new words, it keeps what was typed
             offered, offered_for = typed_form(step, session.interview.answer_for(step.key), t), step.key
         q = step.question
-        reply = talk.ask("plain.prompt", offered, IN_INTERVIEW,
+        typed_kind = not options(step, t)
+        reply = talk.ask("plain.prompt", offered, IN_INTERVIEW, editable=typed_kind,
                          help_text=q.help.get(t.language, t.plain) if q is not None and q.help else None)
         if reply is None:
             return False
@@ -52,7 +53,8 @@ def hold_interview(talk: Talk, session: IntakeSession | ReviewSession) -> bool:
             error = session.answer(value)
         if error is not None:
             talk.say(t.error(step, error))
-            offered = reply
+            if typed_kind:  # kept to correct; a wrong number is simply typed again
+                offered = reply
     return True
 
 

@@ -10,7 +10,6 @@ from intake.flows.parse import parse_date, parse_number
 from intake.flows.period import client_benefits, client_service
 from intake.plain.talk import SPOKE, Command, Talk
 from intake.session import IntakeSession
-from intake.text_safety import printable
 
 # The numbers of the schedule: the decision, its label, whether it is a whole number.
 NUMBERS = (("months", "plan.form.months", True), ("days_per_week", "plan.form.days", True),
@@ -79,15 +78,12 @@ def ask_value(talk: Talk, label: str, current: str, parse) -> Any:
     value); asked again after an error."""
     typed = current
     while True:
-        if current:
-            talk.say(talk.t("plain.keep", value=printable(current)))
-        reply = talk.ask(label, typed)
+        reply = talk.ask(label, typed, editable=True)
         if reply is None:
             return None
         if isinstance(reply, Command):
             continue
-        text = reply.strip() or current
-        error, value = parse(text)
+        error, value = parse(reply.strip())
         if error is None:
             return value
         key, params = error
@@ -120,7 +116,7 @@ def choose_plan_type(talk: Talk, session: IntakeSession) -> bool:
             return True
         ids = [i for i, _ in types]
         talk.say(t("plan.form.plan_type"))
-        chosen = talk.choose("plain.prompt", types, default=str(ids.index(d.plan_type) + 1) if d.plan_type in ids else "")
+        chosen = talk.choose("plain.prompt", types, offered=str(ids.index(d.plan_type) + 1) if d.plan_type in ids else "")
         if chosen is None:
             return False
         if chosen is SPOKE:

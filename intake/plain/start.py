@@ -50,7 +50,7 @@ def new_session(talk: Talk, store: Store, content: Content) -> IntakeSession | N
         t = talk.t
         talk.say(t("start.language"))
         language = talk.choose("plain.prompt", [(code, t(f"language.{code}")) for code in LANGUAGES],
-                               default=str(LANGUAGES.index(t.language) + 1))
+                               offered=str(LANGUAGES.index(t.language) + 1))
         if language is not SPOKE:
             break
     if language is None:
@@ -58,7 +58,7 @@ def new_session(talk: Talk, store: Store, content: Content) -> IntakeSession | N
     while True:
         t = talk.t
         talk.say(t("start.plain"))
-        plain = talk.choose("plain.prompt", [(False, t("answer.no")), (True, t("answer.yes"))], default="1")
+        plain = talk.choose("plain.prompt", [(False, t("answer.no")), (True, t("answer.yes"))], offered="1")
         if plain is not SPOKE:
             break
     if plain is None:
@@ -70,7 +70,7 @@ def ask_name(talk: Talk, field: str, what: str) -> str | None:
     """A client label or counsellor's name, asked until it can be stored (None: the person quits)."""
     typed = ""
     while True:
-        reply = talk.ask(f"start.{field}", typed)
+        reply = talk.ask(f"start.{field}", typed, editable=True)
         if reply is None:
             return None
         if isinstance(reply, Command):

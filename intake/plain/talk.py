@@ -4,7 +4,7 @@ prompt (help, a language, plain language, quit) handled in one place."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from intake.flows.display import Texts
 from intake.flows.text import LANGUAGES
@@ -45,14 +45,22 @@ class Talk:
         """Text that comes from people or files (labels, answers): no terminal commands in it."""
         self.console.say(printable(text, keep="\n"))
 
-    def ask(self, prompt_key: str, default: str = "", extra: tuple[str, ...] = (),
-            help_text: str | None = None) -> str | Command | None:
+    def ask(self, prompt_key: str, offered: str = "", extra: tuple[str, ...] = (),
+            help_text: str | None = None, editable: bool = False) -> str | Command | None:
         """What was typed at the prompt `prompt_key` (a text key): an answer, a Command, or None
-        when the person quits. Help and unknown commands are answered here, and asked again."""
+        when the person quits. Help and unknown commands are answered here, and asked again.
+
+        An empty line takes what is `offered` (an earlier answer, a decision so far). Text that
+        is `editable` (a name, a date, a number, text) is put at the prompt to edit; a number
+        to choose is not, since a digit typed after it would make another number."""
         while True:
-            typed = self.console.ask(self.t(prompt_key), default)
+            if offered and not editable:
+                self.say(self.t("plain.keep", value=printable(offered)))
+            typed = self.console.ask(self.t(prompt_key), offered if editable else "")
             if typed is None:
                 return None
+            if not typed.strip() and offered:
+                typed = offered
             name = command(typed, self.t)
             if name is None:
                 return typed
@@ -73,7 +81,6 @@ class Talk:
             else:
                 self.say(self.t("plain.error.unknown_command", typed=printable(typed.strip()),
                                 help=word(self.t, "help")))
-            default = ""
 
     def speak(self, language: str, plain: bool) -> None:
         if self.session is not None:
@@ -84,17 +91,17 @@ class Talk:
         self.say(self.t("plain.now_speaking", language=self.t(f"language.{language}")) + (
             " " + self.t("plain.now_plain") if plain else ""))
 
-    def choose(self, prompt_key: str, options: list[tuple[str, str]], default: str = "",
-               extra: tuple[str, ...] = ()) -> str | Command | None:
-        """One of `options` (value, words) by its number; asked again until one is chosen."""
+    def choose(self, prompt_key: str, options: list[tuple[Any, str]], offered: str = "",
+               extra: tuple[str, ...] = ()) -> Any:
+        """One of `options` (value, words) by its number (`offered`: the number Enter takes); asked
+        again until one is chosen. A Command, or None when the person quits."""
+        for i, (_, label) in enumerate(options, 1):
+            self.say(f"  {i}) {label}")
         while True:
-            for i, (_, label) in enumerate(options, 1):
-                self.say(f"  {i}) {label}")
-            reply = self.ask(prompt_key, default, extra)
+            reply = self.ask(prompt_key, offered, extra)
             if reply is None or isinstance(reply, Command):
                 return reply
             picked = reply.strip()
             if picked.isdigit() and 1 <= int(picked) <= len(options):
                 return options[int(picked) - 1][0]
             self.say(self.t("plain.error.number", count=len(options)))
-            default = reply
