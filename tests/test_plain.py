@@ -19,6 +19,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from intake.export.kinds import FORMATS
+from intake.flows.engine import Answer
+from intake.flows.model import DateQuestion
 from intake.flows.display import Texts
 from intake.plain.answers import typed_form
 from intake.plain.console import PromptConsole
@@ -163,7 +165,6 @@ def test_a_whole_intake_in_plain_mode_to_an_agreed_plan_and_its_exports(language
     record = json.loads(files["counsellor"].read_text(encoding="utf-8"))
     assert record["session"]["id"] == session.record.id
     assert "Oppia opastamaan ikäihmisiä digilaitteissa." in files["client"].read_text(encoding="utf-8")
-    print(f"{language}: {len(typist.typed)} lines typed, {sum(len(x) + 1 for x in typist.typed)} keystrokes")
     session.close()
 
 
@@ -372,3 +373,43 @@ def test_none_yet_then_a_placement_and_a_plan_refused_with_bad_values_asked_agai
     assert (decisions.start, decisions.months) == (dt.date(2027, 3, 1), 6)
     assert fi("plan.agree_blocked") in said and decisions.agreed is None
     assert decisions.placement_id is not None
+
+
+def test_an_interim_review_is_held_in_plain_mode_once_the_plan_is_agreed(tmp_path):
+    from tests.test_exports import agreed_session
+    from tests.test_plan import value_for
+
+    session = agreed_session(tmp_path, period=(dt.date.today() - dt.timedelta(days=90), 6), language="en")
+    store, session_id = session.store, session.record.id
+    session.close()
+    en, rng = Texts(CONTENT, "en"), random.Random(3)
+
+    def held() -> IntakeSession:
+        return IntakeSession.resume(store, CONTENT, session_id, read_only=True)
+
+    def reply(prompt: str, said: list[str]) -> str | None:
+        last = heading(said)
+        if prompt == Texts(CONTENT, "fi")("plain.start.which"):  # the start speaks Finnish
+            return "1"
+        if last == en("export.reader_title"):
+            return numbered(said, en("plain.export.done"))
+        if last == en("plain.period.which"):
+            reviews = held().follow_up.reviews
+            return numbered(said, en("plain.period.done" if reviews else "key.period.review.interim"))
+        current = held()
+        review = current.review(current.follow_up.reviews[-1].id)
+        step = review.interview.current()
+        if step.is_confirm:
+            return "1"
+        if isinstance(step.question, DateQuestion):  # the day it is held: within the period so far
+            return review.texts.date(dt.date.today() - dt.timedelta(days=30))
+        return typed_form(step, Answer(value=value_for(step, rng), by=step.view, at=dt.datetime.now()), review.texts)
+
+    def run(typist: Typist) -> None:
+        assert run_plain(typist, store, CONTENT, tmp_path / "exports") == 0
+
+    said = "\n".join(typing(reply, run).said())
+    reviews = held().follow_up.reviews
+    assert [r.kind for r in reviews] == ["interim"]
+    assert held().review(reviews[0].id).interview.is_complete
+    assert en("plan.agreed_notice") in said and en("plain.period_elsewhere") in said

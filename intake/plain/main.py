@@ -11,6 +11,7 @@ from intake.plain.commands import word
 from intake.plain.console import Console
 from intake.plain.exports import offer_exports
 from intake.plain.interview import hold_interview
+from intake.plain.period import has_period, hold_period
 from intake.plain.placements import choose_placement
 from intake.plain.plan import agree_plan
 from intake.plain.start import choose_session
@@ -33,8 +34,8 @@ def run_plain(console: Console, store: Store, content: Content, export_dir: Path
         finished = hold_session(talk, session, store, content)
         if finished:
             offer_exports(talk, session, export_dir)
-            if session.interview.state.decisions.agreed is not None and session.content.reviews:
-                talk.say(talk.t("plain.period_elsewhere"))
+            if has_period(session):
+                hold_period(talk, session)
         talk.say(talk.t("plain.saved", id=session.record.id))
     return 0
 
