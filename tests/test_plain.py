@@ -274,15 +274,18 @@ sys.exit(code)
 """
 
 
-def test_without_a_terminal_plain_mode_is_taken_by_itself_and_says_so_without_textual(content, tmp_path):
+@pytest.mark.parametrize("asked", [[], ["--plain"]])
+def test_without_a_terminal_plain_mode_is_taken_by_itself_and_says_so_without_textual(asked, content, tmp_path):
     fi = Texts(content, "fi")
     typed = "\n".join(["", "EF", "Maija Ohjaaja", "1", "1", "Haluan rytmiä.", "/lopeta"]) + "\n"
-    result = subprocess.run([sys.executable, "-c", PIPED, "--store", str(tmp_path / "store"), "--content",
+    result = subprocess.run([sys.executable, "-c", PIPED, *asked, "--store", str(tmp_path / "store"), "--content",
                              str(CONTENT_DIR), "--export-dir", str(tmp_path / "exports")],
                             input=typed, capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == fi("plain.no_terminal")
+    welcome = fi("plain.welcome", help="/ohje")
+    assert lines[0] == (welcome if asked else fi("plain.no_terminal"))  # said when it was not asked for
+    assert welcome in lines
     assert fi("plain.saved", id=Store(tmp_path / "store").list()[0].id) in result.stdout
     assert json.loads(result.stderr.splitlines()[-1]) == []  # neither textual nor numpy before matching
     session = Store(tmp_path / "store").list()[0]

@@ -13,7 +13,7 @@ from intake.plain.console import Console
 from intake.text_safety import printable
 
 if TYPE_CHECKING:
-    from intake.session import IntakeSession
+    from intake.session import IntakeSession, ReviewSession
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,9 @@ class Talk:
     def __init__(self, console: Console, texts: Texts):
         self.console = console
         self.t = texts
-        self.session: IntakeSession | None = None
+        self.session: IntakeSession | ReviewSession | None = None
 
-    def open(self, session: IntakeSession) -> None:
+    def open(self, session: IntakeSession | ReviewSession) -> None:
         """From now on in the session's language: a change of language is saved with the session."""
         self.session = session
         self.t = session.texts
