@@ -3,6 +3,7 @@ person at a terminal would, on the same sessions as the full-screen app."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import json
@@ -416,3 +417,21 @@ def test_an_interim_review_is_held_in_plain_mode_once_the_plan_is_agreed(tmp_pat
     assert [r.kind for r in reviews] == ["interim"]
     assert held().review(reviews[0].id).interview.is_complete
     assert en("plan.agreed_notice") in said and en("plain.period_elsewhere") in said
+
+
+async def test_a_session_started_in_plain_mode_opens_in_the_app_at_its_place_and_language(content, tmp_path):
+    from intake.screens.interview import InterviewScreen
+    from tests.test_app import SIZE, new_app
+
+    store = Store(tmp_path / "store")
+    script = Lines("", "MN", "Maija Ohjaaja", "2", "1", "Jag vill ha en rytm.", "/avsluta")
+    await asyncio.to_thread(plain_run, store, content, script, tmp_path)  # prompt_toolkit runs its own loop
+    session_id = store.list()[0].id
+    app = new_app(tmp_path / "store", content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_session(IntakeSession.resume(app.store, content, session_id))
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.screen.step.question_id == "referral"
+        assert app.screen.t.language == "sv"
+        assert app.session.interview.active().get("reason") == "Jag vill ha en rytm."
