@@ -57,6 +57,8 @@ def parser() -> argparse.ArgumentParser:
                    f"{settings_file()}, else a private folder in your documents)")
     p.add_argument("--theme", metavar="NAME", help='the colours of the app, e.g. "high-contrast" (default: the theme '
                    f"setting in {settings_file()}, else Textual's dark theme)")
+    p.add_argument("--plain", action="store_true", help="hold the intake line by line (screen readers, slow "
+                   "connections, any terminal); taken by itself when standard input or output is not a terminal")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="open the app (the default)")
     srv = sub.add_parser("serve", help="open the app in a web browser: for a counsellor and a client at a bigger "
@@ -553,6 +555,11 @@ def make_app(args: argparse.Namespace):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from intake.plain.console import console_for
+
+    console, by_itself = console_for(args.plain)
+    if args.plain or by_itself:
+        return cmd_plain(args, console, by_itself)
     # What start-up builds (modules, content, widgets) lives until the end: looking through it for
     # garbage while it is built, at every screen after, and once more at the exit, is wasted time.
     gc.disable()
@@ -573,6 +580,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     load(args.content or DEFAULT_CONTENT)
     open_store(args).close()
     return serve(args)
+
+
+def cmd_plain(args: argparse.Namespace, console, by_itself: bool) -> int:
+    """Plain mode: the same sessions line by line, without textual."""
+    from intake.plain.main import run_plain
+
+    return run_plain(console, open_store(args), load(args.content or DEFAULT_CONTENT),
+                     export_dir(args.export_dir, read_settings(settings_file())), chosen=not by_itself)
 
 
 COMMANDS = {"run": cmd_run, None: cmd_run, "serve": cmd_serve, "check-content": cmd_check_content,
