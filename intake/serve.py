@@ -41,6 +41,8 @@ def app_command(args: argparse.Namespace) -> str:
         value = getattr(args, name)
         if value is not None:
             argv += [f"--{name.replace('_', '-')}", str(value.expanduser().resolve())]
+    if args.theme is not None:  # a name, not a path
+        argv += ["--theme", args.theme]
     argv.append("run")
     # textual-serve starts it through the system's shell.
     return subprocess.list2cmdline(argv) if os.name == "nt" else shlex.join(argv)

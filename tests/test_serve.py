@@ -43,6 +43,20 @@ def test_options_not_given_are_not_passed_on():
     assert not {"--store", "--content", "--export-dir"} & set(command)
 
 
+def test_the_theme_is_passed_on_to_each_tab():
+    command = shlex.split(app_command(parser().parse_args(["--theme", "high-contrast", "serve"])))
+    assert command[command.index("--theme") + 1] == "high-contrast" and command[-1] == "run"
+
+
+def test_a_tab_stays_full_screen_though_its_input_is_a_pipe(monkeypatch):
+    from intake.plain.console import console_for
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert console_for(False)[1]  # without a terminal: plain mode by itself
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")  # as textual-serve sets
+    assert not console_for(False)[1]
+
+
 @pytest.mark.parametrize("port", ["0", "65536", "http", "-1"])
 def test_a_port_out_of_range_is_refused_saying_what_to_give(port, capsys):
     with pytest.raises(SystemExit) as exit_:
