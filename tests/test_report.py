@@ -181,7 +181,7 @@ def test_the_report_prints_seed_000s_follow_on_paths_for_2020(seed_store, capsys
 
 def test_the_report_prints_seed_000s_lengths_for_the_first_quarter_of_2021(seed_store, capsys):
     out = report(seed_store, capsys, "--from", "2021-01-01", "--to", "2021-03-31", "--language", "en")
-    assert out.startswith("Ended periods of rehabilitative work activity 2021-01-01 to 2021-03-31: 208 periods\n")
+    assert out.startswith("Ended periods of rehabilitative work activity 1 January 2021 to 31 March 2021: 208 periods\n")
     for band, count in LENGTHS_2021.items():
         label = CONTENT.texts[f"report.band.{band}"].en
         assert row_of(out, label) == [str(count), f"{100 * count / 208:.1f}"], band

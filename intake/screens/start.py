@@ -135,8 +135,7 @@ class StartScreen(IntakeScreen):
         return self.t("start.review_next", date=day)
 
     def _when(self, s: SessionSummary | DamagedSession) -> str:
-        local = s.updated_at.astimezone()
-        return local.strftime("%Y-%m-%d %H:%M" if self.t.language == "en" else "%d.%m.%Y %H:%M")
+        return self.t.moment(s.updated_at)
 
     @work(thread=True, exclusive=True, group="check-files", exit_on_error=False)
     def check_files(self) -> None:
