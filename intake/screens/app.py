@@ -6,10 +6,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from intake import settings
@@ -17,7 +17,9 @@ from intake.errors import IntakeError
 from intake.flows.display import Texts
 from intake.flows.model import Content
 from intake.flows.text import Language
+from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ErrorDialog
+from intake.screens.language_dialog import LanguageDialog, Speech
 from intake.screens.texts_util import translate_bindings
 from intake.session import IntakeSession, ReviewSession
 from intake.store import Store
@@ -31,6 +33,7 @@ class IntakeApp(App[None]):
     # Every answer is saved as it is given, so quitting is always safe.
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+l", "language", "Language", id="app.language"),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
     ]
 
@@ -142,6 +145,55 @@ class IntakeApp(App[None]):
 
     def session_texts(self, session: IntakeSession) -> Texts:
         return Texts(self.content, session.record.language, session.record.plain)
+
+    # --- the language, at any time ----------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Not over a dialog: the screens under it are built again in the new language.
+        return not (action == "language" and isinstance(self.screen, ModalScreen))
+
+    @work(exclusive=True, group="language", exit_on_error=False)
+    async def action_language(self) -> None:
+        """Ask for the language and plain language: the open session's, which it keeps from here
+        on (only for this view when it is open read-only); with none open, the app's own."""
+        session = self.session
+        if session is None:
+            texts, message = self.texts, self.texts("language.dialog.app")
+        else:
+            texts = self.session_texts(session)
+            message = texts("language.dialog.read_only" if session.read_only else "language.dialog.session")
+        choice = await self.push_screen_wait(LanguageDialog(texts, message, offer_plain=session is not None))
+        if choice is not None and choice != (texts.language, texts.plain):
+            await self.speak(choice)
+
+    async def speak(self, choice: Speech) -> None:
+        if self.session is None:
+            self.language = choice.language
+            self.texts = Texts(self.content, choice.language)
+            self.title = self.content.flow.title.get(choice.language)
+            self._speak(self.texts)
+        else:
+            try:
+                self.session.speak(choice.language, choice.plain)
+            except IntakeError as exc:
+                self.show_error(exc)
+                return
+            self._speak(self.session_texts(self.session))
+        await self._rebuild()
+
+    async def _rebuild(self) -> None:
+        """Put each of the app's screens whose language changed, and those above it, afresh in its
+        place (the start screen stays as it is while a session is open)."""
+        stack = self.screen_stack
+        fresh = [screen.respoken() if isinstance(screen, IntakeScreen) else None for screen in stack]
+        changed = [i for i, (old, new) in enumerate(zip(stack, fresh))
+                   if new is not None and (new.t.language, new.t.plain) != (old.t.language, old.t.plain)]
+        if not changed:
+            return
+        for _ in stack[changed[0]:]:
+            await self.pop_screen()
+        for screen in fresh[changed[0]:]:
+            await self.push_screen(screen)
 
     # --- failures -------------------------------------------------------------
 

@@ -53,6 +53,9 @@ class AttendanceScreen(IntakeScreen):
         self.last = status.ended_on or status.planned_end or self.today
         self.weeks = weeks(self.first, self.last)
 
+    def respoken(self) -> AttendanceScreen:
+        return AttendanceScreen(self.session.texts, self.session, self.today)
+
     def compose(self) -> ComposeResult:
         yield Static(plain(self.t("attendance.title", client=self.session.record.client_label)),
                      id="attendance-header")

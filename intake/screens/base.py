@@ -28,6 +28,13 @@ class IntakeScreen(Screen):
         self.t = texts
         translate_bindings(self, texts)
 
+    def respoken(self) -> IntakeScreen:
+        """This screen afresh in the language now spoken, for the app to put in its place after a
+        change of language. A screen of a session reads the language from the session; the start
+        screen and the report, which have none, say their own."""
+        session = self.session  # type: ignore[attr-defined]
+        return type(self)(session.texts, session)
+
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         # Worker messages do not bubble, so each screen passes its own failures on.

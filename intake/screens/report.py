@@ -40,6 +40,9 @@ class ReportScreen(IntakeScreen):
         super().__init__(texts)
         self.counsellor = counsellor  # the sessions whose counsellor this is are counted
 
+    def respoken(self) -> ReportScreen:
+        return ReportScreen(self.app.texts, self.counsellor)
+
     def compose(self) -> ComposeResult:
         yield Static(plain(self.t("report.screen.mine", counsellor=self.counsellor)), id="report-header")
         with VerticalScroll(id="report-body"):

@@ -30,6 +30,15 @@ class StartScreen(IntakeScreen):
         Binding("ctrl+r", "cycle_due", "Reviews", id="start.reviews"),
     ]
     due: Due | None = None  # the review filter on: all sessions, the overdue reviews, those due soon
+    typed: dict[str, str | bool] = {}  # the fields' values of the start screen this one replaces
+
+    def respoken(self) -> StartScreen:
+        """Afresh in the app's language (a new intake's language defaults to it), with what was typed kept."""
+        fresh = StartScreen(self.app.texts)
+        fresh.typed = {field.id: field.value for field in self.query(Input)} | {
+            "plain": self.query_one("#plain", Switch).value}
+        fresh.due = self.due
+        return fresh
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -60,16 +69,20 @@ class StartScreen(IntakeScreen):
                 # A session in its period shows its next review in place of the intake's status (completed):
                 # a column of its own would leave the client and counsellor a few letters at 120 columns.
                 # The client's label, the row's name, gets the larger share of what is left.
-                longest_day = t.date(dt.date(2026, 12, 31))
+                # The widest day: English names the month (28 September 2026).
+                longest_day = max((t.date(dt.date(2026, month, 28)) for month in range(1, 13)), key=len)
+                changed = max(len(t.moment(dt.datetime(2026, month, 28, 23, 59))) for month in range(1, 13)) + 1
                 statuses = max([len(t(f"status.{s}")) + 2 for s in ("in_progress", "completed", "damaged")]
                                + [len(t(f"start.{key}", date=longest_day)) + 1
                                   for key in ("review_next", "review_overdue", "period_ended")])
                 yield SessionList([(t("start.column.client"), 0, 3), (t("start.column.counsellor"), 0, 2),
                                    (t("start.column.status"), statuses), (t("start.column.progress"), 9),
-                                   (t("start.column.changed"), 17)], id="sessions")
+                                   (t("start.column.changed"), changed)], id="sessions")
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        for field, value in self.typed.items():
+            self.query_one(f"#{field}").value = value
         self.refresh_sessions()
         self.app.store.log_access("list", None)  # the list shows every client's label
         self.query_one("#client-label", Input).focus()
@@ -178,7 +191,7 @@ class StartScreen(IntakeScreen):
             if not read:
                 return
             session = IntakeSession.resume(store, content, session_id, read_only=True)
-        self.app.open_session(session)
+        self._open(session)
 
     # --- a new intake ---------------------------------------------------------
 
@@ -205,6 +218,12 @@ class StartScreen(IntakeScreen):
             self.app.show_error(exc)
             return
         label_input.value = ""  # the next intake is for another client; the counsellor stays
+        self._open(session)
+
+    def _open(self, session: IntakeSession) -> None:
+        """Open `session`. Plain language is one client's need: the switch is off again for the next
+        one. The language stays chosen: a counsellor's clients mostly share one."""
+        self.query_one("#plain", Switch).value = False
         self.app.open_session(session)
 
     def _checked(self, field: Input, what: str) -> str | None:

@@ -1,0 +1,157 @@
+"""Issue 13 item 3: the language and plain language changed at any time (Ctrl+L) in the full-screen
+app, the place and what is typed kept; the start screen's plain-language switch for one session only."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, RadioSet, Static, Switch, TextArea
+
+from intake.screens.dialogs import MessageDialog
+from intake.screens.interview import InterviewScreen
+from intake.screens.language_dialog import LanguageDialog
+from intake.screens.start import StartScreen
+from intake.screens.summary import SummaryScreen
+from intake.session import IntakeSession
+from intake.store import Store
+
+from .test_app import SIZE, answer_until, new_app, on_step, start_intake
+from .test_app_period import until
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+def transcript(screen) -> str:
+    return "\n".join(str(line.content) for line in screen.query("#transcript Static"))
+
+
+def key_words(screen) -> set[str]:
+    return {binding.description for _, binding, enabled, _ in screen.active_bindings.values() if enabled}
+
+
+async def speak(pilot, language: str, plain: bool | None = None) -> None:
+    """Ctrl+L, the language (and plain language on or off), Change; wait for the screen rebuilt."""
+    app = pilot.app
+    below = app.screen
+    await pilot.press("ctrl+l")
+    await until(pilot, lambda: isinstance(app.screen, LanguageDialog))
+    assert await pilot.click(f"#speak-{language}")
+    if plain is not None and app.screen.query_one("#language-plain", Switch).value != plain:
+        assert await pilot.click("#language-plain")
+    assert await pilot.click("#dialog-yes")
+    await until(pilot, lambda: app.screen is not below and not isinstance(app.screen, LanguageDialog)
+                and app.screen.t.language == language)
+    if isinstance(app.screen, InterviewScreen):
+        await until(pilot, lambda: app.screen.field is not None and app.screen.field.is_mounted)
+
+
+async def test_mid_interview_the_place_and_the_typed_text_stay_and_everything_speaks_swedish(
+        content, store_path, tmp_path):
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_intake(pilot)
+        await answer_until(pilot, on_step("months_unemployed"))
+        await pilot.press("1", "2")  # typed, not answered yet
+        session_id = app.screen.session.record.id
+        await speak(pilot, "sv")
+        screen = app.screen
+        assert screen.step.key == "months_unemployed"
+        assert text_of(screen, "#question-text") == content.question_index["months_unemployed"].text.sv
+        assert screen.query_one("#answer-input", Input).value == "12"
+        said = transcript(screen)  # the earlier questions and answers, said again in Swedish
+        assert content.question_index["reason"].text.sv in said and "Socialt arbete" in said
+        assert content.question_index["reason"].text.fi not in said and "Sosiaalityö" not in said
+        assert "Början och bakgrund" in text_of(screen, "#progress-sections")
+        assert {"Språk", content.texts["key.interview.skip"].sv} <= key_words(screen)
+        assert Store(store_path).get(session_id).language == "sv"  # saved at once
+        await pilot.press("enter")  # the typed 12 answers the question
+        await until(pilot, lambda: app.screen.step.key != "months_unemployed")
+        assert app.screen.interview.answer_for("months_unemployed").value == 12
+        following = app.screen.step.question_id
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, StartScreen))
+        assert await pilot.click("#sessions", offset=(4, 1))  # resumed: still in Swedish
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.step is not None)
+        assert text_of(app.screen, "#question-text").endswith(content.question_index[following].text.sv)
+
+
+async def test_plain_language_on_and_off_mid_session_keeps_the_long_answer_typed(content, store_path, tmp_path):
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_intake(pilot)
+        await pilot.press(*"Haluan")
+        reason = content.question_index["reason"].text
+        await speak(pilot, "fi", plain=True)
+        assert text_of(app.screen, "#question-text") == reason.plain.fi
+        assert app.screen.query_one(TextArea).text == "Haluan"
+        assert app.screen.session.record.plain is True
+        await speak(pilot, "en", plain=False)
+        assert text_of(app.screen, "#question-text") == reason.en
+        assert app.screen.query_one(TextArea).text == "Haluan"
+
+
+async def test_no_language_change_over_a_dialog(content, store_path, tmp_path):
+    """The screens under a dialog would be rebuilt from under it: Ctrl+L waits until it is closed."""
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_intake(pilot)
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, MessageDialog))
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+
+
+async def test_the_plain_language_switch_is_off_again_for_the_next_session_and_the_language_stays(
+        content, store_path, tmp_path):
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert await pilot.click("#language-sv")
+        assert await pilot.click("#plain")
+        await start_intake(pilot)
+        assert app.screen.session.record.plain is True
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, StartScreen))
+        assert app.screen.query_one("#plain", Switch).value is False
+        assert app.screen.query_one("#language", RadioSet).pressed_button.id == "language-sv"
+
+
+async def test_on_the_start_screen_the_app_changes_language_and_what_is_typed_stays(content, store_path, tmp_path):
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert await pilot.click("#counsellor")
+        await pilot.press(*"Maija")
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, LanguageDialog))
+        assert not app.screen.query("#language-plain")  # the start screen has its own switch
+        await pilot.press("escape")
+        await speak(pilot, "en")
+        screen = app.screen
+        assert isinstance(screen, StartScreen)
+        assert text_of(screen, ".panel-title") == content.texts["start.new_title"].en
+        assert screen.query_one("#counsellor", Input).value == "Maija"
+        assert screen.query_one("#language", RadioSet).pressed_button.id == "language-en"
+        assert "Language" in key_words(screen)
+
+
+async def test_a_read_only_session_is_read_in_another_language_and_nothing_is_saved(content, store_path, tmp_path):
+    with IntakeSession.start(Store(store_path), content, "R-1", "Toinen Ohjaaja") as elsewhere:
+        elsewhere.answer("Haluan oppia.")
+        before = Store(store_path).get(elsewhere.record.id)
+        app = new_app(store_path, content, tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            assert await pilot.click("#sessions", offset=(4, 1))
+            await until(pilot, lambda: app.screen.query("#dialog-yes"))
+            assert await pilot.click("#dialog-yes")  # open it read-only
+            await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+            await pilot.press("ctrl+l")
+            await until(pilot, lambda: isinstance(app.screen, LanguageDialog))
+            assert text_of(app.screen, "#dialog-message") == content.texts["language.dialog.read_only"].fi
+            await pilot.press("escape")
+            await speak(pilot, "en")
+            assert isinstance(app.screen, SummaryScreen) and app.session.read_only
+            assert content.texts["key.summary.export"].en in key_words(app.screen)
+        after = Store(store_path).get(elsewhere.record.id)
+        assert (after.language, after.updated_at) == ("fi", before.updated_at)
