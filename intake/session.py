@@ -242,7 +242,8 @@ class IntakeSession:
     def _writable(self) -> None:
         if self.read_only:
             raise ReadOnlySession(f"Session {self.record.id} is open read-only: nothing can be changed. "
-                                  "Close it and open it again for editing when nobody else has it open.")
+                                  "Close it and open it again for editing when nobody else has it open.",
+                                  key="error.read_only", session=self.record.id)
 
     def save(self) -> None:
         self._writable()

@@ -7,7 +7,7 @@ from textual.widgets import Button, Input, RadioSet, Static, Switch, TextArea
 
 from intake.flows.text import LANGUAGES
 
-from intake.screens.dialogs import MessageDialog
+from intake.screens.dialogs import ErrorDialog, MessageDialog
 from intake.screens.interview import InterviewScreen
 from intake.screens.language_dialog import LanguageDialog
 from intake.screens.start import StartScreen
@@ -152,8 +152,17 @@ async def test_a_read_only_session_is_read_in_another_language_and_nothing_is_sa
         async with app.run_test(size=SIZE) as pilot:
             assert await pilot.click("#sessions", offset=(4, 1))
             await until(pilot, lambda: app.screen.query("#dialog-yes"))
+            texts = content.texts  # the lock and the refusal said in the language on screen
+            assert text_of(app.screen, "#dialog-title") == texts["error.title.session_locked"].fi
+            assert text_of(app.screen, "#dialog-message").startswith(f"Haastattelua {elsewhere.record.id} muokkaa")
             assert await pilot.click("#dialog-yes")  # open it read-only
             await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+            await pilot.press("f3")
+            await until(pilot, lambda: isinstance(app.screen, ErrorDialog))
+            assert text_of(app.screen, "#dialog-title") == texts["error.title.read_only_session"].fi
+            assert text_of(app.screen, "#dialog-message") == texts["error.read_only"].fi.format(
+                session=elsewhere.record.id)
+            await pilot.press("escape")
             await pilot.press("ctrl+l")
             await until(pilot, lambda: isinstance(app.screen, LanguageDialog))
             assert text_of(app.screen, "#dialog-message").startswith(content.texts["language.dialog.read_only"].fi)

@@ -19,6 +19,7 @@ from intake.flows.model import Content
 from intake.flows.text import Language
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ErrorDialog
+from intake.screens.error_words import error_words
 from intake.screens.language_dialog import LanguageDialog, Speech
 from intake.screens.texts_util import translate_bindings
 from intake.session import IntakeSession, ReviewSession
@@ -198,13 +199,15 @@ class IntakeApp(App[None]):
     # --- failures -------------------------------------------------------------
 
     def show_error(self, error: BaseException | None) -> None:
-        """Open the error dialog; an IntakeError brings its own title and message."""
+        """Open the error dialog, in the open session's language; an IntakeError brings its own title
+        and message."""
+        texts = self.session_texts(self.session) if self.session is not None else self.texts
         if isinstance(error, IntakeError):
-            title, message = error.title, error.message
+            title, message = error_words(texts, error)
         else:
-            title = self.texts("error.unexpected.title")
-            message = self.texts("error.unexpected.message", detail=type(error).__name__)
-        self.push_screen(ErrorDialog(title, message, self.texts("button.close")))
+            title = texts("error.unexpected.title")
+            message = texts("error.unexpected.message", detail=type(error).__name__)
+        self.push_screen(ErrorDialog(title, message, texts("button.close")))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

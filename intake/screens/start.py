@@ -15,6 +15,7 @@ from intake.flows.due import DUE_FILTERS, SOON_DAYS, Due, ReviewDue, grace_days,
 from intake.flows.text import LANGUAGES
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ConfirmDialog
+from intake.screens.error_words import error_words
 from intake.screens.footer import KeyFooter
 from intake.screens.session_list import Cell, Row, SessionList
 from intake.session import IntakeSession
@@ -185,8 +186,9 @@ class StartScreen(IntakeScreen):
         try:
             session = IntakeSession.resume(store, content, session_id)
         except SessionLocked as exc:
+            title, message = error_words(self.t, exc)
             read = await self.app.push_screen_wait(ConfirmDialog(
-                exc.title, f"{exc.message}\n\n{self.t('start.open_read_only_question')}",
+                title, f"{message}\n\n{self.t('start.open_read_only_question')}",
                 self.t("button.open_read_only"), self.t("button.cancel")))
             if not read:
                 return
