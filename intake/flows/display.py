@@ -142,6 +142,10 @@ class Texts:
             text = str(int(value)) if value == int(value) else str(value)
         return text.replace(".", self("format.decimal_mark"))
 
+    def percent(self, value: float) -> str:
+        """A share to one decimal: 12,5 % in Finnish and Swedish, 12.5% in English."""
+        return self("format.percent", number=self.number(value, 1))
+
     def euros(self, value: float) -> str:
         """Money with cents: 9,00 € in Finnish and Swedish, €9.00 in English."""
         return self("format.euros", amount=self.number(value, 2))
