@@ -7,7 +7,7 @@ from textual.widgets import Button, Input, RadioSet, Static, Switch, TextArea
 
 from intake.flows.text import LANGUAGES
 
-from intake.screens.dialogs import ErrorDialog, MessageDialog
+from intake.screens.dialogs import ErrorDialog
 from intake.screens.interview import InterviewScreen
 from intake.screens.language_dialog import LanguageDialog
 from intake.screens.start import StartScreen
@@ -96,18 +96,6 @@ async def test_plain_language_on_and_off_mid_session_keeps_the_long_answer_typed
         await speak(pilot, "en", plain=False)
         assert text_of(app.screen, "#question-text") == reason.en
         assert app.screen.query_one(TextArea).text == "Haluan"
-
-
-async def test_no_language_change_over_a_dialog(content, store_path, tmp_path):
-    """The screens under a dialog would be rebuilt from under it: Ctrl+L waits until it is closed."""
-    app = new_app(store_path, content, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start_intake(pilot)
-        await pilot.press("f1")
-        await until(pilot, lambda: isinstance(app.screen, MessageDialog))
-        await pilot.press("ctrl+l")
-        await pilot.pause()
-        assert isinstance(app.screen, MessageDialog)
 
 
 async def test_the_plain_language_switch_is_off_again_for_the_next_session_and_the_language_stays(

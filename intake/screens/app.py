@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from intake import settings
@@ -149,14 +149,11 @@ class IntakeApp(App[None]):
 
     # --- the language, at any time ----------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Not over a dialog: the screens under it are built again in the new language.
-        return not (action == "language" and isinstance(self.screen, ModalScreen))
-
     @work(exclusive=True, group="language", exit_on_error=False)
     async def action_language(self) -> None:
         """Ask for the language and plain language: the open session's, which it keeps from here
-        on (only for this view when it is open read-only); with none open, the app's own."""
+        on (only for this view when it is open read-only); with none open, the app's own. Never over
+        a dialog (Textual gives the app's keys no say there), so no screen is rebuilt under one."""
         session = self.session
         if session is None:
             texts, message = self.texts, self.texts("language.dialog.app")
