@@ -7,16 +7,19 @@ from textual.widgets import Button, Input, RadioSet, Static, Switch, TextArea
 
 from intake.flows.text import LANGUAGES
 
+from intake.screens.attendance import AttendanceScreen
 from intake.screens.dialogs import ErrorDialog
 from intake.screens.interview import InterviewScreen
 from intake.screens.language_dialog import LanguageDialog
+from intake.screens.period import PeriodScreen
 from intake.screens.start import StartScreen
 from intake.screens.summary import SummaryScreen
 from intake.session import IntakeSession
 from intake.store import Store
 
 from .test_app import SIZE, answer_until, new_app, on_step, start_intake
-from .test_app_period import until
+from .test_app_period import on_the_period_screen, until
+from .test_content import CONTENT
 
 
 def text_of(screen, selector: str) -> str:
@@ -160,3 +163,25 @@ async def test_a_read_only_session_is_read_in_another_language_and_nothing_is_sa
             assert content.texts["key.summary.export"].en in key_words(app.screen)
         after = Store(store_path).get(elsewhere.record.id)
         assert (after.language, after.updated_at) == ("fi", before.updated_at)
+
+
+async def test_after_the_intake_every_screen_of_the_session_is_built_again_in_the_new_language(tmp_path):
+    """A review held in the interview screen, the period screen and attendance over it: each in the
+    new language, and the screen under the one on top too."""
+    async with on_the_period_screen(tmp_path) as (app, pilot, _):
+        await pilot.press("f2")  # the interim review
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen))
+        await speak(pilot, "en")
+        review = app.screen
+        assert text_of(review, "#interview-header").startswith(CONTENT.reviews["interim"].title.en)
+        assert review.step.key == "held_on"
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+        assert "The next review is overdue: it was due on 12 April 2026" in text_of(app.screen, "#period-schedule")
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, AttendanceScreen))
+        await speak(pilot, "sv")
+        assert text_of(app.screen, "#attendance-header").startswith("Närvaro – ")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
+        assert "Nästa utvärdering är försenad: den skulle ha hållits 12.4.2026" in text_of(app.screen, "#period-schedule")
