@@ -12,6 +12,7 @@ from intake.screens.dialogs import ErrorDialog
 from intake.screens.interview import InterviewScreen
 from intake.screens.language_dialog import LanguageDialog
 from intake.screens.period import PeriodScreen
+from intake.screens.plan import PlanScreen
 from intake.screens.start import StartScreen
 from intake.screens.summary import SummaryScreen
 from intake.session import IntakeSession
@@ -19,6 +20,8 @@ from intake.store import Store
 
 from .test_app import SIZE, answer_until, new_app, on_step, start_intake
 from .test_app_period import on_the_period_screen, until
+from .test_app_plan import new_app as plan_app
+from .test_app_plan import open_first_session, saved_session
 from .test_content import CONTENT
 
 
@@ -185,3 +188,19 @@ async def test_after_the_intake_every_screen_of_the_session_is_built_again_in_th
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, PeriodScreen))
         assert "Nästa utvärdering är försenad: den skulle ha hållits 12.4.2026" in text_of(app.screen, "#period-schedule")
+
+
+async def test_the_plan_form_as_typed_and_not_saved_stays_when_the_language_changes(store_path, tmp_path):
+    saved_session(store_path, placement_id="espoo_kivenlahti_digital_guidance")
+    app = plan_app(store_path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_session(pilot)
+        assert isinstance(app.screen, PlanScreen)
+        assert await pilot.click("#plan-months")
+        await pilot.press(*"12")
+        typed = app.screen.query_one("#plan-months", Input).value
+        assert "12" in typed and app.screen.decisions.months != int(typed)  # not saved yet
+        await speak(pilot, "en")
+        assert isinstance(app.screen, PlanScreen)
+        assert text_of(app.screen, "#plan-header") == "Plan – X-1"
+        assert app.screen.query_one("#plan-months", Input).value == typed

@@ -94,8 +94,13 @@ class PlanScreen(IntakeScreen):
                 yield Button(t("plan.answers_button"), id="plan-answers")
         yield KeyFooter()
 
+    def respoken(self) -> PlanScreen:
+        """Afresh in the language now spoken, with the form as typed (not saved yet) kept."""
+        return self.keeping_typed(PlanScreen(self.session.texts, self.session))
+
     async def on_mount(self) -> None:
         self.fill_form()
+        self.put_back_typed()
         await self.show_plan()
         self.query_one("#plan-start", Input).focus()
 

@@ -31,13 +31,11 @@ class StartScreen(IntakeScreen):
         Binding("ctrl+r", "cycle_due", "Reviews", id="start.reviews"),
     ]
     due: Due | None = None  # the review filter on: all sessions, the overdue reviews, those due soon
-    typed: dict[str, str | bool] = {}  # the fields' values of the start screen this one replaces
 
     def respoken(self) -> StartScreen:
-        """Afresh in the app's language (a new intake's language defaults to it), with what was typed kept."""
-        fresh = StartScreen(self.app.texts)
-        fresh.typed = {field.id: field.value for field in self.query(Input)} | {
-            "plain": self.query_one("#plain", Switch).value}
+        """Afresh in the app's language, with what was typed kept; a new intake's language is the
+        app's again (the one it now speaks)."""
+        fresh = self.keeping_typed(StartScreen(self.app.texts))
         fresh.due = self.due
         return fresh
 
@@ -82,8 +80,7 @@ class StartScreen(IntakeScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        for field, value in self.typed.items():
-            self.query_one(f"#{field}").value = value
+        self.put_back_typed()
         self.refresh_sessions()
         self.app.store.log_access("list", None)  # the list shows every client's label
         self.query_one("#client-label", Input).focus()
