@@ -165,6 +165,7 @@ class IntakeApp(App[None]):
             await self.speak(choice)
 
     async def speak(self, choice: Speech) -> None:
+        """The open session, or with none the app, in `choice` from here on, every screen with it."""
         if self.session is None:
             self.language = choice.language
             self.texts = Texts(self.content, choice.language)
