@@ -3,7 +3,7 @@ app, the place and what is typed kept; the start screen's plain-language switch 
 
 from __future__ import annotations
 
-from textual.widgets import Button, Input, RadioSet, Static, Switch, TextArea
+from textual.widgets import Button, Input, OptionList, RadioSet, SelectionList, Static, Switch, TextArea
 
 from intake.flows.text import LANGUAGES
 
@@ -204,3 +204,23 @@ async def test_the_plan_form_as_typed_and_not_saved_stays_when_the_language_chan
         assert isinstance(app.screen, PlanScreen)
         assert text_of(app.screen, "#plan-header") == "Plan – X-1"
         assert app.screen.query_one("#plan-months", Input).value == typed
+
+
+async def test_what_is_ticked_or_highlighted_and_not_answered_stays_too(content, store_path, tmp_path):
+    app = new_app(store_path, content, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_intake(pilot)
+        await answer_until(pilot, on_step("housing@client"))
+        await pilot.press("down", "down")  # a scale: the third point highlighted, not chosen
+        await speak(pilot, "en")
+        assert app.screen.step.key == "housing@client"
+        assert app.screen.query_one(OptionList).highlighted == 2
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.step.key != "housing@client")
+        assert app.screen.interview.answer_for("housing@client").value == 2
+        await answer_until(pilot, on_step("interests"))
+        await pilot.press("down", "space")  # the second box ticked, not answered
+        ticked = list(app.screen.query_one(SelectionList).selected)
+        assert len(ticked) == 1
+        await speak(pilot, "sv")
+        assert list(app.screen.query_one(SelectionList).selected) == ticked
