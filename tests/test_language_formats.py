@@ -26,6 +26,7 @@ def test_each_language_writes_days_numbers_and_money_its_own_way(language, plain
     assert t.number(1.5) == number
     assert t.number(3.0) == "3" and t.number(12) == "12"
     assert t.euros(9) == money
+    assert t.euros(1170) == money.replace("9", "1\u00a0170" if language != "en" else "1,170")
     assert t.percent(12.5) == share
 
 

@@ -140,15 +140,18 @@ class Texts:
             text = f"{value:.{decimals}f}"
         else:
             text = str(int(value)) if value == int(value) else str(value)
-        return text.replace(".", self("format.decimal_mark"))
+        return text.replace(".", self("format.number_marks")[1])
 
     def percent(self, value: float) -> str:
         """A share to one decimal: 12,5 % in Finnish and Swedish, 12.5% in English."""
         return self("format.percent", number=self.number(value, 1))
 
     def euros(self, value: float) -> str:
-        """Money with cents: 9,00 € in Finnish and Swedish, €9.00 in English."""
-        return self("format.euros", amount=self.number(value, 2))
+        """Money with cents, thousands apart: 1 170,00 € in Finnish and Swedish, €1,170.00 in English.
+        (Only money is grouped: a number put in a field must read back, and 1,234 would not.)"""
+        thousands, decimal = self("format.number_marks")
+        amount = f"{value:,.2f}".translate(str.maketrans({",": thousands, ".": decimal}))
+        return self("format.euros", amount=amount)
 
     def value(self, step: Step, value: Any, skipped: bool = False, in_summary: bool = False) -> str:
         """The answer as a person reads it; `in_summary`: as a section summary says it (a choice's summary form)."""
