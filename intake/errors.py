@@ -5,11 +5,16 @@ The command line prints them and exits with code 2; the app shows them in a dial
 
 
 class IntakeError(Exception):
+    """`message` as the command line prints it; `key` and `params`, where given, the catalogue text
+    (texts.yaml) that says it in the reader's language on screen."""
+
     title = "Error"
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, key: str | None = None, **params: object):
         super().__init__(message)
         self.message = message
+        self.key = key
+        self.params = params
 
 
 class ContentProblem(IntakeError):

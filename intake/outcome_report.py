@@ -56,8 +56,7 @@ def percent(value: float | None, texts: Texts) -> str:
     """One decimal, with the decimal comma in Finnish and Swedish."""
     if value is None:
         return "-"
-    shown = f"{value:.1f}"
-    return shown if texts.language == "en" else shown.replace(".", ",")
+    return texts.number(value, 1)
 
 
 def as_table(report: OutcomeReport, texts: Texts) -> str:

@@ -129,12 +129,13 @@ class IntakeSession:
 
     def speak(self, language: Language, plain: bool) -> None:
         """Hold the rest of the session in `language`, in plain language or not: the place in the
-        interview and every answer stay (answers are stored as values, not words)."""
-        self._writable()
+        interview and every answer stay (answers are stored as values, not words). A session open
+        read-only is read in the new language, and nothing is saved."""
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}: one of {', '.join(LANGUAGES)}")
         self.record = self.record.model_copy(update={"language": language, "plain": plain})
-        self.save()
+        if not self.read_only:
+            self.save()
 
     # --- matching and the plan ---------------------------------------------------------
 
@@ -250,7 +251,8 @@ class IntakeSession:
     def _writable(self) -> None:
         if self.read_only:
             raise ReadOnlySession(f"Session {self.record.id} is open read-only: nothing can be changed. "
-                                  "Close it and open it again for editing when nobody else has it open.")
+                                  "Close it and open it again for editing when nobody else has it open.",
+                                  key="error.read_only", session=self.record.id)
 
     def save(self) -> None:
         self._writable()

@@ -383,7 +383,8 @@ class Store:
         already in this one (one editor per session, also within one program)."""
         if self._held(session_id) is not None:
             raise SessionLocked(f"Session {session_id} is already open for editing in this program "
-                                f"(by {self._locks[session_id].holder}). Close it there first, or open it read-only.")
+                                f"(by {self._locks[session_id].holder}). Close it there first, or open it read-only.",
+                                key="error.locked_here", session=session_id, holder=self._locks[session_id].holder)
         lock = SessionLock(self.locks_dir, session_id, holder or self.user).acquire()
         self._locks[session_id] = lock
         return lock
@@ -416,7 +417,8 @@ class Store:
             return known[1]
         record = self._read_record(session_id)
         if record is None:
-            raise SessionNotFound(f"The session '{session_id}' is no longer in the store.")
+            raise SessionNotFound(f"The session '{session_id}' is no longer in the store.", key="error.session_gone",
+                                  session=session_id)
         return record.revision
 
     # -- the API -------------------------------------------------------------------------
@@ -446,7 +448,8 @@ class Store:
         when the file has changed since (nothing is written). Takes its edit lock for the write
         unless this store holds it."""
         if not self.session_file(record.id).exists():
-            raise SessionNotFound(f"The session '{record.id}' is no longer in the store.")
+            raise SessionNotFound(f"The session '{record.id}' is no longer in the store.", key="error.session_gone",
+                                  session=record.id)
         held = self._held(record.id)
         who = who or (held.holder if held is not None else None)
         with self._editing(record.id, who or self.user):
@@ -455,7 +458,7 @@ class Store:
                 raise SessionConflict(
                     f"Session {record.id} was saved elsewhere after it was read here (revision {on_disk}, this copy "
                     f"has {record.revision}), so this change was not saved: it would have overwritten the other one. "
-                    "Open the session again to see the saved version.")
+                    "Open the session again to see the saved version.", key="error.changed_elsewhere", session=record.id)
             record = self._write(record.model_copy(update={"updated_at": _now(), "revision": on_disk + 1}))
         if record.id not in self._changed:
             self._changed.add(record.id)

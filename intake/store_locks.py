@@ -37,7 +37,7 @@ class SessionLock:
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
-            raise SessionLocked(self._message()) from None
+            raise self._locked() from None
         info = {"holder": self.holder, "host": socket.gethostname(), "pid": os.getpid(),
                 "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
         write_atomic(self.info_path, dumps(info), durable=False)
@@ -56,13 +56,16 @@ class SessionLock:
     def __exit__(self, *exc: object) -> None:
         self.release()
 
-    def _message(self) -> str:
-        who = "another window or process"
+    def _locked(self) -> SessionLocked:
+        """Who has the session, as far as the holder's note says; `key` says it on screen."""
+        rest = "Open it read-only, or ask them to close it; if that program has ended, the lock is released by itself."
         try:
             info = json.loads(self.info_path.read_text(encoding="utf-8"))
-            since = dt.datetime.fromisoformat(info["since"]).astimezone().strftime("%Y-%m-%d %H:%M")
-            who = f"{info['holder']} on {info['host']} (process {info['pid']}) since {since}"
+            since = dt.datetime.fromisoformat(info["since"])
+            who = dict(holder=str(info["holder"]), host=str(info["host"]), pid=int(info["pid"]))
         except (OSError, ValueError, KeyError, TypeError):
-            pass
-        return (f"Session {self.session_id} is being edited by {who}. Open it read-only, "
-                "or ask them to close it; if that program has ended, the lock is released by itself.")
+            return SessionLocked(f"Session {self.session_id} is being edited by another window or process. {rest}",
+                                 key="error.locked_unknown", session=self.session_id)
+        return SessionLocked(f"Session {self.session_id} is being edited by {who['holder']} on {who['host']} (process "
+                             f"{who['pid']}) since {since.astimezone():%Y-%m-%d %H:%M}. {rest}",
+                             key="error.locked_elsewhere", session=self.session_id, since=since, **who)

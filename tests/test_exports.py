@@ -150,7 +150,7 @@ def test_client_plan_is_in_the_session_language_and_plain_language(tmp_path):
     plain = agreed_session(tmp_path / "plain", plain=True)
     try:
         en = render(CONTENT, english.record, "client", "md", today=TODAY)
-        assert "# My plan – X-1" in en and "Your rights" in en and "Period 2027-01-11 to 2027-07-10" in en
+        assert "# My plan – X-1" in en and "Your rights" in en and "Period 11 January 2027 to 10 July 2027" in en
         selko = render(CONTENT, plain.record, "client", "md", today=TODAY)
         assert "Sinun oikeutesi" in selko and "Saat nähdä, mitä sinusta on kirjoitettu." in selko
     finally:

@@ -344,3 +344,13 @@ def test_the_session_language_changes_mid_interview_and_the_place_stays(store_pa
     with IntakeSession.resume(Store(store_path), content, sid) as again:
         assert again.interview.current().key == where
         assert again.texts.language == "sv" and again.texts.plain
+
+
+def test_a_read_only_session_is_read_in_another_language_and_nothing_is_saved(store_path, content):
+    sid = one_session(store_path, content, answers=4)
+    before = Store(store_path).get(sid)
+    viewer = IntakeSession.resume(Store(store_path), content, sid, holder="Maija", read_only=True)
+    viewer.speak("en", True)
+    assert (viewer.texts.language, viewer.texts.plain) == ("en", True)  # the view speaks English
+    after = Store(store_path).get(sid)
+    assert (after.language, after.plain, after.updated_at) == (before.language, before.plain, before.updated_at)

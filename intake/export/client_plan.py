@@ -16,7 +16,7 @@ from intake.export.agreed import AgreedPlan
 from intake.export.client_follow_up import client_follow_up
 from intake.export.follow_up import after_intake
 from intake.export.document import DocSection, Document, Entry
-from intake.screens.words import date, euros, number
+from intake.screens.words import date, number
 
 
 
@@ -90,8 +90,8 @@ def _money(agreed: AgreedPlan) -> DocSection:
     t, a = agreed.texts, agreed.plan.allowance
     if a is None:
         return DocSection(heading=t("client.section.money"))
-    lines = [t("plan.allowance_line", name=a.name, per_day=euros(t, a.euros_per_day), days=a.attended_days,
-               total=euros(t, a.total_euros))]
+    lines = [t("plan.allowance_line", name=a.name, per_day=t.euros(a.euros_per_day), days=a.attended_days,
+               total=t.euros(a.total_euros))]
     if a.travel_costs:
         lines.append(t("plan.travel_costs"))
     lines.append(a.payer)  # from the allowance rule the client's benefits select

@@ -118,9 +118,43 @@ class Texts:
     def view(self, role: str) -> str:
         return self(f"role.{role}")
 
+    # --- the language's conventions for dates, numbers and money (texts.yaml `format.*`) ---
+
     def date(self, value: dt.date | str) -> str:
+        """A day as the language writes it for people to read: 7.12.2026 in Finnish and in Swedish as
+        Finland writes it, 7 December 2026 in English (a day-first 07/12/2026 reads as July in the US)."""
         day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-        return f"{day.day}.{day.month}.{day.year}" if self.language != "en" else day.isoformat()
+        return self(f"format.date.{day.month}", day=day.day, year=day.year)
+
+    def date_field(self, value: dt.date | str) -> str:
+        """A day put in a field to be edited: a form the date parser reads back (7.12.2026, 2026-12-07)."""
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return self("format.date_field", day=day.day, month=day.month, year=day.year)
+
+    def moment(self, value: dt.datetime) -> str:
+        """A local date and time of day: 7.12.2026 14.05 in Finnish and Swedish, 7 December 2026 14:05."""
+        local = value.astimezone()
+        return self("format.moment", date=self.date(local.date()), hour=local.hour, minute=local.minute)
+
+    def number(self, value: float | int, decimals: int | None = None) -> str:
+        """A number with the language's decimal mark (1,5 in Finnish and Swedish, 1.5 in English); a
+        whole number without decimals unless `decimals` fixes how many."""
+        if decimals is not None:
+            text = f"{value:.{decimals}f}"
+        else:
+            text = str(int(value)) if value == int(value) else str(value)
+        return text.replace(".", self("format.number_marks")[1])
+
+    def percent(self, value: float) -> str:
+        """A share to one decimal: 12,5 % in Finnish and Swedish, 12.5% in English."""
+        return self("format.percent", number=self.number(value, 1))
+
+    def euros(self, value: float) -> str:
+        """Money with cents, thousands apart: 1 170,00 € in Finnish and Swedish, €1,170.00 in English.
+        (Only money is grouped: a number put in a field must read back, and 1,234 would not.)"""
+        thousands, decimal = self("format.number_marks")
+        amount = f"{value:,.2f}".translate(str.maketrans({",": thousands, ".": decimal}))
+        return self("format.euros", amount=amount)
 
     def value(self, step: Step, value: Any, skipped: bool = False, in_summary: bool = False) -> str:
         """The answer as a person reads it; `in_summary`: as a section summary says it (a choice's summary form)."""
@@ -138,7 +172,7 @@ class Texts:
         if isinstance(q, ScaleQuestion):
             return self.scale_point(q, value)
         if isinstance(q, NumberQuestion):
-            number = str(value).replace(".", ",") if self.language != "en" else str(value)
+            number = self.number(value)
             unit = q.unit.get(self.language, self.plain) if q.unit else ""
             return f"{number} {unit}".strip()
         if isinstance(q, DateQuestion):
@@ -162,8 +196,7 @@ class Texts:
         if isinstance(value, (list, tuple)):
             return ", ".join(self._param(name, v) for v in value)
         if isinstance(value, float):
-            value = int(value) if value == int(value) else value
-            return str(value).replace(".", ",") if self.language != "en" else str(value)
+            return self.number(value)
         if isinstance(value, str):
             return self._label(name, value)
         return str(value)

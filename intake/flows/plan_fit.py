@@ -24,7 +24,7 @@ def placement_fit(plan: Plan, placement: Placement | None, age: int | None,
         issues.append(("plan.days_not_offered", {"name": name, "value": plan.days_per_week,
                                                  "offered": _listed(schedule.days_per_week, texts)}))
     if plan.hours_per_day is not None and plan.hours_per_day not in schedule.hours_per_day:
-        issues.append(("plan.hours_not_offered", {"name": name, "value": _number(plan.hours_per_day, texts),
+        issues.append(("plan.hours_not_offered", {"name": name, "value": texts.number(plan.hours_per_day),
                                                   "offered": _listed(schedule.hours_per_day, texts)}))
     # No start dates is continuous intake: any day will do.
     if plan.start is not None and placement.start_dates and plan.start not in placement.start_dates:
@@ -35,10 +35,5 @@ def placement_fit(plan: Plan, placement: Placement | None, age: int | None,
     return issues
 
 
-def _number(value: float, texts: Texts) -> str:
-    text = f"{value:g}"
-    return text if texts.language == "en" else text.replace(".", ",")
-
-
 def _listed(values: list[Any], texts: Texts) -> str:
-    return ", ".join(_number(v, texts) for v in sorted(values))
+    return ", ".join(texts.number(v) for v in sorted(values))

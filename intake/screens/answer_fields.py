@@ -129,9 +129,9 @@ class TypedField(AnswerField):
         if value is None:
             return ""
         if isinstance(q, DateQuestion):
-            return self.t.date(value)
+            return self.t.date_field(value)
         if isinstance(q, NumberQuestion):
-            return str(value).replace(".", ",") if self.t.language != "en" else str(value)
+            return self.t.number(value)
         return printable(str(value))  # an input shows control characters raw, to the terminal
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

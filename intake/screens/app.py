@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -19,8 +19,11 @@ from intake.errors import IntakeError
 from intake.flows.display import Texts
 from intake.flows.model import Content
 from intake.flows.text import Language
+from intake.screens.base import IntakeScreen
 from intake.screens.commands import ScreenCommands
 from intake.screens.dialogs import ErrorDialog
+from intake.screens.error_words import error_words
+from intake.screens.language_dialog import LanguageDialog, Speech
 from intake.screens.texts_util import translate_bindings
 from intake.screens.themes import THEMES
 from intake.session import IntakeSession, ReviewSession
@@ -37,6 +40,7 @@ class IntakeApp(App[None]):
     # Every answer is saved as it is given, so quitting is always safe.
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+l", "language", "Language", id="app.language"),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
         # Textual's own, given an id: its word in the key bar is translated and its key can be remapped.
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.command_palette"),
@@ -193,16 +197,65 @@ class IntakeApp(App[None]):
     def session_texts(self, session: IntakeSession) -> Texts:
         return Texts(self.content, session.record.language, session.record.plain)
 
+    # --- the language, at any time ----------------------------------------------
+
+    @work(exclusive=True, group="language", exit_on_error=False)
+    async def action_language(self) -> None:
+        """Ask for the language and plain language: the open session's, which it keeps from here
+        on (only for this view when it is open read-only); with none open, the app's own. Never over
+        a dialog (Textual gives the app's keys no say there), so no screen is rebuilt under one."""
+        session = self.session
+        if session is None:
+            texts, message = self.texts, self.texts("language.dialog.app")
+        else:
+            texts = self.session_texts(session)
+            message = texts("language.dialog.read_only" if session.read_only else "language.dialog.session")
+        choice = await self.push_screen_wait(LanguageDialog(texts, message, offer_plain=session is not None))
+        if choice is not None and choice != (texts.language, texts.plain):
+            await self.speak(choice)
+
+    async def speak(self, choice: Speech) -> None:
+        """The open session, or with none the app, in `choice` from here on, every screen with it."""
+        if self.session is None:
+            self.language = choice.language
+            self.texts = Texts(self.content, choice.language)
+            self.title = self.content.flow.title.get(choice.language)
+            self._speak(self.texts)
+        else:
+            try:
+                self.session.speak(choice.language, choice.plain)
+            except IntakeError as exc:
+                self.show_error(exc)
+                return
+            self._speak(self.session_texts(self.session))
+        await self._rebuild()
+
+    async def _rebuild(self) -> None:
+        """Put each of the app's screens whose language changed, and those above it, afresh in its
+        place (the start screen stays as it is while a session is open)."""
+        stack = self.screen_stack
+        fresh = [screen.respoken() if isinstance(screen, IntakeScreen) else None for screen in stack]
+        changed = [i for i, (old, new) in enumerate(zip(stack, fresh))
+                   if new is not None and (new.t.language, new.t.plain) != (old.t.language, old.t.plain)]
+        if not changed:
+            return
+        for _ in stack[changed[0]:]:
+            await self.pop_screen()
+        for screen in fresh[changed[0]:]:
+            await self.push_screen(screen)
+
     # --- failures -------------------------------------------------------------
 
     def show_error(self, error: BaseException | None) -> None:
-        """Open the error dialog; an IntakeError brings its own title and message."""
+        """Open the error dialog, in the open session's language; an IntakeError brings its own title
+        and message."""
+        texts = self.session_texts(self.session) if self.session is not None else self.texts
         if isinstance(error, IntakeError):
-            title, message = error.title, error.message
+            title, message = error_words(texts, error)
         else:
-            title = self.texts("error.unexpected.title")
-            message = self.texts("error.unexpected.message", detail=type(error).__name__)
-        self.push_screen(ErrorDialog(title, message, self.texts("button.close")))
+            title = texts("error.unexpected.title")
+            message = texts("error.unexpected.message", detail=type(error).__name__)
+        self.push_screen(ErrorDialog(title, message, texts("button.close")))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

@@ -18,7 +18,6 @@ from intake.flows.period import MARKS, Mark
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.footer import KeyFooter
 from intake.screens.texts_util import plain
-from intake.screens.words import euros
 from intake.session import IntakeSession
 
 # Colour only repeats the letter in each cell (and the legend says what each letter means).
@@ -29,7 +28,7 @@ UNMARKED, OUTSIDE = "·", ""
 
 def allowance_lines(t: Texts, totals: AttendanceTotals) -> list[str]:
     """The allowance for the attended days, and the attended days it does not cover."""
-    lines = [t("attendance.allowance_line", days=totals.paid_days, euros=euros(t, totals.euros))]
+    lines = [t("attendance.allowance_line", days=totals.paid_days, euros=t.euros(totals.euros))]
     if totals.unpaid_days:
         lines.append(t("attendance.unpaid_line", days=totals.unpaid_days))
     return lines
@@ -53,6 +52,9 @@ class AttendanceScreen(IntakeScreen):
         self.first = status.start
         self.last = status.ended_on or status.planned_end or self.today
         self.weeks = weeks(self.first, self.last)
+
+    def respoken(self) -> AttendanceScreen:
+        return AttendanceScreen(self.session.texts, self.session, self.today)
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self.t("attendance.title", client=self.session.record.client_label)),

@@ -19,6 +19,7 @@ from intake.flows.validate import AnswerError
 from intake.screens.answer_fields import AnswerField, ConfirmField, field_for
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import MessageDialog
+from intake.screens.draft import Draft, draft_of, restore
 from intake.screens.footer import KeyFooter
 from intake.screens.progress_panel import ProgressPanel
 from intake.screens.texts_util import plain, translate_bindings
@@ -63,6 +64,14 @@ class InterviewScreen(IntakeScreen):
         self._loading = False                    # the next step is being shown
         self._replaying = False                  # the waiting keys are being handed on
         self._sending: events.Key | None = None  # the waiting key being handed on now
+        self.draft: Draft | None = None          # what the screen this one replaces had typed, not answered yet
+
+    def respoken(self) -> InterviewScreen:
+        """Afresh in the language now spoken, with what is typed in the answer field kept."""
+        fresh = InterviewScreen(self.session.texts, self.session)
+        if self.field is not None and self.field.is_attached:
+            fresh.draft = draft_of(self.field)
+        return fresh
 
     @property
     def interview(self):
@@ -122,6 +131,9 @@ class InterviewScreen(IntakeScreen):
         await slot.remove_children()
         self.field = field_for(step, self.t, self.interview.answer_for(step.key))
         await slot.mount(self.field)
+        if self.draft is not None:
+            restore(self.field, self.draft)
+            self.draft = None
         # After the layout settles, since the question area below changes its height.
         self.call_after_refresh(self.query_one(Transcript).scroll_to_current)
         self.refresh_bindings()

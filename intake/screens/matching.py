@@ -349,7 +349,7 @@ class VisitScreen(ModalScreen[object]):
         with Vertical(id="visit", classes="dialog"):
             yield Static(plain(t("matching.visit_title", name=self.place_name)), id="dialog-title")
             yield Static(t("matching.visit_question"), markup=False)
-            yield Input(t.date(self.current) if self.current else "", id="visit-date",
+            yield Input(t.date_field(self.current) if self.current else "", id="visit-date",
                         placeholder=t("field.date_placeholder"))
             yield Static("", id="visit-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):

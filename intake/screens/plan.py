@@ -21,7 +21,7 @@ from intake.screens.dialogs import MessageDialog
 from intake.screens.footer import KeyFooter
 from intake.screens.period import has_period
 from intake.screens.texts_util import plain
-from intake.screens.words import date, euros, number
+from intake.screens.words import date, number
 from intake.session import IntakeSession
 
 FIELDS = ("start", "months", "days", "hours")
@@ -95,8 +95,13 @@ class PlanScreen(IntakeScreen):
                 yield Button(t("plan.answers_button"), id="plan-answers")
         yield KeyFooter()
 
+    def respoken(self) -> PlanScreen:
+        """Afresh in the language now spoken, with the form as typed (not saved yet) kept."""
+        return self.keeping_typed(PlanScreen(self.session.texts, self.session))
+
     async def on_mount(self) -> None:
         self.fill_form()
+        self.put_back_typed()
         await self.show_plan()
         self.query_one("#plan-start", Input).focus()
 
@@ -118,7 +123,7 @@ class PlanScreen(IntakeScreen):
         d, t = self.decisions, self.t
         # Until a start is decided, the preferred start from the interview is offered.
         start = d.start or self.session.interview.active().get("preferred_start")
-        self.query_one("#plan-start", Input).value = t.date(start) if start else ""
+        self.query_one("#plan-start", Input).value = t.date_field(start) if start else ""
         self.query_one("#plan-months", Input).value = str(d.months) if d.months is not None else ""
         self.query_one("#plan-days", Input).value = str(d.days_per_week) if d.days_per_week is not None else ""
         self.query_one("#plan-hours", Input).value = number(t, d.hours_per_day) if d.hours_per_day is not None else ""
@@ -282,8 +287,8 @@ class PlanScreen(IntakeScreen):
             schedule.append(f"{t('plan.label.reviews')}: " + ", ".join(t.date(r) for r in plan.reviews))
         if plan.allowance is not None:
             a = plan.allowance
-            schedule.append(t("plan.allowance_line", name=a.name, per_day=euros(t, a.euros_per_day),
-                              days=a.attended_days, total=euros(t, a.total_euros)))
+            schedule.append(t("plan.allowance_line", name=a.name, per_day=t.euros(a.euros_per_day),
+                              days=a.attended_days, total=t.euros(a.total_euros)))
             if a.travel_costs:
                 schedule.append(t("plan.travel_costs"))
             schedule.append(a.payer)

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from intake.flows.display import Texts
 from intake.flows.report import OutcomeReport, Table
-from intake.outcome_report import heading, percent, read_report
+from intake.outcome_report import heading, read_report
 from intake.screens.base import IntakeScreen
 from intake.screens.footer import KeyFooter
 from intake.screens.texts_util import plain
@@ -29,7 +29,7 @@ def bar_chart(table: Table, texts: Texts, width: int = BAR_WIDTH) -> str:
     for row in table.rows:
         cells = max(1, round(width * row.count / most)) if row.count else 0
         lines.append(f"{row.label.ljust(label_width)} {('█' * cells).ljust(width)} {row.count:>5}  "
-                     f"{percent(row.percent, texts)} %")
+                     f"{texts.percent(row.percent) if row.percent is not None else '–'}")
     return "\n".join(lines)
 
 
@@ -39,6 +39,9 @@ class ReportScreen(IntakeScreen):
     def __init__(self, texts: Texts, counsellor: str):
         super().__init__(texts)
         self.counsellor = counsellor  # the sessions whose counsellor this is are counted
+
+    def respoken(self) -> ReportScreen:
+        return ReportScreen(self.app.texts, self.counsellor)
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self.t("report.screen.mine", counsellor=self.counsellor)), id="report-header")

@@ -15,6 +15,7 @@ from intake.flows.due import DUE_FILTERS, SOON_DAYS, Due, ReviewDue, grace_days,
 from intake.flows.text import LANGUAGES
 from intake.screens.base import IntakeScreen
 from intake.screens.dialogs import ConfirmDialog
+from intake.screens.error_words import error_words
 from intake.screens.footer import KeyFooter
 from intake.screens.session_list import Cell, Row, SessionList
 from intake.session import IntakeSession
@@ -30,6 +31,13 @@ class StartScreen(IntakeScreen):
         Binding("ctrl+r", "cycle_due", "Reviews", id="start.reviews"),
     ]
     due: Due | None = None  # the review filter on: all sessions, the overdue reviews, those due soon
+
+    def respoken(self) -> StartScreen:
+        """Afresh in the app's language, with what was typed kept; a new intake's language is the
+        app's again (the one it now speaks)."""
+        fresh = self.keeping_typed(StartScreen(self.app.texts))
+        fresh.due = self.due
+        return fresh
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -64,16 +72,19 @@ class StartScreen(IntakeScreen):
                 # A session in its period shows its next review in place of the intake's status (completed):
                 # a column of its own would leave the client and counsellor a few letters at 120 columns.
                 # The client's label, the row's name, gets the larger share of what is left.
-                longest_day = t.date(dt.date(2026, 12, 31))
+                # The widest day: English names the month (28 September 2026).
+                longest_day = max((t.date(dt.date(2026, month, 28)) for month in range(1, 13)), key=len)
+                changed = max(len(t.moment(dt.datetime(2026, month, 28, 23, 59))) for month in range(1, 13)) + 1
                 statuses = max([len(t(f"status.{s}")) + 2 for s in ("in_progress", "completed", "damaged")]
                                + [len(t(f"start.{key}", date=longest_day)) + 1
                                   for key in ("review_next", "review_overdue", "period_ended")])
                 yield SessionList([(t("start.column.client"), 0, 3), (t("start.column.counsellor"), 0, 2),
                                    (t("start.column.status"), statuses), (t("start.column.progress"), 9),
-                                   (t("start.column.changed"), 17)], id="sessions")
+                                   (t("start.column.changed"), changed)], id="sessions")
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.put_back_typed()
         self.refresh_sessions()
         self.app.store.log_access("list", None)  # the list shows every client's label
         self.query_one("#client-label", Input).focus()
@@ -139,8 +150,7 @@ class StartScreen(IntakeScreen):
         return self.t("start.review_next", date=day)
 
     def _when(self, s: SessionSummary | DamagedSession) -> str:
-        local = s.updated_at.astimezone()
-        return local.strftime("%Y-%m-%d %H:%M" if self.t.language == "en" else "%d.%m.%Y %H:%M")
+        return self.t.moment(s.updated_at)
 
     @work(thread=True, exclusive=True, group="check-files", exit_on_error=False)
     def check_files(self) -> None:
@@ -177,13 +187,14 @@ class StartScreen(IntakeScreen):
         try:
             session = IntakeSession.resume(store, content, session_id)
         except SessionLocked as exc:
+            title, message = error_words(self.t, exc)
             read = await self.app.push_screen_wait(ConfirmDialog(
-                exc.title, f"{exc.message}\n\n{self.t('start.open_read_only_question')}",
+                title, f"{message}\n\n{self.t('start.open_read_only_question')}",
                 self.t("button.open_read_only"), self.t("button.cancel")))
             if not read:
                 return
             session = IntakeSession.resume(store, content, session_id, read_only=True)
-        self.app.open_session(session)
+        self._open(session)
 
     # --- a new intake ---------------------------------------------------------
 
@@ -212,6 +223,12 @@ class StartScreen(IntakeScreen):
             self.app.show_error(exc)
             return
         label_input.value = ""  # the next intake is for another client; the counsellor stays
+        self._open(session)
+
+    def _open(self, session: IntakeSession) -> None:
+        """Open `session`. Plain language is one client's need: the switch is off again for the next
+        one. The language stays chosen: a counsellor's clients mostly share one."""
+        self.query_one("#plain", Switch).value = False
         self.app.open_session(session)
 
     def _checked(self, field: Input, what: str) -> str | None:

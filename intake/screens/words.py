@@ -22,15 +22,7 @@ def words(t: Texts, key: str, **params: Any) -> str:
 def number(t: Texts, value: float | int | None) -> str:
     if value is None:
         return "–"
-    if isinstance(value, float) and value == int(value):
-        value = int(value)
-    text = str(value)
-    return text.replace(".", ",") if t.language != "en" else text
-
-
-def euros(t: Texts, value: float) -> str:
-    text = f"{value:.2f}"
-    return (text.replace(".", ",") if t.language != "en" else text) + " €"
+    return t.number(value)
 
 
 def date(t: Texts, value: dt.date | None) -> str:
