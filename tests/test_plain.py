@@ -112,7 +112,7 @@ def counsellor_and_client(session: IntakeSession, answers: dict) -> Reply:
             if answer.skipped:
                 return t("plain.command.skip")
             return "1" if step.is_confirm else typed_form(step, answer, t)
-        form = {t("plan.form.start"): t.date(dt.date(2027, 1, 11)), t("plan.form.months"): "6",
+        form = {t("plan.form.start"): t.date_field(dt.date(2027, 1, 11)), t("plan.form.months"): "6",
                 t("plan.form.days"): "3", t("plan.form.hours"): "4",
                 t("plan.form.reason"): "Sovittu asiakkaan kanssa."}
         if prompt in form:
@@ -406,7 +406,7 @@ def test_an_interim_review_is_held_in_plain_mode_once_the_plan_is_agreed(tmp_pat
         if step.is_confirm:
             return "1"
         if isinstance(step.question, DateQuestion):  # the day it is held: within the period so far
-            return review.texts.date(dt.date.today() - dt.timedelta(days=30))
+            return review.texts.date_field(dt.date.today() - dt.timedelta(days=30))
         return typed_form(step, Answer(value=value_for(step, rng), by=step.view, at=dt.datetime.now()), review.texts)
 
     def run(typist: Typist) -> None:

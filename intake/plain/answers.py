@@ -87,7 +87,7 @@ def typed_form(step: Step, answer: Answer | None, t: Texts) -> str:
         values = value if isinstance(value, list) else [value]
         return " ".join(o.key for o in choices if o.value in values)
     if isinstance(q, DateQuestion):
-        return t.date(value)
+        return t.date_field(value)
     if isinstance(q, NumberQuestion):
         return str(value).replace(".", ",") if t.language != "en" else str(value)
     return str(value)

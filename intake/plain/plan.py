@@ -56,7 +56,7 @@ def decide_schedule(talk: Talk, session: IntakeSession) -> bool:
 
     d = session.interview.state.decisions
     start = d.start or session.interview.active().get("preferred_start")
-    typed = ask_value(talk, "plan.form.start", talk.t.date(start) if start else "", parse_start)
+    typed = ask_value(talk, "plan.form.start", talk.t.date_field(start) if start else "", parse_start)
     if typed is None:
         return False
     changes: dict[str, Any] = {"start": typed}
