@@ -45,9 +45,9 @@ async def test_palette_has_every_action_of_the_screen_in_the_session_language(co
     store = Store(store_path)
     session = english_session(store, content)
     app = IntakeApp(store=store, content=content, export_dir=tmp_path / "exports")
-    # An app binding the palette has never heard of (as another part's language switch); its words
-    # are `key.app.ring`, missing from the catalogue, so shown as its key.
-    app._bindings._add_binding(Binding("ctrl+l", "bell", "Ring", id="app.ring"))
+    # An app binding the palette has never heard of; its words are `key.app.ring`, missing from the
+    # catalogue, so shown as its key.
+    app._bindings._add_binding(Binding("ctrl+g", "bell", "Ring", id="app.ring"))
     async with app.run_test(size=SIZE) as pilot:
         app.open_session(session)
         await pilot.pause()
@@ -60,7 +60,7 @@ async def test_palette_has_every_action_of_the_screen_in_the_session_language(co
         # The screen's keys (the first question allows no going back), the app's, also one
         # not in the key bar, and Textual's own commands in the session's words.
         for word in (t("key.interview.skip"), t("key.interview.edit_earlier"), t("key.interview.submit"),
-                     t("key.interview.leave"), t("key.app.quit"), "[key.app.ring]", t("palette.theme"), t("palette.keys")):
+                     t("key.interview.leave"), t("key.app.quit"), t("key.app.language"), "[key.app.ring]", t("palette.theme"), t("palette.keys")):
             assert any(line.startswith(word) for line in shown), (word, shown)
         assert not any(line.startswith(t("key.interview.back")) for line in shown)
         assert "Screenshot" not in " ".join(shown) and "Quit the application" not in " ".join(shown)
