@@ -49,3 +49,11 @@ def test_a_moment_has_the_language_s_date_and_time_of_day():
     moment = dt.datetime(2026, 12, 7, 9, 5).astimezone()  # local, as the session list shows it
     assert Texts(CONTENT, "fi").moment(moment) == "7.12.2026 9.05"
     assert Texts(CONTENT, "en").moment(moment) == "7 December 2026 09:05"
+
+
+@pytest.mark.parametrize("language, many", [("fi", "kysymystä"), ("sv", "frågor"), ("en", "questions")])
+def test_one_thing_is_said_in_the_singular(language, many):
+    t = Texts(CONTENT, language)
+    for key in ("progress.total_later", "summary.still_to_come", "plan.still_to_come"):
+        assert many not in t(key, count=1) and "1" in t(key, count=1)
+        assert many in t(key, count=2)

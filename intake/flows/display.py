@@ -42,7 +42,8 @@ class Texts:
         self.plain = plain
 
     def __call__(self, key: str, **params: Any) -> str:
-        text = self.content.texts.get(key)
+        # One of a thing is said in the singular where the catalogue has a `.one` form ("1 kysymys").
+        text = (params.get("count") == 1 and self.content.texts.get(f"{key}.one")) or self.content.texts.get(key)
         if text is None:
             # Visible rather than fatal; a test checks that every key used exists.
             return f"[{key}]"
