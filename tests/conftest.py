@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import uuid
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 from intake.flows.loader import load_content
 from intake.flows.model import Content
+from tests.postgres_server import PostgresServer, Unavailable, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_CONTENT = REPO / "content"
@@ -67,3 +70,28 @@ def default_content_is_first_flow(monkeypatch: pytest.MonkeyPatch) -> None:
     import intake.cli
 
     monkeypatch.setattr(intake.cli, "DEFAULT_CONTENT", CONTENT_DIR)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer | Unavailable]:
+    """One PostgreSQL server for the whole session (unix socket only), stopped at the end;
+    or why none could be started, for `postgres_url` to skip with."""
+    try:
+        server = start_server()
+    except Unavailable as why:
+        yield why
+        return
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer | Unavailable) -> Iterator[str]:
+    """A `postgresql://` URL (the socket's folder in the host parameter) to a fresh database, dropped after."""
+    if isinstance(postgres_server, Unavailable):
+        pytest.skip(f"no PostgreSQL server: {postgres_server}")
+    name = f"test_{uuid.uuid4().hex}"
+    yield postgres_server.create_database(name)
+    postgres_server.drop_database(name)
