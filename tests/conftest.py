@@ -72,10 +72,11 @@ def default_content_is_first_flow(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(intake.cli, "DEFAULT_CONTENT", CONTENT_DIR)
 
 
+
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer | Unavailable]:
+def _postgres() -> Iterator[PostgresServer | Unavailable]:
     """One PostgreSQL server for the whole session (unix socket only), stopped at the end;
-    or why none could be started, for `postgres_url` to skip with."""
+    or why none could be started, for the fixtures below to skip with."""
     try:
         server = start_server()
     except Unavailable as why:
@@ -88,10 +89,16 @@ def postgres_server() -> Iterator[PostgresServer | Unavailable]:
 
 
 @pytest.fixture
-def postgres_url(postgres_server: PostgresServer | Unavailable) -> Iterator[str]:
+def postgres_server(_postgres: PostgresServer | Unavailable) -> PostgresServer:
+    """The session's PostgreSQL server; the test is skipped, saying what to install, where there is none."""
+    if isinstance(_postgres, Unavailable):
+        pytest.skip(f"no PostgreSQL server: {_postgres}")
+    return _postgres
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
     """A `postgresql://` URL (the socket's folder in the host parameter) to a fresh database, dropped after."""
-    if isinstance(postgres_server, Unavailable):
-        pytest.skip(f"no PostgreSQL server: {postgres_server}")
     name = f"test_{uuid.uuid4().hex}"
     yield postgres_server.create_database(name)
     postgres_server.drop_database(name)
