@@ -34,9 +34,9 @@ def default_bin_dir() -> Path | None:
     """The folder holding initdb and pg_ctl: the variable's, else Debian's newest, else PATH's."""
     if os.environ.get(BIN_DIR_VARIABLE):
         return Path(os.environ[BIN_DIR_VARIABLE])
-    versions = sorted(DEBIAN_BINARIES.glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
+    versions = [p for p in DEBIAN_BINARIES.glob("*/bin") if p.parent.name.isdigit()]
     if versions:
-        return versions[-1]
+        return max(versions, key=lambda p: int(p.parent.name))
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
 
@@ -127,7 +127,8 @@ def start_server(bin_dir: Path | None = None) -> PostgresServer:
                              "-o", f"-k {root} -h '' -F", "start")
         if started.returncode:
             log = root / "server.log"
-            raise Unavailable(f"PostgreSQL did not start: {_last_line(log.read_text() if log.exists() else started.stderr)}")
+            why = log.read_text() if log.exists() else started.stderr
+            raise Unavailable(f"PostgreSQL did not start: {_last_line(why)}")
     except BaseException:
         server.stop()
         raise
