@@ -80,12 +80,12 @@ class PostgresServer:
         return subprocess.run([*self.prefix, str(self.bin_dir / program), *args], capture_output=True,
                               text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
 
-    def admin(self, statement: str, name: str) -> None:
+    def admin(self, statement: str, name: str, database: str = "postgres") -> None:
         """Run one statement naming a database or role (quoted as an identifier) as the superuser."""
         import psycopg  # optional (the postgres extra): start_server checks it is there
         from psycopg import sql
 
-        with psycopg.connect(self.url(), autocommit=True) as conn:
+        with psycopg.connect(self.url(database), autocommit=True) as conn:
             conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
     def create_database(self, name: str) -> str:

@@ -49,22 +49,18 @@ def owner_and_stranger(postgres_server, postgres_url):
     """Two login roles (cluster-wide, so named uniquely and dropped after): one owns a table, one has no rights."""
     tag = uuid.uuid4().hex[:8]
     owner, stranger = f"owner_{tag}", f"stranger_{tag}"
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        for role in (owner, stranger):
-            conn.execute(psycopg.sql.SQL("CREATE ROLE {} LOGIN").format(psycopg.sql.Identifier(role)))
-        conn.execute(psycopg.sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(psycopg.sql.Identifier(owner)))
-    yield owner, stranger
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(psycopg.sql.SQL("DROP OWNED BY {}, {}").format(psycopg.sql.Identifier(owner),
-                                                                   psycopg.sql.Identifier(stranger)))
+    database = psycopg.conninfo.conninfo_to_dict(postgres_url)["dbname"]
     for role in (owner, stranger):
+        postgres_server.admin("CREATE ROLE {} LOGIN", role)
+    postgres_server.admin("GRANT CREATE ON SCHEMA public TO {}", owner, database)
+    yield database, owner, stranger
+    for role in (owner, stranger):
+        postgres_server.admin("DROP OWNED BY {}", role, database)
         postgres_server.admin("DROP ROLE {}", role)
 
 
-def test_a_role_without_privileges_cannot_read_another_roles_table(postgres_server, postgres_url,
-                                                                     owner_and_stranger):
-    owner, stranger = owner_and_stranger
-    database = psycopg.conninfo.conninfo_to_dict(postgres_url)["dbname"]
+def test_a_role_without_privileges_cannot_read_another_roles_table(postgres_server, owner_and_stranger):
+    database, owner, stranger = owner_and_stranger
     with psycopg.connect(postgres_server.url(database, user=owner)) as conn:
         conn.execute("CREATE TABLE notes (text text)")
         conn.execute("INSERT INTO notes VALUES ('owner only')")
@@ -86,6 +82,7 @@ def run_pytest(tmp_path: Path, test_source: str, **env: str) -> subprocess.Compl
 
 
 def test_the_server_is_gone_after_the_session(postgres_server, tmp_path):
+    # postgres_server only skips this where there is none: the session in the new process starts its own.
     seen = tmp_path / "seen.json"
     run = run_pytest(tmp_path, f"""
         import json
