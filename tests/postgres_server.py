@@ -96,12 +96,16 @@ class PostgresServer:
         self.admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
 
     def stop(self) -> None:
-        """Stop the server (fast: open connections are cut) and remove its folder."""
+        """Stop the server (fast: open connections are cut) and remove its folder; say so if it would not stop."""
+        stopped = None
         try:
             if self.pid_file.exists():
-                self._pg("pg_ctl", "-D", str(self.data_dir), "stop", "-m", "fast", "-w")
+                stopped = self._pg("pg_ctl", "-D", str(self.data_dir), "stop", "-m", "fast", "-w")
         finally:
+            # Even then: a postmaster whose postmaster.pid is gone shuts itself down within a minute.
             shutil.rmtree(self.root, ignore_errors=True)
+        if stopped is not None and stopped.returncode:
+            raise RuntimeError(f"pg_ctl could not stop the test server: {_last_line(stopped.stderr)}")
 
 
 def start_server(bin_dir: Path | None = None) -> PostgresServer:
