@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import uuid
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 from intake.flows.loader import load_content
 from intake.flows.model import Content
+from tests.postgres_server import PostgresServer, Unavailable, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_CONTENT = REPO / "content"
@@ -67,3 +70,35 @@ def default_content_is_first_flow(monkeypatch: pytest.MonkeyPatch) -> None:
     import intake.cli
 
     monkeypatch.setattr(intake.cli, "DEFAULT_CONTENT", CONTENT_DIR)
+
+
+
+@pytest.fixture(scope="session")
+def _postgres() -> Iterator[PostgresServer | Unavailable]:
+    """One PostgreSQL server for the whole session (unix socket only), stopped at the end;
+    or why none could be started, for the fixtures below to skip with."""
+    try:
+        server = start_server()
+    except Unavailable as why:
+        yield why
+        return
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_server(_postgres: PostgresServer | Unavailable) -> PostgresServer:
+    """The session's PostgreSQL server; the test is skipped, saying what to install, where there is none."""
+    if isinstance(_postgres, Unavailable):
+        pytest.skip(f"no PostgreSQL server: {_postgres}")
+    return _postgres
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A `postgresql://` URL (the socket's folder in the host parameter) to a fresh database, dropped after."""
+    name = f"test_{uuid.uuid4().hex}"
+    yield postgres_server.create_database(name)
+    postgres_server.drop_database(name)
