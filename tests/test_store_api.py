@@ -1,0 +1,86 @@
+"""The seam a second store backend plugs into (issue 15): every caller uses only what `SessionStore`
+declares, and `Store` provides all of it with the same parameters."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+
+from intake.store import Store
+from intake.store_api import SessionStore
+from tests.conftest import REPO
+
+MEMBERS = {name for name in vars(SessionStore) if not name.startswith("_")}
+STORE_NAMES = {"store", "_store"}  # store, self.store, app.store, session.store, self.app.store ...
+
+
+def _is_store(node: ast.expr) -> bool:
+    return ((isinstance(node, ast.Name) and node.id in STORE_NAMES)
+            or (isinstance(node, ast.Attribute) and node.attr in STORE_NAMES)
+            or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open_store"))
+
+
+def store_uses(source: str) -> set[str]:
+    """The attributes read from a store object in a module's source."""
+    return {node.attr for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Attribute) and _is_store(node.value)}
+
+
+def callers() -> dict[str, set[str]]:
+    """Every module of intake/ but the store's own, with the store attributes it uses."""
+    own = {"store.py", "store_api.py"}
+    return {str(p.relative_to(REPO)): store_uses(p.read_text(encoding="utf-8"))
+            for p in sorted((REPO / "intake").rglob("*.py"))
+            if not (p.parent.name == "intake" and (p.name in own or p.name.startswith("store_")))}
+
+
+def mismatches(impl: type) -> list[str]:
+    """How `impl` fails to provide SessionStore: missing members, properties that are not, and
+    parameters (names, kinds, defaults, annotations) that differ."""
+    found = []
+    for name in sorted(MEMBERS):
+        declared, given = inspect.getattr_static(SessionStore, name), inspect.getattr_static(impl, name, None)
+        if given is None:
+            found.append(f"{name}: missing")
+        elif isinstance(declared, property):
+            if not isinstance(given, (property, functools.cached_property)):
+                found.append(f"{name}: not a property")
+        elif list(inspect.signature(declared).parameters.values()) != list(inspect.signature(given).parameters.values()):
+            found.append(f"{name}: {inspect.signature(given)} is not {inspect.signature(declared)}")
+    return found
+
+
+def test_callers_use_only_what_the_interface_declares() -> None:
+    uses = callers()
+    undeclared = {f"{module}: store.{name}" for module, names in uses.items() for name in names - MEMBERS}
+    assert undeclared == set()
+    # the scan does see the callers (it is not passing on an empty list)
+    assert {"lock_session", "save"} <= uses["intake/session.py"]
+    assert {"verify_access_log", "has_session", "placements"} <= uses["intake/cli.py"]
+    assert "page" in uses["intake/screens/start.py"]
+
+
+def test_the_scan_sees_each_way_of_reaching_the_store() -> None:
+    source = ("store.a()\nself.store.b\nself.app.store.c()\nsession.store.d\nself._store.e\n"
+              "open_store(args).f\nstorage.g\nself.stored.h\n")
+    assert store_uses(source) == {"a", "b", "c", "d", "e", "f"}
+
+
+def test_store_provides_the_whole_interface() -> None:
+    assert mismatches(Store) == []
+
+
+def test_a_backend_that_differs_is_found() -> None:
+    class Partial:
+        location = "nowhere"  # a plain attribute, not a property
+
+        def get(self, session_id: str, who: str | None = None) -> None: ...
+
+        def save(self, record, who=None) -> None: ...  # no annotations: differs too
+
+    found = mismatches(Partial)
+    assert "location: not a property" in found
+    assert any(m.startswith("get: ") for m in found) and any(m.startswith("save: ") for m in found)
+    assert "delete: missing" in found
+    assert len([m for m in found if m.endswith(": missing")]) == len(MEMBERS) - 3
