@@ -317,7 +317,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     check = store.verify_access_log()
     if args.verify:
         if not check.ok:
-            raise StoreProblem(f"The access log of the store {store.location} has been tampered with or damaged: entry "
+            raise StoreProblem(f"The access log {check.where} has been tampered with or damaged: entry "
                                f"{check.broken_at} of {check.entries}: {check.problem}. Keep the file as it is for "
                                "investigation, and compare it with a backup of the store.")
         old = f" ({check.unchained} written before entries were chained)" if check.unchained else ""

@@ -436,10 +436,6 @@ class Store:
         self.log.write("create", record.id, counsellor)
         return record
 
-    @property
-    def location(self) -> str:
-        return str(self.path)
-
     def has_session(self, session_id: str) -> bool:
         return self.session_file(session_id).exists()
 

@@ -27,11 +27,6 @@ class SessionStore(Protocol):
     """A county's (or one computer's) sessions. `who` is the person acting, for the access log; it
     defaults to the user the store was opened for."""
 
-    @property
-    def location(self) -> str:
-        """Where the store is, as a person would name it in a message (a folder, a database)."""
-        ...
-
     # -- one session ----------------------------------------------------------------------
     def create(self, client_label: str, counsellor: str, state: InterviewState,
                language: Language = "fi", plain: bool = False, *, lock: bool = False) -> SessionRecord:
@@ -124,7 +119,8 @@ class SessionStore(Protocol):
         ...
 
     def verify_access_log(self) -> Verification:
-        """Whether the log is whole: no entry changed, removed or inserted since it was written."""
+        """Whether the log is whole: no entry changed, removed or inserted since it was written, and
+        where it is, for the person who must keep it for investigation."""
         ...
 
     # -- the county's own placements ------------------------------------------------------------

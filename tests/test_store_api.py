@@ -38,10 +38,10 @@ def callers() -> dict[str, set[str]]:
 def mismatches(impl: type) -> list[str]:
     """How `impl` fails to provide SessionStore: missing members, properties that are not, and
     parameters (names, kinds, defaults, annotations) that differ."""
-    found = []
+    found, absent = [], object()
     for name in sorted(MEMBERS):
-        declared, given = inspect.getattr_static(SessionStore, name), inspect.getattr_static(impl, name, None)
-        if given is None:
+        declared, given = inspect.getattr_static(SessionStore, name), inspect.getattr_static(impl, name, absent)
+        if given is absent:
             found.append(f"{name}: missing")
         elif isinstance(declared, property):
             if not isinstance(given, (property, functools.cached_property)):
@@ -73,14 +73,14 @@ def test_store_provides_the_whole_interface() -> None:
 
 def test_a_backend_that_differs_is_found() -> None:
     class Partial:
-        location = "nowhere"  # a plain attribute, not a property
+        placements = None  # a plain attribute, not a property
 
         def get(self, session_id: str, who: str | None = None) -> None: ...
 
         def save(self, record, who=None) -> None: ...  # no annotations: differs too
 
     found = mismatches(Partial)
-    assert "location: not a property" in found
+    assert "placements: not a property" in found
     assert any(m.startswith("get: ") for m in found) and any(m.startswith("save: ") for m in found)
     assert "delete: missing" in found
     assert len([m for m in found if m.endswith(": missing")]) == len(MEMBERS) - 3
