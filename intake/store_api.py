@@ -89,8 +89,7 @@ class SessionStore(Protocol):
         ...
 
     # -- erasing and repairing ----------------------------------------------------------------
-    def delete(self, session_id: str, who: str | None = None, action: str = "delete", *,
-               erase: bool = True) -> None:
+    def delete(self, session_id: str, who: str | None = None) -> None:
         """Erase the session for good: every copy of it the store keeps goes. Only the access log
         keeps that it existed and was deleted."""
         ...
