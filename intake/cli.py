@@ -22,6 +22,7 @@ from intake.flows.problems import ContentError
 from intake.flows.model import Content
 from intake.flows.placements import Placement
 from intake.settings import export_dir, read_settings, settings_file
+from intake.store_api import SessionStore
 from intake.export.kinds import FORMATS, READERS
 from intake.flows.text import LANGUAGES
 from intake.flows.validate import iso_date
@@ -180,7 +181,7 @@ def load(content_dir: Path) -> Content:
         raise ContentProblem(f"{len(exc.problems)} problem(s) in {content_dir}:\n{exc}") from None
 
 
-def open_store(args: argparse.Namespace):
+def open_store(args: argparse.Namespace) -> SessionStore:
     from intake.store import Store  # the store (and TinyDB) only for commands that need it
 
     progress = index_progress if sys.stderr.isatty() else None
@@ -313,10 +314,10 @@ def confirm(question: str, yes: bool) -> bool:
 
 def cmd_log(args: argparse.Namespace) -> int:
     store = open_store(args)
-    check = store.log.verify()
+    check = store.verify_access_log()
     if args.verify:
         if not check.ok:
-            raise StoreProblem(f"The access log {store.log.path} has been tampered with or damaged: entry "
+            raise StoreProblem(f"The access log {check.where} has been tampered with or damaged: entry "
                                f"{check.broken_at} of {check.entries}: {check.problem}. Keep the file as it is for "
                                "investigation, and compare it with a backup of the store.")
         old = f" ({check.unchained} written before entries were chained)" if check.unchained else ""
@@ -326,7 +327,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         print(f"Warning: the access log has been tampered with or damaged from entry {check.broken_at} on "
               f"({check.problem}); 'intake log --verify' tells more.", file=sys.stderr)
     entries = store.access_log(args.session_id)
-    if args.session_id is not None and not entries and not store.session_file(args.session_id).exists():
+    if args.session_id is not None and not entries and not store.has_session(args.session_id):
         raise SessionNotFound(f"No session with id '{args.session_id}' in this store or its access log. "
                               "'intake list' shows the sessions.")
     if args.json:

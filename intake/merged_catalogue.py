@@ -16,14 +16,14 @@ from intake.flows.catalogue_columns import Columns
 from intake.flows.matching import Catalogue, placement_text
 from intake.flows.model import Content
 from intake.flows.placements import Placement
-from intake.store import Store
+from intake.store_api import SessionStore
 
 
 class MergedPlacements(Sequence[Placement]):
     """The merged catalogue in matching's order, each placement read from the store only when asked for
     (the proposals shown, a detail, a why-not): a county's 100,000 are never all built at once."""
 
-    def __init__(self, store: Store, ids: np.ndarray, built_in: dict[str, Placement]):
+    def __init__(self, store: SessionStore, ids: np.ndarray, built_in: dict[str, Placement]):
         self.store = store
         self.ids = ids
         self.built_in = built_in   # the built-in placements, and the imported ones that replace one
@@ -71,7 +71,7 @@ def placement_names(placements: Sequence[Placement]) -> list[PlacementName]:
     return placements.names() if isinstance(placements, MergedPlacements) else [_name(p) for p in placements]
 
 
-def matching_catalogue(store: Store, content: Content) -> Catalogue | None:
+def matching_catalogue(store: SessionStore, content: Content) -> Catalogue | None:
     """The merged catalogue (as session.catalogue_placements) compiled for matching, None without placements.
 
     The imported placements come as the columns kept with them (placement_catalogue.py), not as

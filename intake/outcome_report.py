@@ -15,10 +15,10 @@ from intake.flows.model import Content
 from intake.flows.period import PeriodStatus
 from intake.flows.report import OutcomeReport, ReportProblem, check_range, in_range, outcome_report
 from intake.session import IntakeSession
-from intake.store import Store
+from intake.store_api import SessionStore
 
 
-def ended_periods(store: Store, content: Content, start: dt.date | None, end: dt.date | None, *,
+def ended_periods(store: SessionStore, content: Content, start: dt.date | None, end: dt.date | None, *,
                   counsellor: str | None = None) -> list[PeriodStatus]:
     """The periods that ended from `start` to `end` (inclusive), optionally only one counsellor's.
     The index's summaries say which sessions ended when, so no other session file is read."""
@@ -31,7 +31,7 @@ def ended_periods(store: Store, content: Content, start: dt.date | None, end: dt
     return statuses
 
 
-def read_report(store: Store, content: Content, texts: Texts, start: dt.date | None = None,
+def read_report(store: SessionStore, content: Content, texts: Texts, start: dt.date | None = None,
                 end: dt.date | None = None, *, counsellor: str | None = None) -> OutcomeReport:
     try:
         check_range(start, end)  # before the store is read

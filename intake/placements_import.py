@@ -34,6 +34,7 @@ from intake.errors import IntakeError
 from intake.flows.matching import paused_gc
 from intake.flows.parse import parse_date
 from intake.flows.placements import Placement
+from intake.store_api import SessionStore
 from intake.flows.rules import AllowedHosts, Rules, RulesFile
 from intake.placement_catalogue import PlacementCatalogue, PlacementsImport
 
@@ -516,7 +517,7 @@ class CatalogueEntry:
     file: str | None = None           # the CSV file it was imported from
 
 
-def catalogue_entries(store: Any, content: Any) -> list[CatalogueEntry]:
+def catalogue_entries(store: SessionStore, content: Any) -> list[CatalogueEntry]:
     """The built-in placements (content/placements/) with the ones imported into `store`.
 
     An imported placement whose id is a built-in one takes its place; the others follow the

@@ -15,14 +15,15 @@ from intake.flows.placements import Placement
 from intake.flows.rules import Rules
 from intake.flows.text import LANGUAGES, Language
 from intake.flows.validate import AnswerError, validate
-from intake.store import SessionRecord, Store
+from intake.store import SessionRecord
+from intake.store_api import SessionStore
 
 if TYPE_CHECKING:  # matching, profiles and plans (and numpy) are imported when first used
     from intake.flows.matching import Catalogue, MatchResult
     from intake.flows.plan import Plan
 
 
-def catalogue_placements(store: Store, content: Content) -> list[Placement]:
+def catalogue_placements(store: SessionStore, content: Content) -> list[Placement]:
     """Every placement as one list: the built-in ones (content/placements/) merged with the county's
     own list imported into the store (`intake placements import`), an imported placement replacing
     the built-in one with the same id. It builds every placement, so the app never asks for it:
@@ -33,7 +34,7 @@ def catalogue_placements(store: Store, content: Content) -> list[Placement]:
     return [entry.placement for entry in catalogue_entries(store, content)]
 
 
-def plan_placements(store: Store, content: Content, placement_id: str | None) -> list[Placement]:
+def plan_placements(store: SessionStore, content: Content, placement_id: str | None) -> list[Placement]:
     """The one placement a plan names, as in the merged catalogue (an imported one replaces the
     built-in one with its id), for PlanBuilder: a plan or an export never reads a county's whole list."""
     if placement_id is None:
@@ -49,7 +50,7 @@ class IntakeSession:
     tries to open the session, and written in the access log.
     """
 
-    def __init__(self, store: Store, content: Content, record: SessionRecord, *,
+    def __init__(self, store: SessionStore, content: Content, record: SessionRecord, *,
                  holder: str | None = None, read_only: bool = False):
         self.store = store
         self.content = content
@@ -60,7 +61,7 @@ class IntakeSession:
         self.follow_up = record.follow_up  # the live reviews and attendance, saved with the answers
 
     @classmethod
-    def start(cls, store: Store, content: Content, client_label: str, counsellor: str,
+    def start(cls, store: SessionStore, content: Content, client_label: str, counsellor: str,
               language: str = "fi", plain: bool = False, short_path: bool = False) -> IntakeSession:
         state = Interview(content).state
         state.short_path = short_path
@@ -68,7 +69,7 @@ class IntakeSession:
         return cls(store, content, record, holder=counsellor)
 
     @classmethod
-    def resume(cls, store: Store, content: Content, session_id: str, *, holder: str | None = None,
+    def resume(cls, store: SessionStore, content: Content, session_id: str, *, holder: str | None = None,
                read_only: bool = False) -> IntakeSession:
         """Open a saved session. SessionLocked (naming who has it) when it is being edited elsewhere;
         `read_only=True` opens it anyway, for reading."""
@@ -318,7 +319,7 @@ class ReviewSession:
         return self.session.read_only
 
     @property
-    def store(self) -> Store:
+    def store(self) -> SessionStore:
         return self.session.store
 
     @property

@@ -56,7 +56,7 @@ from intake.store_files import (
 )
 from intake.store_index import Progress, Sig, SummaryIndex, file_sig
 from intake.store_locks import SessionLock
-from intake.store_log import AccessLog, os_user
+from intake.store_log import AccessLog, Verification, os_user
 from intake.text_safety import check_name
 from intake.store_migrate import erase_from_v1_backup, interrupted_migration, migrate_v1
 
@@ -436,6 +436,9 @@ class Store:
         self.log.write("create", record.id, counsellor)
         return record
 
+    def has_session(self, session_id: str) -> bool:
+        return self.session_file(session_id).exists()
+
     def get(self, session_id: str) -> SessionRecord:
         record = self._read_record(session_id)
         if record is None:
@@ -617,6 +620,9 @@ class Store:
 
     def log_access(self, action: str, session_id: str | None, who: str | None = None) -> None:
         self.log.write(action, session_id, who or self.user)
+
+    def verify_access_log(self) -> Verification:
+        return self.log.verify()
 
     def access_log(self, session_id: str | None = None) -> list[dict]:
         if session_id is not None:

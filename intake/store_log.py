@@ -50,6 +50,7 @@ class Verification:
     unchained: int  # entries from before the log was chained, at its start
     broken_at: int | None = None  # 1-based number of the first entry that does not fit
     problem: str = ""
+    where: str = ""  # the log as a person would find it to keep it for investigation (a file)
 
     @property
     def ok(self) -> bool:
@@ -123,7 +124,7 @@ class AccessLog:
 
     def verify(self) -> Verification:
         lines = (read_bytes(self.path, "access log") or b"").splitlines()
-        result = Verification(entries=len(lines), unchained=0)
+        result = Verification(entries=len(lines), unchained=0, where=str(self.path))
         prev: bytes | None = None
         for n, raw in enumerate(lines, start=1):
             try:

@@ -9,7 +9,8 @@ from intake.export.kinds import LOG_ACTION, Format, Reader
 from intake.export.readers import render
 from intake.flows.model import Content
 from intake.session import plan_placements
-from intake.store import SessionRecord, Store
+from intake.store import SessionRecord
+from intake.store_api import SessionStore
 from intake.store_files import write_atomic
 
 
@@ -27,7 +28,7 @@ def write_private(path: Path, text: str, *, force: bool = False) -> None:
         raise IntakeError(f"Cannot write {path}: {exc.strerror}. Choose another file or folder.") from None
 
 
-def export_plan(store: Store, content: Content, record: SessionRecord, path: Path | None,
+def export_plan(store: SessionStore, content: Content, record: SessionRecord, path: Path | None,
                 who: str | None = None, *, force: bool = False, reader: Reader = "counsellor",
                 fmt: Format | None = None) -> str:
     """The export for `reader`, written to `path` when given; logged with its reader once it has succeeded."""

@@ -20,7 +20,8 @@ from intake.flows.engine import Answer, Interview, InterviewState
 from intake.flows.model import Content
 from intake.flows.period import FollowUp, PreviousPeriod, Review
 from intake.session import plan_placements
-from intake.store import SessionRecord, Store
+from intake.store import SessionRecord
+from intake.store_api import SessionStore
 from intake.store_files import read_bytes
 
 MAX_BYTES = 20 * 1024 * 1024  # a whole interview is tens of kilobytes
@@ -89,7 +90,7 @@ def _follow_up(content: Content, exported: ExportedFollowUp | None) -> FollowUp:
                     continued_in=exported.continued_in)
 
 
-def import_export(store: Store, content: Content, path: Path, *, replace: bool = False,
+def import_export(store: SessionStore, content: Content, path: Path, *, replace: bool = False,
                   who: str | None = None) -> SessionRecord:
     export = read_export(path)
     record = session_from_export(content, export)

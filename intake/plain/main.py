@@ -17,10 +17,10 @@ from intake.plain.plan import agree_plan
 from intake.plain.start import choose_session
 from intake.plain.talk import Talk
 from intake.session import IntakeSession
-from intake.store import Store
+from intake.store_api import SessionStore
 
 
-def run_plain(console: Console, store: Store, content: Content, export_dir: Path, chosen: bool = True) -> int:
+def run_plain(console: Console, store: SessionStore, content: Content, export_dir: Path, chosen: bool = True) -> int:
     """`chosen`: False when plain mode was taken because there is no terminal (said in one line)."""
     talk = Talk(console, Texts(content))
     if not chosen:
@@ -40,7 +40,7 @@ def run_plain(console: Console, store: Store, content: Content, export_dir: Path
     return 0
 
 
-def hold_session(talk: Talk, session: IntakeSession, store: Store, content: Content) -> bool:
+def hold_session(talk: Talk, session: IntakeSession, store: SessionStore, content: Content) -> bool:
     """The interview, the placement and the plan, in turn; True once the plan is agreed (or the
     content has no plan to agree), False when the person stops before that."""
     catalogue = None

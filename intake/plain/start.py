@@ -7,13 +7,14 @@ from intake.flows.model import Content
 from intake.flows.text import LANGUAGES
 from intake.plain.talk import SPOKE, Command, Talk
 from intake.session import IntakeSession
-from intake.store import DamagedSession, Store
+from intake.store import DamagedSession
+from intake.store_api import SessionStore
 from intake.text_safety import NameProblem, check_name, printable
 
 RECENT = 9  # the saved intakes listed, the most recently changed first; any other is opened by its id
 
 
-def choose_session(talk: Talk, store: Store, content: Content) -> IntakeSession | None:
+def choose_session(talk: Talk, store: SessionStore, content: Content) -> IntakeSession | None:
     """The session to hold: a saved one continued, or a new one; None when the person quits."""
     while True:
         t = talk.t
@@ -39,7 +40,7 @@ def choose_session(talk: Talk, store: Store, content: Content) -> IntakeSession 
             talk.say_stored(exc.message)
 
 
-def new_session(talk: Talk, store: Store, content: Content) -> IntakeSession | None:
+def new_session(talk: Talk, store: SessionStore, content: Content) -> IntakeSession | None:
     talk.say()
     talk.say(talk.t("start.new_title"))
     label = ask_name(talk, "client_label", "client label")

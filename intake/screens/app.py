@@ -27,7 +27,7 @@ from intake.screens.language_dialog import LanguageDialog, Speech
 from intake.screens.texts_util import translate_bindings
 from intake.screens.themes import THEMES
 from intake.session import IntakeSession, ReviewSession
-from intake.store import Store
+from intake.store_api import SessionStore
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -51,7 +51,7 @@ class IntakeApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    def __init__(self, store: Store, content: Content, language: Language = "fi",
+    def __init__(self, store: SessionStore, content: Content, language: Language = "fi",
                  export_dir: Path | None = None, theme: str | None = None,
                  keymap: dict[str, str] | None = None, **kwargs):
         super().__init__(**kwargs)

@@ -1,0 +1,133 @@
+"""The one interface every caller of a session store uses: `SessionStore`.
+
+The screens, the plain mode, the commands, the exports, the reports, the sessions and the web server
+are written against this Protocol, never against a backend. `intake.store.Store` (a folder of TinyDB
+files) is its one implementation today; a shared backend for a county's team (issue 15) plugs in here.
+Where the data is kept (files, backups, an index) is the backend's own business and is not part of it;
+tests/test_store_api.py checks that callers use nothing else and that `Store` provides all of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # the records come from the store module, which imports TinyDB: only for type checking
+    from intake.flows.due import ReviewDue
+    from intake.flows.engine import InterviewState
+    from intake.flows.text import Language
+    from intake.placement_catalogue import PlacementCatalogue
+    from intake.store import DamagedSession, SessionRecord, SessionSummary, Status
+    from intake.store_index import Progress
+    from intake.store_log import Verification
+
+
+class SessionStore(Protocol):
+    """A county's (or one computer's) sessions. `who` is the person acting, for the access log; it
+    defaults to the user the store was opened for."""
+
+    # -- one session ----------------------------------------------------------------------
+    def create(self, client_label: str, counsellor: str, state: InterviewState,
+               language: Language = "fi", plain: bool = False, *, lock: bool = False) -> SessionRecord:
+        """A new session at revision 0 (NameProblem for a bad label or name); with `lock`, its edit
+        lock is held by the counsellor from the start."""
+        ...
+
+    def get(self, session_id: str) -> SessionRecord:
+        """The session as saved now: SessionNotFound when there is none, SessionDamaged when it
+        cannot be read."""
+        ...
+
+    def has_session(self, session_id: str) -> bool:
+        """Whether the store holds this session, readable or damaged (SessionNotFound for an id that
+        cannot be one)."""
+        ...
+
+    def save(self, record: SessionRecord, who: str | None = None) -> SessionRecord:
+        """Save conditionally on the revision the record was read at: the saved one becomes that
+        revision + 1 and is returned; SessionConflict (nothing written) when it was saved elsewhere
+        since, SessionNotFound when it was deleted. Durable when it returns."""
+        ...
+
+    def adopt(self, record: SessionRecord, *, replace: bool = False, who: str | None = None) -> SessionRecord:
+        """Take in a session made elsewhere under its own id: SessionExists unless `replace`."""
+        ...
+
+    # -- one editor per session -------------------------------------------------------------
+    def lock_session(self, session_id: str, holder: str | None = None) -> object:
+        """Become the one editor of the session: SessionLocked, naming the holder, when someone else
+        (in this program or another, on this computer or another) edits it. Held until unlocked."""
+        ...
+
+    def unlock_session(self, session_id: str) -> None:
+        """Give up editing the session (nothing happens when it is not held here)."""
+        ...
+
+    # -- many sessions ------------------------------------------------------------------------
+    def count(self, text: str = "", *, damaged_only: bool = False, due: ReviewDue | None = None) -> int:
+        """How many sessions `page` can show for the same `text` and `due`."""
+        ...
+
+    def page(self, text: str = "", offset: int = 0, limit: int | None = None,
+             due: ReviewDue | None = None) -> list[SessionSummary | DamagedSession]:
+        """A slice of the session list: the damaged first (never hidden), then the most recently
+        changed; `text` keeps those whose label, counsellor or id hold every word; `due` keeps those
+        whose review is overdue or due soon, the most overdue first."""
+        ...
+
+    def list(self, text: str | None = None, status: Status | None = None) -> list[SessionSummary]:
+        """Every readable session, most recently changed first, optionally filtered."""
+        ...
+
+    def damaged(self) -> list[DamagedSession]:
+        """The sessions that cannot be read, each with what is wrong and whether it can be restored."""
+        ...
+
+    def reconcile(self, progress: Progress | None = None) -> bool:
+        """Catch up with changes made outside this program; True when anything changed."""
+        ...
+
+    # -- erasing and repairing ----------------------------------------------------------------
+    def delete(self, session_id: str, who: str | None = None) -> None:
+        """Erase the session for good: every copy of it the store keeps goes. Only the access log
+        keeps that it existed and was deleted."""
+        ...
+
+    def purge(self, completed_before: dt.date, who: str | None = None) -> list[str]:
+        """Delete (as `delete`) every completed session last changed before that day; their ids."""
+        ...
+
+    def restorable(self, session_id: str) -> SessionRecord:
+        """The previous version `restore` would put back (StoreProblem says why there is none)."""
+        ...
+
+    def restore(self, session_id: str, who: str | None = None) -> tuple[SessionRecord, Path | None]:
+        """Put back the previous version of a damaged session; returns it and where the damaged copy
+        was kept (None when there was none)."""
+        ...
+
+    # -- the access log: append-only ------------------------------------------------------------
+    def log_access(self, action: str, session_id: str | None, who: str | None = None) -> None:
+        """Append who did what to which session. Entries are never changed or removed, and never
+        hold answers or labels."""
+        ...
+
+    def access_log(self, session_id: str | None = None) -> list[dict]:
+        """The entries, oldest first; only those of one session when it is given."""
+        ...
+
+    def verify_access_log(self) -> Verification:
+        """Whether the log is whole: no entry changed, removed or inserted since it was written, and
+        where it is, for the person who must keep it for investigation."""
+        ...
+
+    # -- the county's own placements ------------------------------------------------------------
+    @property
+    def placements(self) -> PlacementCatalogue:
+        """The placements the county imported (`intake placements import`)."""
+        ...
+
+    def close(self) -> None:
+        """Let go of every lock held and every connection open."""
+        ...
