@@ -114,9 +114,9 @@ class IntakeApp(App[None]):
         from intake.screens.plan import PlanScreen
         from intake.screens.summary import SummaryScreen
 
-        texts = self.session_texts(session)
         if isinstance(session, ReviewSession):
-            return PeriodScreen(texts, session.session)
+            return PeriodScreen(self.session_texts(session.session), session.session)
+        texts = self.session_texts(session)
         if session.read_only:
             return SummaryScreen(texts, session)
         if session.interview.state.decisions.placement_id is None and self.catalogue is not None:
@@ -197,7 +197,7 @@ class IntakeApp(App[None]):
         self.close_session()
 
     def session_texts(self, session: IntakeSession | ReviewSession) -> Texts:
-        return Texts(self.content, session.record.language, session.record.plain, self.keys)
+        return Texts(session.content, session.record.language, session.record.plain, self.keys)
 
     # --- the language, at any time ----------------------------------------------
 
