@@ -16,6 +16,7 @@ from intake.cli import main
 from intake.flows.display import Texts
 from intake.flows.due import DUE_FILTERS, SOON_DAYS, ReviewDue, grace_days
 from intake.screens.app import IntakeApp
+from intake.screens.key_names import KeyNames
 from intake.screens.session_list import Cell, SessionList
 from intake.session import IntakeSession
 from intake.store import Store
@@ -154,7 +155,7 @@ async def test_the_start_screen_shows_the_next_reviews_and_cycles_the_review_fil
     today = dt.date.today()  # the screen works out what is overdue on the real day
     store = Store(store_path)
     make_sessions(store, content, today)
-    t, day = Texts(content), lambda days: Texts(content).date(today + dt.timedelta(days=days))
+    t, day = Texts(content, keys=KeyNames()), lambda days: Texts(content).date(today + dt.timedelta(days=days))
     app = IntakeApp(store=store, content=content, export_dir=tmp_path / "exports")
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()

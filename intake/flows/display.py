@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Protocol
 
 from intake.flows.engine import Interview, Step
 from intake.flows.model import (
@@ -35,11 +35,27 @@ LABEL_SOURCES = {
 }
 
 
+class KeyLookup(Protocol):
+    def __getitem__(self, binding_id: str) -> str: ...
+
+
+class Unnamed:
+    """Key names where no key bar is (plain mode, exports): the binding id, visible rather than a lie."""
+
+    def __getitem__(self, binding_id: str) -> str:
+        return f"[{binding_id}]"
+
+
 class Texts:
-    def __init__(self, content: Content, language: Language = "fi", plain: bool = False):
+    """`keys` names keys as people read them by binding id ("F5", "Ctrl+S" after the user's remaps),
+    for texts that name one as {keys[interview.edit_earlier]}; the app supplies it."""
+
+    def __init__(self, content: Content, language: Language = "fi", plain: bool = False,
+                 keys: KeyLookup | None = None):
         self.content = content
         self.language = language
         self.plain = plain
+        self.keys: KeyLookup = keys if keys is not None else Unnamed()
 
     def __call__(self, key: str, **params: Any) -> str:
         # One of a thing is said in the singular where the catalogue has a `.one` form ("1 kysymys").
@@ -48,7 +64,7 @@ class Texts:
             # Visible rather than fatal; a test checks that every key used exists.
             return f"[{key}]"
         template = text.get(self.language, self.plain)
-        return template.format(**params) if params else template
+        return template.format(**params, keys=self.keys) if params or "{keys[" in template else template
 
     def error(self, step: Step, error: AnswerError) -> str:
         params = {k: self.date(v) if isinstance(v, dt.date) else v for k, v in error.params.items()}

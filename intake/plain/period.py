@@ -39,7 +39,7 @@ def hold_period(talk: Talk, session: IntakeSession) -> bool:
         try:
             review = session.open_review(kind)
         except NotAllowed:
-            talk.say(t("period.refused.ended"))
+            talk.say(t("plain.period.refused_ended"))
             continue
         talk.open(review)
         try:

@@ -23,6 +23,7 @@ from intake.screens.base import IntakeScreen
 from intake.screens.commands import ScreenCommands
 from intake.screens.dialogs import ErrorDialog
 from intake.screens.error_words import error_words
+from intake.screens.key_names import KeyNames
 from intake.screens.language_dialog import LanguageDialog, Speech
 from intake.screens.texts_util import translate_bindings
 from intake.screens.themes import THEMES
@@ -67,7 +68,8 @@ class IntakeApp(App[None]):
         self.content = content
         self.language: Language = language
         self.export_dir = settings.export_dir(export_dir, {})
-        self.texts = Texts(content, language)
+        self.keys = KeyNames(keymap)  # what the texts that name a key say
+        self.texts = Texts(content, language, keys=self.keys)
         self.session: IntakeSession | None = None  # the open session; it holds its edit lock
         translate_bindings(self, self.texts)
         self.title = content.flow.title.get(language)
@@ -112,9 +114,9 @@ class IntakeApp(App[None]):
         from intake.screens.plan import PlanScreen
         from intake.screens.summary import SummaryScreen
 
-        texts = self.session_texts(session)
         if isinstance(session, ReviewSession):
-            return PeriodScreen(texts, session.session)
+            return PeriodScreen(self.session_texts(session.session), session.session)
+        texts = self.session_texts(session)
         if session.read_only:
             return SummaryScreen(texts, session)
         if session.interview.state.decisions.placement_id is None and self.catalogue is not None:
@@ -194,8 +196,8 @@ class IntakeApp(App[None]):
     def on_unmount(self) -> None:
         self.close_session()
 
-    def session_texts(self, session: IntakeSession) -> Texts:
-        return Texts(self.content, session.record.language, session.record.plain)
+    def session_texts(self, session: IntakeSession | ReviewSession) -> Texts:
+        return Texts(session.content, session.record.language, session.record.plain, self.keys)
 
     # --- the language, at any time ----------------------------------------------
 
@@ -218,7 +220,7 @@ class IntakeApp(App[None]):
         """The open session, or with none the app, in `choice` from here on, every screen with it."""
         if self.session is None:
             self.language = choice.language
-            self.texts = Texts(self.content, choice.language)
+            self.texts = Texts(self.content, choice.language, keys=self.keys)
             self.title = self.content.flow.title.get(choice.language)
             self._speak(self.texts)
         else:

@@ -54,7 +54,7 @@ class AttendanceScreen(IntakeScreen):
         self.weeks = weeks(self.first, self.last)
 
     def respoken(self) -> AttendanceScreen:
-        return AttendanceScreen(self.session.texts, self.session, self.today)
+        return AttendanceScreen(self.app.session_texts(self.session), self.session, self.today)
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self.t("attendance.title", client=self.session.record.client_label)),

@@ -37,7 +37,7 @@ class IntakeScreen(Screen):
         change of language. A screen of a session reads the language from the session; the start
         screen and the report, which have none, say their own."""
         session = self.session  # type: ignore[attr-defined]
-        return type(self)(session.texts, session)
+        return type(self)(self.app.session_texts(session), session)
 
     def keeping_typed(self, fresh: IntakeScreen) -> IntakeScreen:
         """`fresh`, to be given what is typed or chosen here and not saved (see `put_back_typed`)."""

@@ -68,7 +68,7 @@ class InterviewScreen(IntakeScreen):
 
     def respoken(self) -> InterviewScreen:
         """Afresh in the language now spoken, with what is typed in the answer field kept."""
-        fresh = InterviewScreen(self.session.texts, self.session)
+        fresh = InterviewScreen(self.app.session_texts(self.session), self.session)
         if self.field is not None and self.field.is_attached:
             fresh.draft = draft_of(self.field)
         return fresh

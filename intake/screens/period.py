@@ -198,7 +198,7 @@ class PeriodScreen(IntakeScreen):
         except IntakeError as exc:
             self.app.show_error(exc)
             return
-        self.app.switch_screen(InterviewScreen(review.texts, review))
+        self.app.switch_screen(InterviewScreen(self.app.session_texts(review), review))
 
     @on(OptionList.OptionSelected, "#period-reviews")
     def open_held(self, event: OptionList.OptionSelected) -> None:
@@ -208,7 +208,7 @@ class PeriodScreen(IntakeScreen):
 
         review = self.session.review(event.option.id)
         screen = SummaryScreen if review.interview.current() is None else InterviewScreen
-        self.app.switch_screen(screen(review.texts, review))
+        self.app.switch_screen(screen(self.app.session_texts(review), review))
 
     def action_attendance(self) -> None:
         self.app.push_screen(AttendanceScreen(self.t, self.session))

@@ -97,7 +97,7 @@ class PlanScreen(IntakeScreen):
 
     def respoken(self) -> PlanScreen:
         """Afresh in the language now spoken, with the form as typed (not saved yet) kept."""
-        return self.keeping_typed(PlanScreen(self.session.texts, self.session))
+        return self.keeping_typed(PlanScreen(self.app.session_texts(self.session), self.session))
 
     async def on_mount(self) -> None:
         self.fill_form()
