@@ -32,8 +32,9 @@ async def ready(pilot, key: str) -> InterviewScreen:
     """Wait until the screen shows the step `key` and its input has the keyboard."""
     for _ in range(100):
         screen = pilot.app.screen
+        # The field is set before its input is mounted: look for the input, do not assume it is there.
         if isinstance(screen, InterviewScreen) and screen.step.key == key and screen.field is not None \
-                and pilot.app.focused is screen.field.input:
+                and pilot.app.focused in screen.field.query(".answer-input").nodes:
             return screen
         await pilot.pause(0.05)
     raise AssertionError("the next question's input never got the keyboard")
