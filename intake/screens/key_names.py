@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Iterator
 from functools import cache
 
 from textual.binding import Binding
@@ -19,16 +20,21 @@ def readable(key: str) -> str:
     return "+".join(WORDS.get(part, part[:1].upper() + part[1:]) for part in key.split(",")[0].split("+"))
 
 
-def _imported_bindings(root: type[DOMNode] = DOMNode) -> dict[str, Binding]:
-    found, todo, seen = {}, [root], set()
+def intake_classes() -> Iterator[type[DOMNode]]:
+    """The app's own classes (screens, widgets, the app) among those imported so far."""
+    seen, todo = set(), [DOMNode]
     while todo:
         for sub in todo.pop().__subclasses__():
             if sub not in seen:
                 seen.add(sub)
                 todo.append(sub)
                 if sub.__module__.startswith("intake.screens."):
-                    found.update((b.id, b) for b in vars(sub).get("BINDINGS", []) if isinstance(b, Binding) and b.id)
-    return found
+                    yield sub
+
+
+def _imported_bindings() -> dict[str, Binding]:
+    return {b.id: b for cls in intake_classes() for b in vars(cls).get("BINDINGS", [])
+            if isinstance(b, Binding) and b.id}
 
 
 @cache

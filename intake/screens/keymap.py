@@ -21,6 +21,7 @@ from textual.dom import DOMNode
 from textual.keys import Keys
 
 import intake.screens
+from intake.screens.key_names import intake_classes
 from intake.settings import SettingsProblem
 
 MODIFIERS = {"ctrl", "shift", "alt", "super", "meta", "hyper"}
@@ -35,16 +36,9 @@ def _places() -> Iterator[type[DOMNode]]:
     """Every screen and widget class of the app that has key bindings of its own."""
     for module in pkgutil.iter_modules(intake.screens.__path__):
         importlib.import_module(f"intake.screens.{module.name}")
-    seen, todo = set(), [DOMNode]
-    while todo:
-        cls = todo.pop()
-        for sub in cls.__subclasses__():
-            if sub not in seen:
-                seen.add(sub)
-                todo.append(sub)
-                if sub.__module__.startswith("intake.screens.") and "BINDINGS" in vars(sub) and \
-                        not issubclass(sub, App):  # the app is the first place of every screen
-                    yield sub
+    for cls in intake_classes():
+        if "BINDINGS" in vars(cls) and not issubclass(cls, App):  # the app is the first place of every screen
+            yield cls
 
 
 def _bindings(cls: type[DOMNode]) -> list[Binding]:
