@@ -1,0 +1,531 @@
+"""The session store in a county's PostgreSQL database (psycopg 3): a `SessionStore` like the folder store.
+
+The same promises, kept by the database (the tables are in store_pg_schema.py):
+- a save is conditional on the revision it was read at (`SELECT ... FOR UPDATE`, then `revision + 1`);
+- one editor per session: an advisory lock of the editor's connection, which the server releases when
+  that connection ends in any way, with who holds it in `intake.edit_holders`;
+- the access log is a table only its owner can change, chained by hash, appended through a function;
+- delete and purge remove the session's row, its previous version and its damaged copies.
+Who sees which session is the database's business (row-level security by role and team), not the app's.
+
+A connection string never appears in a message with its password (`safe_url`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.types.json import Jsonb
+from pydantic import ValidationError
+
+from intake.errors import (
+    SessionConflict,
+    SessionDamaged,
+    SessionExists,
+    SessionLocked,
+    SessionNotFound,
+    StoreProblem,
+)
+from intake.flows.due import ReviewDue
+from intake.flows.engine import InterviewState
+from intake.flows.text import Language
+from intake.store import SUMMARY_FIELDS, DamagedSession, SessionRecord, SessionSummary, Status, _days, _now
+from intake.store_index import Progress, search_text
+from intake.store_log import ACTIONS, Verification
+from intake.store_pg_schema import FORMAT, ROLES, SECURITY, TABLES
+from intake.text_safety import check_name
+
+SCHEME = ("postgresql://", "postgres://")
+BATCH = 500  # rows checked at a time by reconcile
+LOCK_KEY = "hashtextextended(%s, 7031)"  # a session's advisory lock: 64 bits of its id
+
+
+def is_database_url(text: str) -> bool:
+    return text.startswith(SCHEME)
+
+
+def safe_url(conninfo: str) -> str:
+    """The connection string without its password, for messages."""
+    try:
+        params = conninfo_to_dict(conninfo)
+    except psycopg.ProgrammingError:
+        return "(a database address that cannot be read)"
+    params.pop("password", None)
+    return make_conninfo(**params)
+
+
+def has_password(conninfo: str) -> bool:
+    try:
+        return "password" in conninfo_to_dict(conninfo)
+    except psycopg.ProgrammingError:
+        return False
+
+
+def install(conninfo: str) -> None:
+    """Create (or bring up to date) the schema, the group roles and the policies; run by the county's
+    database administrator (`intake store init`), or by the first opening of a role allowed to."""
+    with _connection(conninfo) as con, _errors(conninfo, "set up the intake schema in"), con.transaction():
+        con.execute("SELECT pg_advisory_xact_lock(7031, 1)")  # two first openings at once
+        con.execute(ROLES)
+        con.execute(TABLES)
+        con.execute(SECURITY)
+        try:  # TEMPORARY until the catalogue lands
+            from intake.placement_catalogue_pg import GRANTS_SQL, SCHEMA_SQL
+        except ImportError:
+            return
+        con.execute(SCHEMA_SQL)
+        con.execute(GRANTS_SQL)
+
+
+def _connection(conninfo: str) -> psycopg.Connection:
+    try:
+        return psycopg.connect(conninfo, autocommit=True, application_name="intake")
+    except psycopg.Error as exc:
+        raise StoreProblem(f"Cannot connect to the database {safe_url(conninfo)}: {_first_line(exc)}. Check the "
+                           "address, that the server runs, and the password (in ~/.pgpass or PGPASSWORD, never "
+                           "on the command line).") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+@contextlib.contextmanager
+def _errors(conninfo: str, doing: str) -> Iterator[None]:
+    """Database errors as StoreProblems that say what to do."""
+    try:
+        yield
+    except pg_errors.InsufficientPrivilege as exc:
+        raise StoreProblem(f"Your database role may not {doing} {safe_url(conninfo)} ({_first_line(exc)}). Ask the "
+                           "county's database administrator for the right role (README: a county's database).",
+                           ) from None
+    except psycopg.OperationalError as exc:
+        raise StoreProblem(f"The connection to the database {safe_url(conninfo)} failed ({_first_line(exc)}). "
+                           "Nothing unsaved was written; check the network and try again.") from None
+    except psycopg.Error as exc:
+        raise StoreProblem(f"The database {safe_url(conninfo)} refused to {doing} it: {_first_line(exc)}.") from None
+
+
+def _restore_hint(session_id: str) -> str:
+    return f"Run 'intake restore {session_id}' to go back to its previous version, or ask for the database's backup."
+
+
+def _not_found(session_id: str) -> SessionNotFound:
+    return SessionNotFound(f"No session with id '{session_id}'. 'intake list' shows the sessions in this store.")
+
+
+def _gone(session_id: str) -> SessionNotFound:
+    return SessionNotFound(f"The session '{session_id}' is no longer in the store.", key="error.session_gone",
+                           session=session_id)
+
+
+def _check_id(session_id: str) -> str:
+    if not session_id or not all(c.isalnum() or c in "-_" for c in session_id):
+        raise _not_found(session_id)
+    return session_id
+
+
+def _validated(record: object, session_id: str, revision: int) -> SessionRecord:
+    """The session in a row, SessionDamaged when the row does not hold a valid one of its own id."""
+    try:
+        found = SessionRecord.model_validate(record)
+    except ValidationError as exc:
+        raise SessionDamaged(f"Session {session_id} in the database is damaged ({exc.error_count()} problems). "
+                             f"{_restore_hint(session_id)}") from None
+    if found.id != session_id:
+        raise SessionDamaged(f"The row of session {session_id} holds another session ({found.id}): it was copied by "
+                             f"hand. {_restore_hint(session_id)}")
+    return found.model_copy(update={"revision": revision})
+
+
+def _row_values(record: SessionRecord) -> dict:
+    doc = record.model_dump(mode="json")
+    summary = {k: doc[k] for k in SUMMARY_FIELDS}
+    return dict(id=record.id, revision=record.revision, record=Jsonb(doc), summary=Jsonb(summary),
+                search=search_text(summary), next_review=summary["next_review"], status=summary["status"],
+                changed=record.updated_at)
+
+
+class _Holding:
+    """This store's hold of a session's advisory lock."""
+
+    def __init__(self, session_id: str, holder: str):
+        self.session_id, self.holder, self.held = session_id, holder, True
+
+
+class PostgresStore:
+    def __init__(self, conninfo: str):
+        self.conninfo = conninfo
+        self.where = safe_url(conninfo)
+        self.host, self.pid = socket.gethostname(), os.getpid()
+        self._con = _connection(conninfo)
+        self._mutex = threading.RLock()  # one statement or transaction at a time on the one connection
+        self._locks: dict[str, _Holding] = {}
+        self._changed: set[str] = set()  # sessions whose first save since opening was logged
+        self.user = self._con.info.user
+        self._check_format()
+
+    # -- the connection ------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _db(self, doing: str = "use the store in", *, write: bool = False) -> Iterator[psycopg.Cursor]:
+        with self._mutex, _errors(self.conninfo, doing):
+            if write:
+                with self._con.transaction(), self._con.cursor() as cur:
+                    cur.execute("SET LOCAL intake.app_write = 'on'")
+                    yield cur
+            else:
+                with self._con.cursor() as cur:
+                    yield cur
+
+    def _check_format(self) -> None:
+        try:
+            with self._db() as cur:
+                row = cur.execute("SELECT value FROM intake.meta WHERE key = 'format'").fetchone()
+        except StoreProblem:
+            row = None
+        if row is None:
+            install(self.conninfo)  # an empty database: set it up when this role may (else it says so)
+            return
+        if not row[0].isdigit() or int(row[0]) > FORMAT:
+            raise StoreProblem(f"The store in {self.where} is in format {row[0]}, written by a newer version of intake "
+                               f"(this one understands format {FORMAT}). Update intake; nothing was changed.")
+
+    def close(self) -> None:
+        with contextlib.suppress(psycopg.Error):
+            self._con.close()  # the server releases every advisory lock of the connection
+        self._locks.clear()
+        if "placements" in self.__dict__:
+            self.placements.close()
+
+    # -- one editor per session -----------------------------------------------------------
+    def lock_session(self, session_id: str, holder: str | None = None) -> _Holding:
+        _check_id(session_id)
+        if session_id in self._locks:
+            held = self._locks[session_id].holder
+            raise SessionLocked(f"Session {session_id} is already open for editing in this program (by {held}). "
+                                "Close it there first, or open it read-only.",
+                                key="error.locked_here", session=session_id, holder=held)
+        holder = holder or self.user
+        with self._db("lock a session in") as cur:
+            if not cur.execute(f"SELECT pg_try_advisory_lock({LOCK_KEY})", (session_id,)).fetchone()[0]:
+                raise self._locked(cur, session_id)
+            cur.execute("INSERT INTO intake.edit_holders (session_id, holder, host, pid, since) VALUES (%s, %s, %s, %s, "
+                        "now()) ON CONFLICT (session_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, "
+                        "pid = excluded.pid, since = excluded.since, db_user = current_user",
+                        (session_id, holder, self.host, self.pid))
+        self._locks[session_id] = _Holding(session_id, holder)
+        return self._locks[session_id]
+
+    def unlock_session(self, session_id: str) -> None:
+        self._changed.discard(session_id)
+        if self._locks.pop(session_id, None) is None:
+            return
+        with self._db("unlock a session in") as cur:
+            cur.execute("DELETE FROM intake.edit_holders WHERE session_id = %s AND host = %s AND pid = %s",
+                        (session_id, self.host, self.pid))
+            cur.execute(f"SELECT pg_advisory_unlock({LOCK_KEY})", (session_id,))
+
+    @staticmethod
+    def _locked(cur: psycopg.Cursor, session_id: str) -> SessionLocked:
+        rest = "Open it read-only, or ask them to close it; if that program has ended, the lock is released by itself."
+        row = cur.execute("SELECT holder, host, pid, since FROM intake.edit_holders WHERE session_id = %s",
+                          (session_id,)).fetchone()
+        if row is None:
+            return SessionLocked(f"Session {session_id} is being edited by another window or process. {rest}",
+                                 key="error.locked_unknown", session=session_id)
+        holder, host, pid, since = row
+        return SessionLocked(f"Session {session_id} is being edited by {holder} on {host} (process {pid}) since "
+                             f"{since.astimezone():%Y-%m-%d %H:%M}. {rest}", key="error.locked_elsewhere",
+                             session=session_id, since=since, holder=holder, host=host, pid=pid)
+
+    def _take_for_write(self, cur: psycopg.Cursor, session_id: str) -> None:
+        """The edit lock for the transaction's write: ours already (the same connection takes it again),
+        or SessionLocked naming who edits it."""
+        if not cur.execute(f"SELECT pg_try_advisory_xact_lock({LOCK_KEY})", (session_id,)).fetchone()[0]:
+            raise self._locked(cur, session_id)
+
+    # -- one session ----------------------------------------------------------------------
+    def create(self, client_label: str, counsellor: str, state: InterviewState,
+               language: Language = "fi", plain: bool = False, *, lock: bool = False) -> SessionRecord:
+        client_label = check_name(client_label, "client label")
+        counsellor = check_name(counsellor, "counsellor's name")
+        now = _now()
+        record = SessionRecord(id=uuid.uuid4().hex[:12], client_label=client_label, counsellor=counsellor,
+                               language=language, plain=plain, created_at=now, updated_at=now, state=state)
+        if lock:
+            self.lock_session(record.id, counsellor)
+        with self._db("create a session in", write=True) as cur:
+            cur.execute("INSERT INTO intake.sessions (id, revision, record, summary, search, next_review, status, "
+                        "changed) VALUES (%(id)s, %(revision)s, %(record)s, %(summary)s, %(search)s, "
+                        "%(next_review)s, %(status)s, %(changed)s)", _row_values(record))
+            self._log(cur, "create", record.id, counsellor)
+        return record
+
+    def has_session(self, session_id: str) -> bool:
+        _check_id(session_id)
+        with self._db() as cur:
+            return cur.execute("SELECT 1 FROM intake.sessions WHERE id = %s", (session_id,)).fetchone() is not None
+
+    def get(self, session_id: str) -> SessionRecord:
+        _check_id(session_id)
+        with self._db() as cur:
+            row = cur.execute("SELECT record, revision, problem, checked FROM intake.sessions WHERE id = %s",
+                              (session_id,)).fetchone()
+        if row is None:
+            raise _not_found(session_id)
+        return self._record_of(session_id, *row)
+
+    def _record_of(self, session_id: str, record: object, revision: int, problem: str | None,
+                   checked: bool) -> SessionRecord:
+        try:
+            return _validated(record, session_id, revision)
+        except SessionDamaged as exc:
+            if checked and problem is None:
+                raise  # a newer version's row: not marked, it is not damaged for that version
+            if not checked:
+                self._mark(session_id, exc.message)
+            raise
+
+    def _mark(self, session_id: str, problem: str) -> None:
+        with self._db("check a session in", write=True) as cur:
+            cur.execute("UPDATE intake.sessions SET problem = %s, summary = NULL, next_review = NULL, "
+                        "search = id WHERE id = %s AND NOT checked", (problem, session_id))
+
+    def _revision_now(self, cur: psycopg.Cursor, session_id: str) -> int | None:
+        """The saved revision, the row locked until the transaction ends (None: there is none); SessionDamaged
+        for a row that does not hold a valid session: it is never overwritten by a save."""
+        row = cur.execute("SELECT record, revision, problem, checked FROM intake.sessions WHERE id = %s FOR UPDATE",
+                          (session_id,)).fetchone()
+        if row is None:
+            return None
+        record, revision, problem, checked = row
+        if problem is not None:
+            raise SessionDamaged(problem)
+        if not checked:
+            _validated(record, session_id, revision)
+        return revision
+
+    def save(self, record: SessionRecord, who: str | None = None) -> SessionRecord:
+        held = self._locks.get(record.id)
+        who = who or (held.holder if held is not None else None) or record.counsellor
+        with self._db("save a session in", write=True) as cur:
+            self._take_for_write(cur, record.id)
+            saved = self._revision_now(cur, record.id)
+            if saved is None:
+                raise _gone(record.id)
+            if saved != record.revision:
+                raise SessionConflict(
+                    f"Session {record.id} was saved elsewhere after it was read here (revision {saved}, this copy "
+                    f"has {record.revision}), so this change was not saved: it would have overwritten the other one. "
+                    "Open the session again to see the saved version.", key="error.changed_elsewhere", session=record.id)
+            record = record.model_copy(update={"updated_at": _now(), "revision": saved + 1})
+            self._update(cur, record)
+            if record.id not in self._changed:
+                self._log(cur, "change", record.id, who)
+        self._changed.add(record.id)
+        return record
+
+    @staticmethod
+    def _update(cur: psycopg.Cursor, record: SessionRecord, keep_previous: bool = True) -> None:
+        previous = "record" if keep_previous else "previous"
+        cur.execute(f"UPDATE intake.sessions SET previous = {previous}, revision = %(revision)s, record = %(record)s, "
+                    "summary = %(summary)s, search = %(search)s, next_review = %(next_review)s, status = %(status)s, "
+                    "changed = %(changed)s, problem = NULL WHERE id = %(id)s", _row_values(record))
+
+    def adopt(self, record: SessionRecord, *, replace: bool = False, who: str | None = None) -> SessionRecord:
+        with self._db("import a session into", write=True) as cur:
+            self._take_for_write(cur, record.id)
+            row = cur.execute("SELECT revision, problem FROM intake.sessions WHERE id = %s FOR UPDATE",
+                              (record.id,)).fetchone()
+            if row is None:
+                record = record.model_copy(update={"revision": 0})
+                cur.execute("INSERT INTO intake.sessions (id, revision, record, summary, search, next_review, status, "
+                            "changed) VALUES (%(id)s, %(revision)s, %(record)s, %(summary)s, %(search)s, "
+                            "%(next_review)s, %(status)s, %(changed)s)", _row_values(record))
+            elif not replace:
+                raise SessionExists(f"Session {record.id} is in this store already; nothing was imported. "
+                                    "Add --replace to put the imported version in its place.")
+            else:
+                if row[1] is not None:  # a damaged version may hold the newest answers: kept
+                    cur.execute("INSERT INTO intake.damaged_copies (session_id, record) SELECT id, record "
+                                "FROM intake.sessions WHERE id = %s", (record.id,))
+                record = record.model_copy(update={"revision": row[0] + 1})
+                self._update(cur, record, keep_previous=row[1] is None)
+            self._log(cur, "import", record.id, who or self.user)
+        return record
+
+    # -- many sessions --------------------------------------------------------------------
+    @staticmethod
+    def _where(words: list[str], *more: str, days: tuple[str, str] | None = None) -> tuple[str, list]:
+        conditions = [*more, *("search LIKE %s" for _ in words)]
+        params: list = [f"%{_like(w)}%" for w in words]
+        if days is not None:
+            conditions.append("next_review BETWEEN %s AND %s")
+            params += list(days)
+        return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+    def count(self, text: str = "", *, damaged_only: bool = False, due: ReviewDue | None = None) -> int:
+        self.reconcile()
+        where, params = self._where(text.casefold().split(), *(["problem IS NOT NULL"] if damaged_only else []),
+                                    days=_days(due))
+        with self._db() as cur:
+            return cur.execute(f"SELECT count(*) FROM intake.sessions{where}", params).fetchone()[0]
+
+    def page(self, text: str = "", offset: int = 0, limit: int | None = None,
+             due: ReviewDue | None = None) -> list[SessionSummary | DamagedSession]:
+        self.reconcile()
+        days = _days(due)
+        where, params = self._where(text.casefold().split(), days=days)
+        order = ("next_review, changed DESC, id" if days is not None
+                 else "(problem IS NULL), changed DESC, id")
+        with self._db() as cur:
+            rows = cur.execute(f"SELECT id, summary, problem, changed, previous IS NOT NULL FROM intake.sessions"
+                               f"{where} ORDER BY {order} LIMIT %s OFFSET %s", [*params, limit, offset]).fetchall()
+        return [SessionSummary.model_validate(summary) if problem is None
+                else DamagedSession(id=sid, problem=problem, updated_at=changed, restorable=restorable)
+                for sid, summary, problem, changed, restorable in rows]
+
+    def list(self, text: str | None = None, status: Status | None = None) -> list[SessionSummary]:
+        self.reconcile()
+        where, params = self._where((text or "").casefold().split(), "problem IS NULL",
+                                    *(["status = %s"] if status else []))
+        with self._db() as cur:
+            rows = cur.execute(f"SELECT summary FROM intake.sessions{where} ORDER BY changed DESC, id",
+                               [*([status] if status else []), *params]).fetchall()
+        return [SessionSummary.model_validate(summary) for (summary,) in rows]
+
+    def damaged(self) -> list[DamagedSession]:
+        self.reconcile()
+        with self._db() as cur:
+            rows = cur.execute("SELECT id, problem, changed, previous IS NOT NULL FROM intake.sessions "
+                               "WHERE problem IS NOT NULL ORDER BY changed DESC, id").fetchall()
+        return [DamagedSession(id=sid, problem=problem, updated_at=changed, restorable=restorable)
+                for sid, problem, changed, restorable in rows]
+
+    def reconcile(self, progress: Progress | None = None) -> bool:
+        """Check the rows written by something other than intake since they were last checked (by hand,
+        with psql): their summaries are made again, and those that hold no valid session are marked
+        damaged, to be listed first. True when any was found."""
+        with self._db() as cur:
+            total = cur.execute("SELECT count(*) FROM intake.sessions WHERE NOT checked").fetchone()[0]
+        done = 0
+        while done < total:
+            with self._db("check the sessions in", write=True) as cur:
+                rows = cur.execute("SELECT id, record, revision FROM intake.sessions WHERE NOT checked LIMIT %s "
+                                   "FOR UPDATE SKIP LOCKED", (BATCH,)).fetchall()
+                if not rows:
+                    break
+                for sid, record, revision in rows:
+                    try:
+                        valid = _validated(record, sid, revision)
+                    except SessionDamaged as exc:
+                        cur.execute("UPDATE intake.sessions SET problem = %s, summary = NULL, next_review = NULL, "
+                                    "search = id WHERE id = %s", (exc.message, sid))
+                    else:
+                        values = _row_values(valid)
+                        cur.execute("UPDATE intake.sessions SET problem = NULL, summary = %(summary)s, "
+                                    "search = %(search)s, next_review = %(next_review)s, status = %(status)s "
+                                    "WHERE id = %(id)s", values)
+            done += len(rows)
+            if progress is not None:
+                progress(min(done, total), total)
+        return done > 0
+
+    # -- erasing and repairing ------------------------------------------------------------
+    def delete(self, session_id: str, who: str | None = None, action: str = "delete") -> None:
+        _check_id(session_id)
+        with self._db("delete a session in", write=True) as cur:
+            self._take_for_write(cur, session_id)
+            if cur.execute("DELETE FROM intake.sessions WHERE id = %s", (session_id,)).rowcount == 0:
+                raise _not_found(session_id)
+            cur.execute("DELETE FROM intake.edit_holders WHERE session_id = %s", (session_id,))
+            self._log(cur, action, session_id, who or self.user)
+        self.unlock_session(session_id)
+
+    def purge(self, completed_before: dt.date, who: str | None = None) -> list[str]:
+        gone = []
+        for s in self.list(status="completed"):
+            if s.updated_at.astimezone().date() < completed_before:
+                self.delete(s.id, who, action="purge")
+                gone.append(s.id)
+        return gone
+
+    def restorable(self, session_id: str) -> SessionRecord:
+        _check_id(session_id)
+        with self._db() as cur:
+            row = cur.execute("SELECT record, revision, problem, checked, previous FROM intake.sessions "
+                              "WHERE id = %s", (session_id,)).fetchone()
+        if row is None:
+            raise _not_found(session_id)
+        record, revision, problem, checked, previous = row
+        try:
+            self._record_of(session_id, record, revision, problem, checked)
+        except SessionDamaged:
+            pass
+        else:
+            raise StoreProblem(f"Session {session_id} is not damaged: it reads correctly, so restore changes "
+                               "nothing (it would put back an older version and lose the newest answers).")
+        if previous is None:
+            raise StoreProblem(f"Session {session_id} has no previous version in the database. Restore it from the "
+                               "database's backup.")
+        try:
+            return _validated(previous, session_id, revision + 1)
+        except SessionDamaged as exc:
+            raise StoreProblem(f"The previous version of session {session_id} cannot be used either: {exc.message} "
+                               "Restore it from the database's backup.") from None
+
+    def restore(self, session_id: str, who: str | None = None) -> tuple[SessionRecord, str | None]:
+        """Put back the previous version of a damaged session, as its next revision; the damaged one is
+        kept in intake.damaged_copies (it may hold the newest answers) until the session is deleted."""
+        good = self.restorable(session_id)
+        with self._db("restore a session in", write=True) as cur:
+            self._take_for_write(cur, session_id)
+            cur.execute("INSERT INTO intake.damaged_copies (session_id, record) SELECT id, record FROM intake.sessions "
+                        "WHERE id = %s", (session_id,))
+            self._update(cur, good, keep_previous=False)
+            self._log(cur, "restore", session_id, who or self.user)
+        return good, f"the table intake.damaged_copies of {self.where}"
+
+    # -- the access log -------------------------------------------------------------------
+    def _log(self, cur: psycopg.Cursor, action: str, session_id: str | None, who: str) -> None:
+        assert action in ACTIONS, action
+        cur.execute("SELECT intake.log_access(%s, %s, %s, %s, %s)", (action, session_id, who, self.host, self.pid))
+
+    def log_access(self, action: str, session_id: str | None, who: str | None = None) -> None:
+        with self._db("write the access log of") as cur:
+            self._log(cur, action, session_id, who or self.user)
+
+    def access_log(self, session_id: str | None = None) -> list[dict]:
+        where, params = ("", []) if session_id is None else (" WHERE session = %s", [_check_id(session_id)])
+        with self._db("read the access log of") as cur:
+            rows = cur.execute(f"SELECT at, action, session, who, host, pid, db_user FROM intake.access_log{where} "
+                               "ORDER BY n", params).fetchall()
+        return [{"at": at.isoformat(timespec="seconds"), "action": action, "session": session, "who": who, "host": host,
+                 "pid": pid, "role": role} for at, action, session, who, host, pid, role in rows]
+
+    def verify_access_log(self) -> Verification:
+        with self._db("check the access log of") as cur:
+            entries, broken_at, problem = cur.execute("SELECT * FROM intake.verify_access_log()").fetchone()
+        return Verification(entries=entries, unchained=0, broken_at=broken_at, problem=problem or "",
+                            where=f"the table intake.access_log of {self.where}")
+
+    # -- the county's own placements ------------------------------------------------------
+    @functools.cached_property
+    def placements(self):
+        from intake.placement_catalogue_pg import PgPlacementCatalogue
+
+        return PgPlacementCatalogue(functools.partial(_connection, self.conninfo), self.user, None)
+
+
+def _like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
