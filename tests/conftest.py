@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -13,7 +13,9 @@ import pytest
 
 from intake.flows.loader import load_content
 from intake.flows.model import Content
+from intake.store_api import SessionStore
 from tests.postgres_server import PostgresServer, Unavailable, start_server
+from tests.store_backends import Backend, FilesBackend, PostgresBackend
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_CONTENT = REPO / "content"
@@ -102,3 +104,21 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
     name = f"test_{uuid.uuid4().hex}"
     yield postgres_server.create_database(name)
     postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["tinydb", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """Each store backend in turn, on one place of its own (a folder; a fresh database, or the
+    postgres fixtures' one-line skip); every store opened on it is closed after the test."""
+    if request.param == "postgresql":
+        place: Backend = PostgresBackend(request.getfixturevalue("postgres_url"))
+    else:
+        place = FilesBackend(tmp_path / "store")
+    yield place
+    place.close_all()
+
+
+@pytest.fixture
+def open_store(backend: Backend) -> Callable[[], SessionStore]:
+    """A new store object on the backend's one place each time it is called."""
+    return backend.open
