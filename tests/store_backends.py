@@ -69,6 +69,10 @@ class FilesBackend(Backend):
         else:
             raise ValueError(how)
 
+    def raw(self, session_id: str) -> bytes:
+        """The session as kept, byte for byte: to show that the store did not write it."""
+        return self.session_file(session_id).read_bytes()
+
     def copy_over(self, source_id: str, target_id: str) -> None:
         """Put one session's saved data where another's is (a copy by hand)."""
         self.session_file(target_id).write_bytes(self.session_file(source_id).read_bytes())
@@ -103,6 +107,12 @@ class PostgresBackend(Backend):
         record = {"garbage": "to_jsonb(md5(random()::text))", "not-a-session": """'{"hello": "world"}'::jsonb""",
                   "invalid": """jsonb_set(record, '{status}', '"lost"')"""}[how]
         self.sql(f"UPDATE intake.sessions SET record = {record} WHERE id = %s", (session_id,))
+
+    def raw(self, session_id: str) -> bytes:
+        """The saved versions of the session (what the store marks of a damaged row aside)."""
+        [(row,)] = self.sql("SELECT jsonb_build_array(revision, record, previous)::text FROM intake.sessions "
+                            "WHERE id = %s", (session_id,))
+        return row.encode()
 
     def copy_over(self, source_id: str, target_id: str) -> None:
         self.sql("UPDATE intake.sessions SET record = (SELECT record FROM intake.sessions WHERE id = %s) "

@@ -1,4 +1,6 @@
-"""The store on real files: layout, privacy, damaged and foreign files, restore, migration, access log."""
+"""The store's promises on both backends (the `backend` fixture): round trip, lists, locks, damaged
+sessions and restore, delete and purge, the access log; and the folder store's own files: layout,
+privacy, damaged and foreign files, the index, migration, and the commands on a folder."""
 
 from __future__ import annotations
 
@@ -12,42 +14,78 @@ from pathlib import Path
 import pytest
 
 from intake.cli import main
-from intake.errors import ReadOnlySession, SessionLocked, SessionNotFound, StoreProblem
+from intake.errors import ReadOnlySession, SessionExists, SessionLocked, SessionNotFound, StoreProblem
 from intake.session import IntakeSession
 from intake.store import Store
+from intake.store_api import SessionStore
 from tests.helpers import answer_until, deny_reading
+from tests.store_backends import DAMAGE
 
 V1_FIXTURE = Path(__file__).resolve().parent / "data" / "store_v1.json"
 V1_IDS = {"1a0c2ce0e708": ("completed", 25), "2ef7b7d2f8a9": ("in_progress", 4), "db0c7af4800f": ("in_progress", 0)}
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def one_session(store_path: Path, content, answers: int = 3) -> str:
-    store = Store(store_path)
-    with IntakeSession.start(store, content, "Asiakas A", "Liisa") as s:
+def new_session(store: SessionStore, content, answers: int = 3, label: str = "Asiakas A") -> str:
+    """A session started by Liisa with the first answers given, its edit lock let go."""
+    with IntakeSession.start(store, content, label, "Liisa") as s:
         answer_until(s, stop_after=answers)
-    store.close()
     return s.record.id
 
 
-def test_layout_and_round_trip(store_path, content):
+def one_session(store_path: Path, content, answers: int = 3) -> str:
+    store = Store(store_path)
+    sid = new_session(store, content, answers)
+    store.close()
+    return sid
+
+
+def test_layout(store_path, content):
     sid = one_session(store_path, content, answers=4)
     assert json.loads((store_path / "format.json").read_text())["format"] == 2
     assert (store_path / "sessions" / f"{sid}.json").is_file()
     assert (store_path / "sessions" / f"{sid}.json.bak").is_file()  # the previous good version
-    store = Store(store_path)
+
+
+@pytest.mark.parametrize("unknown", ["nope", "000000000000", "../format", "", "a b", "x;DROP TABLE y"])
+def test_round_trip_and_unknown_ids(open_store, content, unknown):
+    sid = new_session(open_store(), content, answers=4)
+    store = open_store()
     record = store.get(sid)
-    assert record.answered == 4 and len(record.state.answers) == 4
+    assert record.answered == 4 and len(record.state.answers) == 4 and record.revision == 4
+    assert store.has_session(sid)
     [summary] = store.list()
     assert summary.id == sid and summary.answered == 4 and not hasattr(summary, "state")
+    with pytest.raises(SessionNotFound, match="No session with id"):
+        store.get(unknown)
     with pytest.raises(SessionNotFound):
-        store.get("nope")
+        store.delete(unknown)
     with pytest.raises(SessionNotFound):
-        store.get("../format")
+        store.restore(unknown)
+    if unknown.isalnum():  # an id that could be one: simply not there
+        assert not store.has_session(unknown)
+    else:
+        with pytest.raises(SessionNotFound):
+            store.has_session(unknown)
 
 
-def test_list_filters_and_order(store_path, content):
-    store = Store(store_path)
+def test_adopt_takes_a_session_in_once_unless_replacing(open_store, content, tmp_path):
+    elsewhere = Store(tmp_path / "elsewhere")
+    record = elsewhere.get(new_session(elsewhere, content, answers=2))
+    elsewhere.close()
+    store = open_store()
+    adopted = store.adopt(record, who="Pekka")
+    assert (adopted.id, adopted.revision) == (record.id, 0)
+    assert open_store().get(record.id).answered == 2
+    with pytest.raises(SessionExists, match="--replace"):
+        store.adopt(record)
+    replaced = store.adopt(record.model_copy(update={"client_label": "Uusi"}), replace=True, who="Pekka")
+    assert replaced.revision == 1 and open_store().get(record.id).client_label == "Uusi"
+    assert [(e["action"], e["who"]) for e in store.access_log(record.id)] == [("import", "Pekka")] * 2
+
+
+def test_list_filters_and_order(open_store, content):
+    store = open_store()
     ids = []
     for label, counsellor in [("Matti", "Liisa"), ("Maija", "Pekka"), ("Kalle", "Liisa")]:
         with IntakeSession.start(store, content, label, counsellor) as s:
@@ -95,8 +133,8 @@ def test_index_follows_files_changed_behind_its_back(store_path, content):
     assert Store(store_path).list()[0].client_label == "Uusi nimi"
 
 
-def test_two_stores_in_one_process_see_each_others_saves(store_path, content):
-    a, b = Store(store_path), Store(store_path)
+def test_two_stores_in_one_process_see_each_others_saves(open_store, content):
+    a, b = open_store(), open_store()
     with IntakeSession.start(a, content, "A", "Liisa") as s:
         answer_until(s, stop_after=2)
         assert b.list()[0].answered == 2
@@ -162,6 +200,37 @@ def _state(content):
     return Interview(content).state
 
 
+@pytest.mark.parametrize("how", DAMAGE)
+def test_a_damaged_session_is_refused_never_overwritten_and_restorable(backend, open_store, content, how):
+    store = open_store()
+    sid = new_session(store, content, answers=3)
+    other = new_session(store, content, answers=1, label="Toinen")
+    backend.damage(sid, how)
+    broken = backend.raw(sid)
+    with pytest.raises(StoreProblem, match=f"intake restore {sid}"):
+        IntakeSession.resume(store, content, sid, holder="Pekka")
+    with pytest.raises(StoreProblem, match=f"intake restore {sid}"):
+        open_store().get(sid)
+    with pytest.raises(StoreProblem):
+        store.save(store.get(other).model_copy(update={"id": sid}))
+    assert backend.raw(sid) == broken  # a session that could not be read is never overwritten
+    assert open_store().get(other).answered == 1  # the others stay usable
+    assert store.restorable(sid).answered == 2
+    record, kept = store.restore(sid, who="Pekka")
+    assert record.answered == 2 and kept is not None  # the version before the last save; the damaged kept
+    assert open_store().get(sid).answered == 2
+    assert open_store().access_log(sid)[-1] | {"at": None} == open_store().access_log(sid)[-1] | {
+        "action": "restore", "who": "Pekka", "at": None}
+
+
+def test_restore_without_a_previous_version_says_what_to_do(backend, open_store, content):
+    store = open_store()
+    sid = store.create("Asiakas", "Liisa", _state(content)).id  # never saved since: no previous version
+    backend.damage(sid, "not-a-session")
+    with pytest.raises(StoreProblem, match="no previous version"):
+        store.restore(sid)
+
+
 def test_restore_without_backup_says_what_to_do(store_path, content, capsys):
     sid = one_session(store_path, content)
     (store_path / "sessions" / f"{sid}.json.bak").unlink()
@@ -214,11 +283,11 @@ def test_unreadable_session_file_with_a_fake_permission_error(store_path, conten
 
 # -- read-only, delete, purge, log -------------------------------------------------------
 
-def test_read_only_session_cannot_change(store_path, content):
-    sid = one_session(store_path, content)
-    store = Store(store_path)
+def test_read_only_session_cannot_change(open_store, content):
+    sid = new_session(open_store(), content)
+    store = open_store()
     with IntakeSession.resume(store, content, sid, holder="Pekka") as editing:
-        viewer = IntakeSession.resume(Store(store_path), content, sid, holder="Maija", read_only=True)
+        viewer = IntakeSession.resume(open_store(), content, sid, holder="Maija", read_only=True)
         before = dict(viewer.interview.state.answers)
         with pytest.raises(ReadOnlySession):
             viewer.answer("Jotain")
@@ -226,7 +295,26 @@ def test_read_only_session_cannot_change(store_path, content):
         answer_until(editing, stop_after=1)
 
 
-def test_delete_and_purge_remove_for_good_and_log(store_path, content, capsys, monkeypatch):
+def test_delete_and_purge_erase_and_are_logged(open_store, content):
+    store = open_store()
+    with IntakeSession.start(store, content, "Valmis", "Liisa") as done:
+        answer_until(done)
+    with IntakeSession.start(store, content, "Kesken", "Liisa") as half:
+        answer_until(half, stop_after=2)
+    store.delete(half.record.id, who="Pekka")
+    assert not open_store().has_session(half.record.id)
+    with pytest.raises(SessionNotFound):
+        store.delete(half.record.id)
+    assert store.purge(dt.date(2000, 1, 1)) == [] and open_store().has_session(done.record.id)
+    assert store.purge(dt.date.today() + dt.timedelta(days=1), who="Pekka") == [done.record.id]
+    again = open_store()
+    assert again.list() == [] and again.page() == [] and again.count() == 0
+    entries = {(e["action"], e["session"], e["who"]) for e in again.access_log()}
+    assert {("delete", half.record.id, "Pekka"), ("purge", done.record.id, "Pekka")} <= entries
+    assert [e["action"] for e in again.access_log(done.record.id)] == ["create", "change", "purge"]
+
+
+def test_the_delete_and_purge_commands_ask_and_log(store_path, content, capsys, monkeypatch):
     store = Store(store_path)
     with IntakeSession.start(store, content, "Valmis", "Liisa") as done:
         answer_until(done)
@@ -268,18 +356,19 @@ def test_delete_without_terminal_needs_yes(store_path, content, capsys):
     assert Store(store_path).get(sid)
 
 
-def test_access_log_names_who_and_never_holds_answers(store_path, content, capsys):
-    sid = one_session(store_path, content, answers=5)
-    store = Store(store_path)
+def test_access_log_names_who_and_never_holds_answers(backend, open_store, content):
+    sid = new_session(open_store(), content, answers=5)
+    store = open_store()
     IntakeSession.resume(store, content, sid, holder="Pekka").close()
-    assert main(["--store", str(store_path), "export", sid]) == 0
-    capsys.readouterr()
-    entries = Store(store_path).access_log(sid)
+    store.log_access("export", sid, "Maija")
+    entries = open_store().access_log(sid)
     assert [e["action"] for e in entries] == ["create", "change", "open", "export"]
-    assert [e["who"] for e in entries][:3] == ["Liisa", "Liisa", "Pekka"]
-    assert all(set(e) == {"at", "action", "session", "who", "host", "pid"} for e in entries)
-    text = (store_path / "access.log.jsonl").read_text()
-    record = Store(store_path).get(sid)
+    assert [e["who"] for e in entries] == ["Liisa", "Liisa", "Pekka", "Maija"]
+    assert all({"at", "action", "session", "who", "host", "pid"} <= set(e) for e in entries)
+    verified = open_store().verify_access_log()
+    assert (verified.entries, verified.broken_at, verified.problem) == (4, None, "")
+    text = backend.log_text()
+    record = open_store().get(sid)
     texts = [a.value for a in record.state.answers.values() if isinstance(a.value, str) and len(a.value) > 4]
     assert len(texts) >= 2 and not any(t in text for t in texts)
     assert "Asiakas A" not in text
@@ -330,27 +419,27 @@ def test_damaged_first_version_file_is_left_alone(tmp_path, capsys):
     assert old.read_text() == '{"sessions": {"1": {"id": "x"'
 
 
-def test_the_session_language_changes_mid_interview_and_the_place_stays(store_path, content):
-    sid = one_session(store_path, content, answers=4)
-    store = Store(store_path)
+def test_the_session_language_changes_mid_interview_and_the_place_stays(open_store, content):
+    sid = new_session(open_store(), content, answers=4)
+    store = open_store()
     with IntakeSession.resume(store, content, sid) as s:
         where = s.interview.current().key
         s.speak("sv", True)
         with pytest.raises(ValueError, match="unknown language"):
             s.speak("de", False)
-    record = Store(store_path).get(sid)
+    record = open_store().get(sid)
     assert (record.language, record.plain) == ("sv", True)
     assert record.answered == 4
-    with IntakeSession.resume(Store(store_path), content, sid) as again:
+    with IntakeSession.resume(open_store(), content, sid) as again:
         assert again.interview.current().key == where
         assert again.texts.language == "sv" and again.texts.plain
 
 
-def test_a_read_only_session_is_read_in_another_language_and_nothing_is_saved(store_path, content):
-    sid = one_session(store_path, content, answers=4)
-    before = Store(store_path).get(sid)
-    viewer = IntakeSession.resume(Store(store_path), content, sid, holder="Maija", read_only=True)
+def test_a_read_only_session_is_read_in_another_language_and_nothing_is_saved(open_store, content):
+    sid = new_session(open_store(), content, answers=4)
+    before = open_store().get(sid)
+    viewer = IntakeSession.resume(open_store(), content, sid, holder="Maija", read_only=True)
     viewer.speak("en", True)
     assert (viewer.texts.language, viewer.texts.plain) == ("en", True)  # the view speaks English
-    after = Store(store_path).get(sid)
+    after = open_store().get(sid)
     assert (after.language, after.plain, after.updated_at) == (before.language, before.plain, before.updated_at)
