@@ -1,6 +1,6 @@
 """Trust in the store: no lost update, restore only what is damaged, no session under another's
-name, damaged sessions never hidden, nothing left after delete, owner-only files, and an access
-log whose tampering shows."""
+name, damaged sessions never hidden, nothing left after delete (these on both backends), owner-only
+files, and an access log whose tampering shows (the folder store's; the database's in test_store_pg.py)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from intake.cli import main
-from intake.errors import SessionConflict, SessionDamaged, SessionLocked
+from intake.errors import SessionConflict, SessionDamaged, SessionLocked, SessionNotFound, StoreProblem
 from intake.flows.engine import Interview
 from intake.session import IntakeSession
 from intake.store import Store
 from tests.helpers import answer_until, deny_reading
-from tests.test_store import V1_FIXTURE, one_session
+from tests.test_store import V1_FIXTURE, new_session, one_session
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,11 +39,10 @@ def damage(path: Path) -> None:
 
 WRITER = textwrap.dedent("""
     import sys
-    from pathlib import Path
     from intake.errors import SessionConflict, SessionLocked
-    from intake.store import Store
+    from tests.store_backends import open_place
 
-    store, sid, rounds = Store(Path(sys.argv[1])), sys.argv[2], int(sys.argv[3])
+    store, sid, rounds = open_place(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     acknowledged = 0
     while acknowledged < rounds:
         record = store.get(sid)
@@ -57,34 +56,45 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def test_two_processes_doing_read_modify_write_lose_no_save(store_path, content):
-    store = Store(store_path)
-    sid = store.create("Asiakas", "count:0", Interview(content).state).id
-    store.close()
+def test_two_processes_doing_read_modify_write_lose_no_save(backend, open_store, content):
+    sid = open_store().create("Asiakas", "count:0", Interview(content).state).id
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(store_path), sid, "150"], stdout=subprocess.PIPE,
-                              text=True, env=env) for _ in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, backend.place, sid, "150"], stdout=subprocess.PIPE,
+                              text=True, env=env, cwd=ROOT) for _ in range(2)]
     acknowledged = sum(int(p.communicate(timeout=240)[0]) for p in procs)
     assert all(p.returncode == 0 for p in procs)
-    final = Store(store_path).get(sid)
+    final = open_store().get(sid)
     assert acknowledged == 300
     assert final.counsellor == f"count:{acknowledged}"  # every acknowledged save is in the file
     assert final.revision == acknowledged
 
 
-def test_a_save_from_a_stale_read_is_refused_and_changes_nothing(store_path, content):
-    sid = one_session(store_path, content)
-    a, b = Store(store_path), Store(store_path)
+def test_a_save_from_a_stale_read_is_refused_and_changes_nothing(open_store, content):
+    sid = new_session(open_store(), content)
+    a, b = open_store(), open_store()
     stale = b.get(sid)
     a.save(a.get(sid).model_copy(update={"client_label": "Uusi"}))
     with pytest.raises(SessionConflict, match="saved elsewhere"):
         b.save(stale.model_copy(update={"client_label": "Vanha"}))
-    assert Store(store_path).get(sid).client_label == "Uusi"
+    with pytest.raises(SessionConflict):
+        a.save(stale)  # also in the store that saved the newer version
+    after = open_store().get(sid)
+    assert (after.client_label, after.revision) == ("Uusi", stale.revision + 1)
 
 
-def test_one_editor_per_session_also_within_one_process(store_path, content):
-    sid = one_session(store_path, content)
-    store = Store(store_path)
+def test_a_save_of_a_deleted_session_is_refused(open_store, content):
+    sid = new_session(open_store(), content)
+    a, b = open_store(), open_store()
+    record = b.get(sid)
+    a.delete(sid)
+    with pytest.raises(SessionNotFound, match="no longer in the store"):
+        b.save(record)
+    assert not open_store().has_session(sid)
+
+
+def test_one_editor_per_session_also_within_one_process(open_store, content):
+    sid = new_session(open_store(), content)
+    store = open_store()
     with IntakeSession.resume(store, content, sid, holder="Liisa") as first:
         with pytest.raises(SessionLocked, match="already open for editing in this program"):
             IntakeSession.resume(store, content, sid, holder="Pekka")
@@ -95,7 +105,19 @@ def test_one_editor_per_session_also_within_one_process(store_path, content):
 
 # -- 2. restore ---------------------------------------------------------------------------
 
-def test_restore_refuses_a_healthy_session(store_path, content, capsys):
+def test_restore_refuses_a_healthy_session(backend, open_store, content):
+    sid = new_session(open_store(), content)
+    before = backend.raw(sid)
+    store = open_store()
+    with pytest.raises(StoreProblem, match="not damaged"):
+        store.restorable(sid)
+    with pytest.raises(StoreProblem, match="not damaged"):
+        store.restore(sid)
+    assert backend.raw(sid) == before
+    assert open_store().get(sid).answered == 3
+
+
+def test_the_restore_command_refuses_a_healthy_session(store_path, content, capsys):
     sid = one_session(store_path, content)
     before = session_file(store_path, sid).read_bytes()
     assert main(["--store", str(store_path), "restore", sid, "--yes"]) == 2
@@ -138,22 +160,29 @@ def test_restore_twice_keeps_every_damaged_copy_and_asks_first(store_path, conte
 
 # -- 3. a file that holds another session -------------------------------------------------
 
-def test_a_file_holding_another_session_is_damaged_not_trusted(store_path, content, capsys):
-    store = Store(store_path)
-    with IntakeSession.start(store, content, "Asiakas X", "Liisa") as x:
-        answer_until(x, stop_after=2)
-    with IntakeSession.start(store, content, "Asiakas Y", "Liisa") as y:
-        answer_until(y, stop_after=5)
-    store.close()
-    fx, fy = session_file(store_path, x.record.id), session_file(store_path, y.record.id)
-    shutil.copyfile(fy, fx)
+def test_a_session_copied_over_another_is_damaged_not_trusted(backend, open_store, content):
+    store = open_store()
+    x = new_session(store, content, answers=2, label="Asiakas X")
+    y = new_session(store, content, answers=5, label="Asiakas Y")
+    backend.copy_over(y, x)
+    copied = backend.raw(x)
     with pytest.raises(SessionDamaged, match="holds another session"):
-        Store(store_path).get(x.record.id)
+        open_store().get(x)
     with pytest.raises(SessionDamaged):
-        IntakeSession.resume(Store(store_path), content, x.record.id)
-    assert main(["--store", str(store_path), "export", x.record.id]) == 2
+        IntakeSession.resume(open_store(), content, x)
+    assert [d.id for d in open_store().damaged()] == [x]
+    assert backend.raw(x) == copied  # never written to
+    assert open_store().get(y).client_label == "Asiakas Y"
+
+
+def test_the_export_command_refuses_a_file_holding_another_session(store_path, content, capsys):
+    store = Store(store_path)
+    x = new_session(store, content, answers=2, label="Asiakas X")
+    y = new_session(store, content, answers=5, label="Asiakas Y")
+    store.close()
+    shutil.copyfile(session_file(store_path, y), session_file(store_path, x))
+    assert main(["--store", str(store_path), "export", x]) == 2
     assert "Asiakas Y" not in capsys.readouterr().out
-    assert fx.read_bytes() == fy.read_bytes()  # never written to
 
 
 # -- 4. damaged sessions are listed -------------------------------------------------------
@@ -177,14 +206,28 @@ def test_damaged_sessions_are_listed_with_their_repair(store_path, content, caps
     assert Store(store_path).damaged() == [] and [s.id for s in Store(store_path).list()] == [healthy]
 
 
-def test_a_restored_session_is_listed_as_healthy_again(store_path, content):
-    sid = one_session(store_path, content)
-    damage(session_file(store_path, sid))
-    store = Store(store_path)
+def test_damaged_sessions_are_listed_first_and_can_be_deleted(backend, open_store, content):
+    store = open_store()
+    healthy = new_session(store, content)
+    sid = new_session(store, content)
+    backend.damage(sid, "not-a-session")
+    store = open_store()
+    [damaged] = store.damaged()
+    assert (damaged.id, damaged.restorable, damaged.repair) == (sid, True, f"intake restore {sid}")
+    assert [(type(s).__name__, s.id) for s in store.page()] == [("DamagedSession", sid), ("SessionSummary", healthy)]
+    assert [s.id for s in store.list()] == [healthy] and store.count() == 2 and store.count(damaged_only=True) == 1
+    store.delete(sid)
+    assert open_store().damaged() == [] and [s.id for s in open_store().page()] == [healthy]
+
+
+def test_a_restored_session_is_listed_as_healthy_again(backend, open_store, content):
+    sid = new_session(open_store(), content)
+    backend.damage(sid, "garbage")
+    store = open_store()
     assert [d.id for d in store.damaged()] == [sid] and store.list() == []
     store.restore(sid)
     assert store.damaged() == [] and [s.id for s in store.list()] == [sid]
-    assert [s.id for s in Store(store_path).list()] == [sid]
+    assert [s.id for s in open_store().list()] == [sid]
 
 
 # -- 6. nothing left after delete or purge ------------------------------------------------
@@ -203,35 +246,29 @@ def ended_pid() -> int:
 
 
 @pytest.mark.parametrize("how", ["delete", "purge"])
-def test_delete_and_purge_leave_no_copy_of_the_client(store_path, content, how):
-    store = Store(store_path)
+def test_delete_and_purge_leave_no_copy_of_the_client(backend, open_store, content, how):
+    store = open_store()
     with IntakeSession.start(store, content, f"{SENTINEL} label", "Liisa") as s:
         s.answer(f"{SENTINEL} in an answer")
         answer_until(s)
     with IntakeSession.start(store, content, "Toinen", "Liisa") as other:
         answer_until(other, stop_after=2)
-    store.close()
     sid = s.record.id
-    f = session_file(store_path, sid)
-    # what a crash, a damage and a restore leave: a write's temporary file, damaged copies
-    f.with_name(f".{f.name}.{ended_pid()}.tmp").write_bytes(f.read_bytes())
-    good = f.read_bytes()
-    damage(f)
-    Store(store_path).restore(sid)
-    f.write_bytes(good[:-30])
-    Store(store_path).restore(sid)
-    with IntakeSession.resume(Store(store_path), content, sid) as again:
+    for how_damaged in ("garbage", "invalid"):  # two damaged copies kept by restore
+        backend.damage(sid, how_damaged)
+        open_store().restore(sid)
+    with IntakeSession.resume(open_store(), content, sid) as again:
         answer_until(again)  # completed again after the restores: purge takes only completed sessions
-    assert SENTINEL.encode() in everything_in(store_path)
+    store = open_store()
+    store.lock_session(sid, "Liisa")  # its holder's note goes too
+    assert backend.traces(sid, SENTINEL)
 
     if how == "delete":
-        assert main(["--store", str(store_path), "delete", sid, "--yes"]) == 0
+        store.delete(sid)
     else:
-        tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-        assert main(["--store", str(store_path), "purge", "--completed-before", tomorrow, "--yes"]) == 0
-    assert SENTINEL.encode() not in everything_in(store_path)
-    assert not list(store_path.rglob(f"*{sid}*"))
-    assert [x.id for x in Store(store_path).list()] == [other.record.id]  # the other client is untouched
+        assert store.purge(dt.date.today() + dt.timedelta(days=1)) == [sid]
+    assert backend.traces(sid, SENTINEL) == []
+    assert [x.id for x in open_store().list()] == [other.record.id]  # the other client is untouched
 
 
 def test_delete_erases_the_session_from_the_first_version_backup(tmp_path, content):
@@ -356,16 +393,16 @@ def test_tampering_with_the_access_log_shows(store_path, content, capsys, how):
     assert "Warning" in capsys.readouterr().err
 
 
-def test_the_chain_holds_when_two_processes_write_the_log(store_path, content, capsys):
-    Store(store_path).close()
-    code = ("import sys; from pathlib import Path; from intake.store import Store\n"
-            "s = Store(Path(sys.argv[1]))\n"
+def test_the_chain_holds_when_two_processes_write_the_log(backend, open_store):
+    open_store()
+    code = ("import sys; from tests.store_backends import open_place\n"
+            "s = open_place(sys.argv[1])\n"
             "for _ in range(60): s.log_access('open', None)\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(store_path)], env=env) for _ in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-c", code, backend.place], env=env, cwd=ROOT) for _ in range(2)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    assert main(["--store", str(store_path), "log", "--verify"]) == 0
-    assert "120 entries" in capsys.readouterr().out
+    verified = open_store().verify_access_log()
+    assert (verified.entries, verified.broken_at, verified.problem) == (120, None, "")
 
 
 def test_a_log_from_before_the_chain_is_accepted_at_its_start(store_path, content, capsys):
@@ -388,15 +425,16 @@ def test_listing_is_logged_and_an_unknown_id_is_an_error(store_path, content, ca
     assert "delete" in capsys.readouterr().out
 
 
-async def test_the_start_screen_lists_a_damaged_session_and_says_how_to_repair_it(store_path, content, tmp_path):
+async def test_the_start_screen_lists_a_damaged_session_and_says_how_to_repair_it(backend, open_store, content,
+                                                                                  tmp_path):
     from intake.screens.app import IntakeApp
     from intake.screens.dialogs import ErrorDialog
     from intake.screens.session_list import SessionList
 
-    healthy = one_session(store_path, content)
-    sid = one_session(store_path, content)
-    damage(session_file(store_path, sid))
-    app = IntakeApp(store=Store(store_path), content=content, export_dir=tmp_path / "exports")
+    healthy = new_session(open_store(), content)
+    sid = new_session(open_store(), content)
+    backend.damage(sid, "garbage")
+    app = IntakeApp(store=open_store(), content=content, export_dir=tmp_path / "exports")
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.screen.query_one("#sessions", SessionList)
         rows = {table.key_at(i): table.row(i)[1] for i in range(table.row_count)}
@@ -410,4 +448,4 @@ async def test_the_start_screen_lists_a_damaged_session_and_says_how_to_repair_i
         await pilot.pause()
         assert isinstance(app.screen, ErrorDialog)
         assert f"intake restore {sid}" in app.screen.message
-    assert any(e["action"] == "list" for e in Store(store_path).access_log())
+    assert any(e["action"] == "list" for e in open_store().access_log())
