@@ -1,5 +1,5 @@
-"""Two real processes on one store: interleaved writes lose nothing; edit locks name their holder
-and come free when the holder dies."""
+"""Two real processes on one store, on both backends: interleaved writes lose nothing; edit locks
+name their holder and come free when the holder dies, or when it unlocks or closes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import pytest
 from intake.errors import SessionLocked
 from intake.flows.engine import Interview
 from intake.session import IntakeSession
-from intake.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -24,14 +23,14 @@ WORKER = r"""
 import datetime as dt, os, sys, time
 from pathlib import Path
 from intake.flows.engine import Answer
-from intake.store import Store
-store_path, mode, session_id = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-store = Store(store_path)
+from tests.store_backends import open_place
+place, mode, session_id = sys.argv[1], sys.argv[2], sys.argv[3]
+store = open_place(place)
 if mode == "hold":
     store.lock_session(session_id, "Liisa Ohjaaja")
     print("locked", flush=True)
     time.sleep(600)
-go = store_path.parent / "go"
+go = Path(sys.argv[5])
 while not go.exists():
     time.sleep(0.001)
 store.lock_session(session_id, mode)
@@ -53,22 +52,20 @@ def spawn(*args: str) -> subprocess.Popen:
                             text=True, env=env, cwd=REPO)
 
 
-def test_two_processes_interleaved_writes_lose_nothing(tmp_path, content):
-    store_path = tmp_path / "store"
-    store = Store(store_path)
+def test_two_processes_interleaved_writes_lose_nothing(backend, open_store, tmp_path, content):
+    store = open_store()
     a = store.create("Asiakas A", "Liisa", Interview(content).state).id
     b = store.create("Asiakas B", "Pekka", Interview(content).state).id
-    store.close()
-    n = 60
-    procs = [spawn(str(store_path), "pa", a, str(n)), spawn(str(store_path), "pb", b, str(n))]
+    n, go = 60, tmp_path / "go"
+    procs = [spawn(backend.place, "pa", a, str(n), str(go)), spawn(backend.place, "pb", b, str(n), str(go))]
     time.sleep(0.3)
-    (tmp_path / "go").touch()
+    go.touch()
     outs = [p.communicate(timeout=60) for p in procs]
     for p, (out, err) in zip(procs, outs):
         assert p.returncode == 0, err
     seen_by_a = [int(line.split()[1]) for line in outs[0][0].splitlines()]
     assert len(seen_by_a) == n and 0 < max(seen_by_a)  # a saw b's progress while both were writing
-    store = Store(store_path)
+    store = open_store()
     for sid, prefix in ((a, "pa"), (b, "pb")):
         record = store.get(sid)
         assert {k for k in record.state.answers} == {f"{prefix}{i}" for i in range(n)}
@@ -77,11 +74,11 @@ def test_two_processes_interleaved_writes_lose_nothing(tmp_path, content):
     assert {e["who"] for e in changes} == {"pa", "pb"}
 
 
-def test_lock_names_its_holder_allows_read_only_and_is_recovered_when_the_holder_dies(tmp_path, content):
-    store_path = tmp_path / "store"
-    store = Store(store_path)
+def test_lock_names_its_holder_allows_read_only_and_is_recovered_when_the_holder_dies(backend, open_store,
+                                                                                      content):
+    store = open_store()
     sid = store.create("Asiakas A", "Liisa Ohjaaja", Interview(content).state).id
-    holder = spawn(str(store_path), "hold", sid)
+    holder = spawn(backend.place, "hold", sid)
     try:
         assert holder.stdout.readline().strip() == "locked", holder.stderr.read()
         with pytest.raises(SessionLocked) as err:
@@ -100,6 +97,24 @@ def test_lock_names_its_holder_allows_read_only_and_is_recovered_when_the_holder
     with IntakeSession.resume(store, content, sid, holder="Pekka") as session:  # the dead holder's lock is free
         assert session.answer("Haluan rytmiä päivään.") is None
         with pytest.raises(SessionLocked, match="Pekka"):
-            IntakeSession.resume(Store(store_path), content, sid, holder="Maija")
-    with IntakeSession.resume(Store(store_path), content, sid, holder="Maija") as again:  # close() released it
+            IntakeSession.resume(open_store(), content, sid, holder="Maija")
+    with IntakeSession.resume(open_store(), content, sid, holder="Maija") as again:  # close() released it
         assert again.record.answered == 1
+
+
+def test_a_lock_is_held_until_unlocked_or_the_store_closes(open_store, content):
+    first, other = open_store(), open_store()
+    sid = first.create("Asiakas A", "Liisa", Interview(content).state, lock=True).id
+    with pytest.raises(SessionLocked) as err:
+        other.lock_session(sid, "Pekka")
+    assert err.value.params["holder"] == "Liisa" and "Liisa" in err.value.message
+    with pytest.raises(SessionLocked, match="already open for editing in this program"):
+        first.lock_session(sid, "Maija")
+    first.save(first.get(sid))  # the holder saves under its own lock
+    first.unlock_session(sid)
+    other.lock_session(sid, "Pekka")
+    with pytest.raises(SessionLocked, match="Pekka"):
+        first.save(first.get(sid))  # a save takes the lock for its one write: refused while another edits
+    other.close()
+    saved = first.save(first.get(sid))  # closing let it go
+    assert saved.revision == 2 and open_store().get(sid).revision == 2
