@@ -48,6 +48,7 @@ from intake.text_safety import check_name
 SCHEME = ("postgresql://", "postgres://")
 BATCH = 500  # rows checked at a time by reconcile
 LOCK_KEY = "hashtextextended(%s, 7031)"  # a session's advisory lock: 64 bits of its id
+LOCK_WAIT = "5s"  # at most, for another's one write to end, or the server to release an ended holder's lock
 
 
 def is_database_url(text: str) -> bool:
@@ -94,6 +95,17 @@ def _connection(conninfo: str) -> psycopg.Connection:
         raise StoreProblem(f"Cannot connect to the database {safe_url(conninfo)}: {_first_line(exc)}. Check the "
                            "address, that the server runs, and the password (in ~/.pgpass or PGPASSWORD, never "
                            "on the command line).") from None
+
+
+def _running(pid: int) -> bool:
+    """Whether a process of this computer runs (or may: another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's
+    return True
 
 
 def _first_line(exc: BaseException) -> str:
@@ -217,7 +229,8 @@ class PostgresStore:
                                 key="error.locked_here", session=session_id, holder=held)
         holder = holder or self.user
         with self._db("lock a session in") as cur:
-            if not cur.execute(f"SELECT pg_try_advisory_lock({LOCK_KEY})", (session_id,)).fetchone()[0]:
+            if not (cur.execute(f"SELECT pg_try_advisory_lock({LOCK_KEY})", (session_id,)).fetchone()[0]
+                    or self._after_a_wait(cur, session_id, "pg_advisory_lock")):
                 raise self._locked(cur, session_id)
             cur.execute("INSERT INTO intake.edit_holders (session_id, holder, host, pid, since) VALUES (%s, %s, %s, %s, "
                         "now()) ON CONFLICT (session_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, "
@@ -251,8 +264,24 @@ class PostgresStore:
     def _take_for_write(self, cur: psycopg.Cursor, session_id: str) -> None:
         """The edit lock for the transaction's write: ours already (the same connection takes it again),
         or SessionLocked naming who edits it."""
-        if not cur.execute(f"SELECT pg_try_advisory_xact_lock({LOCK_KEY})", (session_id,)).fetchone()[0]:
+        if not (cur.execute(f"SELECT pg_try_advisory_xact_lock({LOCK_KEY})", (session_id,)).fetchone()[0]
+                or self._after_a_wait(cur, session_id, "pg_advisory_xact_lock")):
             raise self._locked(cur, session_id)
+
+    def _after_a_wait(self, cur: psycopg.Cursor, session_id: str, take: str) -> bool:
+        """Whether the lock was taken after all, waiting at most LOCK_WAIT: when no editor is noted (it is
+        held for one write), or the one noted is a process on this computer that has ended (the server
+        releases its lock when it notices the connection gone, a moment later)."""
+        row = cur.execute("SELECT host, pid FROM intake.edit_holders WHERE session_id = %s", (session_id,)).fetchone()
+        if row is not None and (row[0] != self.host or _running(row[1])):
+            return False
+        try:
+            with self._con.transaction():
+                cur.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+                cur.execute(f"SELECT {take}({LOCK_KEY})", (session_id,))
+        except pg_errors.LockNotAvailable:
+            return False
+        return True
 
     # -- one session ----------------------------------------------------------------------
     def create(self, client_label: str, counsellor: str, state: InterviewState,
