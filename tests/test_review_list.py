@@ -1,5 +1,5 @@
-"""The session list by the next review: the store's filter (done in the index), the start screen's
-rows and filter key, and `intake list`'s options (issue 12)."""
+"""The session list by the next review: the store's filter (on both backends; in the folder store's
+index), the start screen's rows and filter key, and `intake list`'s options (issue 12)."""
 
 from __future__ import annotations
 
@@ -57,11 +57,11 @@ def labels(store: Store, text: str = "", due: ReviewDue | None = None) -> list[s
 
 
 @pytest.fixture
-def store(store_path, content):
-    s = Store(store_path)
+def store(open_store, content):
+    """SESSIONS in a store, on each backend."""
+    s = open_store()
     make_sessions(s, content)
-    yield s
-    s.close()
+    return s
 
 
 def test_the_grace_days_are_the_interim_reviews(content):
@@ -119,14 +119,13 @@ def test_a_session_saved_by_an_older_version_has_no_next_review(store_path, cont
     store.close()
 
 
-def test_a_damaged_session_has_no_next_review_to_filter_by(store_path, content):
-    store = Store(store_path)
+def test_a_damaged_session_has_no_next_review_to_filter_by(backend, open_store, content):
+    store = open_store()
     ids = make_sessions(store, content)
-    store.session_file(ids["LATE-B"]).write_text("{not json")
+    backend.damage(ids["LATE-B"], "garbage")
     store.reconcile()
     assert store.count(damaged_only=True) == 1
     assert labels(store, due=ReviewDue("overdue", TODAY, GRACE)) == ["LATE-A"]
-    store.close()
 
 
 def test_an_index_of_the_earlier_layout_is_rebuilt_with_the_next_reviews(store_path, content):

@@ -1,11 +1,13 @@
 """The seam a second store backend plugs into (issue 15): every caller uses only what `SessionStore`
-declares, and `Store` provides all of it with the same parameters."""
+declares, and `Store` and `PostgresStore` provide all of it with the same parameters."""
 
 from __future__ import annotations
 
 import ast
 import functools
 import inspect
+
+import pytest
 
 from intake.store import Store
 from intake.store_api import SessionStore
@@ -77,6 +79,11 @@ def test_the_scan_sees_each_way_of_reaching_the_store() -> None:
 
 def test_store_provides_the_whole_interface() -> None:
     assert mismatches(Store) == []
+
+
+def test_the_postgresql_store_provides_the_whole_interface() -> None:
+    store_pg = pytest.importorskip("intake.store_pg", reason="needs psycopg (pip install -e '.[postgres]')")
+    assert mismatches(store_pg.PostgresStore) == []
 
 
 def test_a_backend_that_differs_is_found() -> None:
