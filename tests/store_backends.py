@@ -28,6 +28,20 @@ def open_place(place: str) -> SessionStore:
     return Store(Path(place))
 
 
+def damage_file(path: Path, how: str) -> None:
+    """Damage a session file in one of the DAMAGE ways."""
+    if how == "garbage":
+        path.write_bytes(os.urandom(300))
+    elif how == "not-a-session":
+        path.write_text('{"hello": "world"}')
+    elif how == "invalid":
+        data = json.loads(path.read_text())
+        data["session"]["1"]["status"] = "lost"
+        path.write_text(json.dumps(data))
+    else:
+        raise ValueError(how)
+
+
 class Backend:
     name: str
     place: str  # a folder or a URL: what a subprocess opens with open_place
@@ -57,17 +71,7 @@ class FilesBackend(Backend):
         return self.path / "sessions" / f"{session_id}.json"
 
     def damage(self, session_id: str, how: str) -> None:
-        f = self.session_file(session_id)
-        if how == "garbage":
-            f.write_bytes(os.urandom(300))
-        elif how == "not-a-session":
-            f.write_text('{"hello": "world"}')
-        elif how == "invalid":
-            data = json.loads(f.read_text())
-            data["session"]["1"]["status"] = "lost"
-            f.write_text(json.dumps(data))
-        else:
-            raise ValueError(how)
+        damage_file(self.session_file(session_id), how)
 
     def raw(self, session_id: str) -> bytes:
         """The session as kept, byte for byte: to show that the store did not write it."""

@@ -19,7 +19,7 @@ from intake.session import IntakeSession
 from intake.store import Store
 from intake.store_api import SessionStore
 from tests.helpers import answer_until, deny_reading
-from tests.store_backends import DAMAGE
+from tests.store_backends import DAMAGE, damage_file
 
 V1_FIXTURE = Path(__file__).resolve().parent / "data" / "store_v1.json"
 V1_IDS = {"1a0c2ce0e708": ("completed", 25), "2ef7b7d2f8a9": ("in_progress", 4), "db0c7af4800f": ("in_progress", 0)}
@@ -145,23 +145,18 @@ def test_two_stores_in_one_process_see_each_others_saves(open_store, content):
 # -- damaged and foreign files ------------------------------------------------------------
 
 def damage(path: Path, how: str) -> None:
+    """The ways only a file can be damaged, and those of every backend (DAMAGE)."""
     if how == "truncated":
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
     elif how == "empty":
         path.write_bytes(b"")
-    elif how == "garbage":
-        path.write_bytes(os.urandom(300))
-    elif how == "not-a-session":
-        path.write_text('{"hello": "world"}')
     elif how == "newer":
         data = json.loads(path.read_text())
         data["meta"]["1"]["format"] = 99
         path.write_text(json.dumps(data))
-    elif how == "invalid":
-        data = json.loads(path.read_text())
-        data["session"]["1"]["status"] = "lost"
-        path.write_text(json.dumps(data))
+    else:
+        damage_file(path, how)
 
 
 @pytest.mark.parametrize("how", ["truncated", "empty", "garbage", "not-a-session", "newer", "invalid"])
