@@ -10,6 +10,7 @@ tests/test_store_api.py checks that callers use nothing else and that `Store` pr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -102,9 +103,9 @@ class SessionStore(Protocol):
         """The previous version `restore` would put back (StoreProblem says why there is none)."""
         ...
 
-    def restore(self, session_id: str, who: str | None = None) -> tuple[SessionRecord, Path | None]:
+    def restore(self, session_id: str, who: str | None = None) -> tuple[SessionRecord, Path | str | None]:
         """Put back the previous version of a damaged session; returns it and where the damaged copy
-        was kept (None when there was none)."""
+        was kept (a file, a table; None when there was none)."""
         ...
 
     # -- the access log: append-only ------------------------------------------------------------
@@ -120,6 +121,12 @@ class SessionStore(Protocol):
     def verify_access_log(self) -> Verification:
         """Whether the log is whole: no entry changed, removed or inserted since it was written, and
         where it is, for the person who must keep it for investigation."""
+        ...
+
+    # -- moving a whole store -------------------------------------------------------------------
+    def take_copy(self, records: Iterable[SessionRecord], entries: Iterable[dict]) -> None:
+        """Fill an empty store with another store's sessions as they are (ids and revisions kept) and
+        its access log entries as they were written, chained here in their order."""
         ...
 
     # -- the county's own placements ------------------------------------------------------------

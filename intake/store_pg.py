@@ -20,7 +20,7 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -45,13 +45,10 @@ from intake.store_log import ACTIONS, Verification
 from intake.store_pg_schema import FORMAT, ROLES, SECURITY, TABLES
 from intake.text_safety import check_name
 
-SCHEME = ("postgresql://", "postgres://")
 BATCH = 500  # rows checked at a time by reconcile
+INSERT = ("INSERT INTO intake.sessions (id, revision, record, summary, search, next_review, status, changed) "
+          "VALUES (%(id)s, %(revision)s, %(record)s, %(summary)s, %(search)s, %(next_review)s, %(status)s, %(changed)s)")
 LOCK_KEY = "hashtextextended(%s, 7031)"  # a session's advisory lock: 64 bits of its id
-
-
-def is_database_url(text: str) -> bool:
-    return text.startswith(SCHEME)
 
 
 def safe_url(conninfo: str) -> str:
@@ -265,9 +262,7 @@ class PostgresStore:
         if lock:
             self.lock_session(record.id, counsellor)
         with self._db("create a session in", write=True) as cur:
-            cur.execute("INSERT INTO intake.sessions (id, revision, record, summary, search, next_review, status, "
-                        "changed) VALUES (%(id)s, %(revision)s, %(record)s, %(summary)s, %(search)s, "
-                        "%(next_review)s, %(status)s, %(changed)s)", _row_values(record))
+            cur.execute(INSERT, _row_values(record))
             self._log(cur, "create", record.id, counsellor)
         return record
 
@@ -349,9 +344,7 @@ class PostgresStore:
                               (record.id,)).fetchone()
             if row is None:
                 record = record.model_copy(update={"revision": 0})
-                cur.execute("INSERT INTO intake.sessions (id, revision, record, summary, search, next_review, status, "
-                            "changed) VALUES (%(id)s, %(revision)s, %(record)s, %(summary)s, %(search)s, "
-                            "%(next_review)s, %(status)s, %(changed)s)", _row_values(record))
+                cur.execute(INSERT, _row_values(record))
             elif not replace:
                 raise SessionExists(f"Session {record.id} is in this store already; nothing was imported. "
                                     "Add --replace to put the imported version in its place.")
@@ -496,6 +489,17 @@ class PostgresStore:
             self._log(cur, "restore", session_id, who or self.user)
         return good, f"the table intake.damaged_copies of {self.where}"
 
+    # -- moving a whole store -------------------------------------------------------------
+    def take_copy(self, records: Iterable[SessionRecord], entries: Iterable[dict]) -> None:
+        """As the folder store's; the entries are chained by the database, by the owner's function (a
+        counsellor's role may not write entries of other times or roles)."""
+        with self._db("copy a store into", write=True) as cur:
+            cur.executemany(INSERT, (_row_values(r) for r in records))
+            for e in entries:
+                cur.execute("SELECT intake.append_entry(%s, %s, %s, %s, %s, %s, coalesce(%s, session_user))",
+                            (e["at"], e["action"], e.get("session"), e["who"], e.get("host", "?"), e.get("pid", 0),
+                             e.get("role")))
+
     # -- the access log -------------------------------------------------------------------
     def _log(self, cur: psycopg.Cursor, action: str, session_id: str | None, who: str) -> None:
         assert action in ACTIONS, action
@@ -510,7 +514,7 @@ class PostgresStore:
         with self._db("read the access log of") as cur:
             rows = cur.execute(f"SELECT at, action, session, who, host, pid, db_user FROM intake.access_log{where} "
                                "ORDER BY n", params).fetchall()
-        return [{"at": at.isoformat(timespec="seconds"), "action": action, "session": session, "who": who, "host": host,
+        return [{"at": at.astimezone(dt.timezone.utc).isoformat(), "action": action, "session": session, "who": who, "host": host,
                  "pid": pid, "role": role} for at, action, session, who, host, pid, role in rows]
 
     def verify_access_log(self) -> Verification:
