@@ -348,7 +348,8 @@ def cmd_log(args: argparse.Namespace) -> int:
     for e in entries:
         when = dt.datetime.fromisoformat(e["at"]).astimezone().strftime("%Y-%m-%d %H:%M:%S")
         print(printable(f"{when}  {e.get('action', '?'):<15} {e.get('session') or '-':<13} {e.get('who', '?')}"
-                        f" ({e.get('host', '?')}, process {e.get('pid', '?')})"))
+                        f" ({e.get('host', '?')}, process {e.get('pid', '?')}"
+                        + (f", database role {e['role']})" if e.get("role") else ")")))
     return 0
 
 

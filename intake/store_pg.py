@@ -218,7 +218,7 @@ class PostgresStore:
                 raise self._locked(cur, session_id)
             cur.execute("INSERT INTO intake.edit_holders (session_id, holder, host, pid, since) VALUES (%s, %s, %s, %s, "
                         "now()) ON CONFLICT (session_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, "
-                        "pid = excluded.pid, since = excluded.since, db_user = current_user",
+                        "pid = excluded.pid, since = excluded.since, db_user = current_user, backend = pg_backend_pid()",
                         (session_id, holder, self.host, self.pid))
         self._locks[session_id] = _Holding(session_id, holder)
         return self._locks[session_id]
@@ -235,7 +235,10 @@ class PostgresStore:
     @staticmethod
     def _locked(cur: psycopg.Cursor, session_id: str) -> SessionLocked:
         rest = "Open it read-only, or ask them to close it; if that program has ended, the lock is released by itself."
-        row = cur.execute("SELECT holder, host, pid, since FROM intake.edit_holders WHERE session_id = %s",
+        # Only the note of a connection that holds an advisory lock now: one left by a program that died
+        # names nobody who edits it.
+        row = cur.execute("SELECT holder, host, pid, since FROM intake.edit_holders WHERE session_id = %s AND backend "
+                          "IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)",
                           (session_id,)).fetchone()
         if row is None:
             return SessionLocked(f"Session {session_id} is being edited by another window or process. {rest}",

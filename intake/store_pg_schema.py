@@ -91,7 +91,8 @@ CREATE TABLE IF NOT EXISTS intake.damaged_copies (
 CREATE TABLE IF NOT EXISTS intake.edit_holders (
     session_id text PRIMARY KEY,
     holder text NOT NULL, host text NOT NULL, pid integer NOT NULL, since timestamptz NOT NULL,
-    db_user name NOT NULL DEFAULT current_user
+    db_user name NOT NULL DEFAULT current_user,
+    backend integer NOT NULL DEFAULT pg_backend_pid()   -- the connection holding the lock (pg_locks.pid)
 );
 
 CREATE TABLE IF NOT EXISTS intake.access_log (
