@@ -1,5 +1,5 @@
 """The seam a second store backend plugs into (issue 15): every caller uses only what `SessionStore`
-declares, and `Store` provides all of it with the same parameters."""
+declares, and each backend (the folder's `Store`, the database's `PostgresStore`) provides all of it with the same parameters."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import ast
 import functools
 import inspect
 
+import pytest
+
 from intake.store import Store
+from intake.store_pg import PostgresStore
 from intake.store_api import SessionStore
 from tests.conftest import REPO
 
@@ -75,8 +78,9 @@ def test_the_scan_sees_each_way_of_reaching_the_store() -> None:
     assert store_uses(source) == {"a", "b", "c", "d", "e", "f"}
 
 
-def test_store_provides_the_whole_interface() -> None:
-    assert mismatches(Store) == []
+@pytest.mark.parametrize("backend", [Store, PostgresStore])
+def test_each_backend_provides_the_whole_interface(backend) -> None:
+    assert mismatches(backend) == []
 
 
 def test_a_backend_that_differs_is_found() -> None:
