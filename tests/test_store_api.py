@@ -1,5 +1,6 @@
 """The seam a second store backend plugs into (issue 15): every caller uses only what `SessionStore`
-declares, and each backend (the folder's `Store`, the database's `PostgresStore`) provides all of it with the same parameters."""
+declares, and each backend (the folder's `Store`, the database's `PostgresStore`) provides all of it
+with the same parameters."""
 
 from __future__ import annotations
 
