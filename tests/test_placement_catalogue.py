@@ -14,7 +14,7 @@ from bench.match import generate
 from intake.errors import StoreProblem
 from intake.flows.catalogue_columns import CODED, SMALL, Columns
 from intake.flows.matching import Catalogue, ClientProfile
-from intake.placement_catalogue import ImportedPlacement
+from intake.placement_catalogue_base import ImportedPlacement
 from intake.merged_catalogue import matching_catalogue
 from intake.session import catalogue_placements
 from intake.store import Store
