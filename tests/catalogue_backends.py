@@ -16,6 +16,8 @@ from intake.placement_catalogue import PlacementCatalogue
 from intake.placement_catalogue_base import CatalogueBase
 from intake.store import Store
 
+USER = "Liisa"   # who imports, unless an import names another
+
 
 @dataclass
 class Backend:
@@ -64,7 +66,7 @@ def _sqlite(store_path: Path) -> Backend:
         with sqlite3.connect(store_path / "placements.sqlite") as db:
             db.execute(statement, params)
 
-    return Backend("sqlite", lambda: Store(store_path).placements, run)
+    return Backend("sqlite", lambda: Store(store_path, user=USER).placements, run)
 
 
 def _postgres(url: str, cache_dir: Path) -> Backend:
@@ -76,7 +78,7 @@ def _postgres(url: str, cache_dir: Path) -> Backend:
         with pg_connect(url, autocommit=True)() as db:
             db.execute(statement, params)
 
-    return Backend("postgres", lambda: PgPlacementCatalogue(pg_connect(url), "Liisa", cache_dir), run)
+    return Backend("postgres", lambda: PgPlacementCatalogue(pg_connect(url), USER, cache_dir), run)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

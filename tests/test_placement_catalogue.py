@@ -162,3 +162,56 @@ def test_a_catalogue_of_a_newer_version_is_refused_and_never_set_aside(backend: 
     assert not (store_path / "placements.sqlite.damaged").exists()
     backend.sql("UPDATE {meta} SET value = '1' WHERE key = 'format'")
     assert len(backend.open().entries()) == 2   # nothing was changed
+
+
+def test_a_reimport_of_a_few_rows_changes_only_those_and_undo_puts_them_back(backend: Backend):
+    first, more = county(10), county(2, seed=2)
+    catalogue = backend.open()
+    assert catalogue.import_all(first, "a.csv").added == [p.id for p in first]
+    changed = [p.model_copy(update={"name": f"Uusi {p.name}"}) for p in (first[7], first[2])]
+    outcome = catalogue.import_all([*changed, *more], "b.csv", who="Pekka")
+
+    assert (outcome.added, outcome.replaced, outcome.removed) == ([p.id for p in more], [first[7].id, first[2].id], [])
+    entries = backend.open().entries()
+    assert [e.placement for e in entries] == [*first[:2], changed[1], *first[3:7], changed[0], *first[8:], *more]
+    assert {e.placement.id: (e.file, e.who) for e in entries}[first[2].id] == ("b.csv", "Pekka")
+    assert entries[0].who == "Liisa" and catalogue.get(first[7].id) == changed[0]
+
+    back, removed = catalogue.undo()
+    assert (back, removed) == ([first[2].id, first[7].id], [p.id for p in more])
+    assert [e.placement for e in backend.open().entries()] == first
+    assert catalogue.get(first[7].id) == first[7]   # not what was read before the undo
+    with pytest.raises(StoreProblem, match="There is no import to undo"):   # once only
+        catalogue.undo()
+
+
+def test_replace_all_removes_the_rest_and_undo_brings_the_earlier_list_back(backend: Backend):
+    first, more = county(6), county(3, seed=2)
+    catalogue = backend.open()
+    catalogue.import_all(first, "a.csv")
+    kept = first[4].model_copy(update={"open_places": 0})
+    outcome = catalogue.import_all([*more, kept], "b.csv", replace_all=True)
+
+    assert outcome.added == [p.id for p in more] and outcome.replaced == [kept.id]
+    assert outcome.removed == [p.id for p in first if p.id != kept.id]
+    assert [e.placement for e in backend.open().entries()] == [*more, kept]
+    assert decoded(catalogue.columns()) == decoded(Columns.of([*more, kept]))
+    back, removed = catalogue.undo()
+    assert back == [p.id for p in first] and removed == [p.id for p in more]
+    assert [e.placement for e in backend.open().entries()] == first
+    assert decoded(catalogue.columns()) == decoded(Columns.of(first))
+
+
+def test_a_placement_changed_by_hand_is_refused_by_name_until_imported_again(backend: Backend):
+    placements = county(3)
+    catalogue = backend.open()
+    catalogue.import_all(placements, "a.csv")
+    bad = placements[1].model_dump(mode="json") | {"open_places": "many"}
+    backend.sql("UPDATE {placements} SET placement = ? WHERE id = ?", (json.dumps(bad), placements[1].id))
+
+    for read in (lambda c: c.entries(), lambda c: c.get(placements[1].id), lambda c: c.texts()):
+        with pytest.raises(StoreProblem, match=f"damaged \\(placement '{placements[1].id}': 1 problems\\)"):
+            read(backend.open())
+    assert backend.open().get(placements[0].id) == placements[0]   # the others are read as they are
+    backend.open().import_all(placements, "again.csv", replace_all=True)
+    assert [e.placement for e in backend.open().entries()] == placements
