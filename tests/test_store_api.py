@@ -1,5 +1,6 @@
 """The seam a second store backend plugs into (issue 15): every caller uses only what `SessionStore`
-declares, and `Store` provides all of it with the same parameters."""
+(and, of its placements, `PlacementStore`) declares, and `Store` (and each placement catalogue)
+provides all of it with the same parameters."""
 
 from __future__ import annotations
 
@@ -7,11 +8,19 @@ import ast
 import functools
 import inspect
 
+import pytest
+
+from intake.placement_catalogue import PlacementCatalogue
 from intake.store import Store
-from intake.store_api import SessionStore
+from intake.store_api import PlacementStore, SessionStore
 from tests.conftest import REPO
 
-MEMBERS = {name for name in vars(SessionStore) if not name.startswith("_")}
+
+def members(protocol: type) -> set[str]:
+    return {name for name in vars(protocol) if not name.startswith("_")}
+
+
+MEMBERS = members(SessionStore)
 STORE_NAMES = {"store", "_store"}  # store, self.store, app.store, session.store, self.app.store ...
 
 
@@ -27,10 +36,17 @@ def store_uses(source: str) -> set[str]:
             if isinstance(node, ast.Attribute) and _is_store(node.value)}
 
 
-def callers() -> dict[str, set[str]]:
+def placements_uses(source: str) -> set[str]:
+    """The attributes read from a store's placements (store.placements.get ...) in a module's source."""
+    return {node.attr for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "placements" and _is_store(node.value.value)}
+
+
+def callers(uses=store_uses) -> dict[str, set[str]]:
     """Every module of intake/ but the store's own, with the store attributes it uses."""
     own = {"store.py", "store_api.py"}
-    return {str(p.relative_to(REPO)): store_uses(p.read_text(encoding="utf-8"))
+    return {str(p.relative_to(REPO)): uses(p.read_text(encoding="utf-8"))
             for p in sorted((REPO / "intake").rglob("*.py"))
             if not (p.parent.name == "intake" and (p.name in own or p.name.startswith("store_")))}
 
@@ -43,12 +59,12 @@ def _accepts(declared: inspect.Signature, given: inspect.Signature) -> bool:
     return mine == ours and all(p.default is not inspect.Parameter.empty for p in extra)
 
 
-def mismatches(impl: type) -> list[str]:
-    """How `impl` fails to provide SessionStore: missing members, properties that are not, and
+def mismatches(impl: type, protocol: type = SessionStore) -> list[str]:
+    """How `impl` fails to provide the protocol: missing members, properties that are not, and
     methods that cannot be called as declared."""
     found, absent = [], object()
-    for name in sorted(MEMBERS):
-        declared, given = inspect.getattr_static(SessionStore, name), inspect.getattr_static(impl, name, absent)
+    for name in sorted(members(protocol)):
+        declared, given = inspect.getattr_static(protocol, name), inspect.getattr_static(impl, name, absent)
         if given is absent:
             found.append(f"{name}: missing")
         elif isinstance(declared, property):
@@ -77,6 +93,20 @@ def test_the_scan_sees_each_way_of_reaching_the_store() -> None:
 
 def test_store_provides_the_whole_interface() -> None:
     assert mismatches(Store) == []
+
+
+def test_callers_use_only_what_the_placements_interface_declares() -> None:
+    uses = callers(placements_uses)
+    assert {f"{module}: store.placements.{name}" for module, names in uses.items()
+            for name in names - members(PlacementStore)} == set()
+    assert {"get", "names", "columns", "texts"} <= uses["intake/merged_catalogue.py"]   # the scan sees them
+    assert "undo" in uses["intake/cli.py"]
+
+
+def test_both_placement_catalogues_provide_the_whole_interface() -> None:
+    assert mismatches(PlacementCatalogue, PlacementStore) == []
+    postgres = pytest.importorskip("intake.placement_catalogue_pg", reason="psycopg is not installed")
+    assert mismatches(postgres.PgPlacementCatalogue, PlacementStore) == []
 
 
 def test_a_backend_that_differs_is_found() -> None:
