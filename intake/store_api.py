@@ -13,16 +13,18 @@ in its PostgreSQL database (placement_catalogue_pg.py); both provide `PlacementS
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the records come from the store module, which imports TinyDB: only for type checking
+    from contextlib import AbstractContextManager
+
+    from intake.flows.catalogue_columns import Columns
     from intake.flows.due import ReviewDue
     from intake.flows.engine import InterviewState
-    from intake.flows.text import Language
-    from intake.flows.catalogue_columns import Columns
     from intake.flows.placements import Placement
+    from intake.flows.text import Language
     from intake.placement_catalogue_base import ImportedPlacement, Importer, PlacementsImport
     from intake.store import DamagedSession, SessionRecord, SessionSummary, Status
     from intake.store_index import Progress

@@ -1,6 +1,5 @@
 """The seam a second store backend plugs into (issue 15): every caller uses only what `SessionStore`
-(and, of its placements, `PlacementStore`) declares, and `Store` (and each placement catalogue)
-provides all of it with the same parameters."""
+declares, and `Store` provides all of it with the same parameters."""
 
 from __future__ import annotations
 
@@ -8,12 +7,10 @@ import ast
 import functools
 import inspect
 
-import pytest
-
-from intake.placement_catalogue import PlacementCatalogue
 from intake.store import Store
-from intake.store_api import PlacementStore, SessionStore
+from intake.store_api import SessionStore
 from tests.conftest import REPO
+
 
 
 def members(protocol: type) -> set[str]:
@@ -36,15 +33,8 @@ def store_uses(source: str) -> set[str]:
             if isinstance(node, ast.Attribute) and _is_store(node.value)}
 
 
-def placements_uses(source: str) -> set[str]:
-    """The attributes read from a store's placements (store.placements.get ...) in a module's source."""
-    return {node.attr for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
-            and node.value.attr == "placements" and _is_store(node.value.value)}
-
-
 def callers(uses=store_uses) -> dict[str, set[str]]:
-    """Every module of intake/ but the store's own, with the store attributes it uses."""
+    """Every module of intake/ but the store's own, with the store attributes it uses (or what `uses` finds)."""
     own = {"store.py", "store_api.py"}
     return {str(p.relative_to(REPO)): uses(p.read_text(encoding="utf-8"))
             for p in sorted((REPO / "intake").rglob("*.py"))
@@ -93,20 +83,6 @@ def test_the_scan_sees_each_way_of_reaching_the_store() -> None:
 
 def test_store_provides_the_whole_interface() -> None:
     assert mismatches(Store) == []
-
-
-def test_callers_use_only_what_the_placements_interface_declares() -> None:
-    uses = callers(placements_uses)
-    assert {f"{module}: store.placements.{name}" for module, names in uses.items()
-            for name in names - members(PlacementStore)} == set()
-    assert {"get", "names", "columns", "texts"} <= uses["intake/merged_catalogue.py"]   # the scan sees them
-    assert "undo" in uses["intake/cli.py"]
-
-
-def test_both_placement_catalogues_provide_the_whole_interface() -> None:
-    assert mismatches(PlacementCatalogue, PlacementStore) == []
-    postgres = pytest.importorskip("intake.placement_catalogue_pg", reason="psycopg is not installed")
-    assert mismatches(postgres.PgPlacementCatalogue, PlacementStore) == []
 
 
 def test_a_backend_that_differs_is_found() -> None:
