@@ -24,7 +24,8 @@ from typing import Any, Iterator, Sequence
 from pydantic import ValidationError
 
 from intake.errors import StoreProblem
-from intake.placement_catalogue_base import FORMAT, CatalogueBase, CatalogueDamaged, ImportedPlacement, new_generation
+from intake.placement_catalogue_base import (FORMAT, INSERT, CatalogueBase, CatalogueDamaged, ImportedPlacement,
+                                             new_generation, row_values)
 from intake.store_files import ShortLock, make_private, read_json
 
 FILE = "placements.sqlite"
@@ -128,8 +129,7 @@ class PlacementCatalogue(CatalogueBase):
                             db.execute(statement)
                     db.executemany("INSERT INTO meta VALUES (?, ?)",
                                    [("format", str(FORMAT)), ("generation", new_generation())])
-                    db.executemany("INSERT INTO placements (id, placement, imported_at, file, who) "
-                                   "VALUES (?, ?, ?, ?, ?)", (_values(e) for e in legacy))
+                    db.executemany(self._statement(INSERT), map(row_values, legacy))
             if legacy:
                 # Copied in and committed: kept under another name, so that it is never read again as the truth.
                 os.replace(self.legacy, self.legacy.with_name(LEGACY_FILE + ".migrated"))
@@ -199,8 +199,3 @@ class PlacementCatalogue(CatalogueBase):
                     if (self.folder / name).exists():
                         _keep_aside(self.folder / name)
             _keep_aside(damaged)
-
-
-def _values(entry: ImportedPlacement) -> tuple[str, ...]:
-    p = entry.placement
-    return p.id, p.model_dump_json(), entry.imported_at.isoformat(), entry.file, entry.who

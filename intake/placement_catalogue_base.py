@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import itertools
 import uuid
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
@@ -36,6 +37,7 @@ from intake.store_files import write_atomic
 FORMAT = 1
 COLUMNS = "seq, id, placement, imported_at, file, who"   # a row, as copied between placements and undo
 BATCH = 1000   # rows written with one statement when an import starts from nothing
+INSERT = "INSERT INTO {placements} (id, placement, imported_at, file, who) VALUES (?, ?, ?, ?, ?)"
 
 
 class ImportedPlacement(BaseModel):
@@ -246,6 +248,20 @@ class CatalogueBase(ABC):
         order = np.concatenate([order[:len(old)], added])
         self._keep_columns(Columns.concat([old, new]).take(order), importer.generation)
 
+    def take_copy(self, entries: Iterable[ImportedPlacement]) -> None:
+        """Fill an empty catalogue with another store's placements as they are (when, from which file and by
+        whom each was imported), in their order (`intake store copy`); there is no import to undo after it."""
+        with self._changing():
+            if self._execute("SELECT 1 FROM {placements} LIMIT 1").fetchone() is not None:
+                raise StoreProblem(f"{self.what} not empty: nothing was copied. Copy into a new store, so that no "
+                                   "placement is mixed up with another or overwritten.")
+            self._execute("DELETE FROM {undo}")
+            rows = map(row_values, entries)
+            while batch := list(itertools.islice(rows, BATCH)):
+                self._executemany(INSERT, batch)
+            self._execute("UPDATE {meta} SET value = ? WHERE key = 'generation'", (new_generation(),))
+        self._get.cache_clear()
+
     def undo(self) -> tuple[list[str], list[str]]:
         """Put back what the last import changed (once): the placements it replaced or removed come back as
         they were, the ones it added go. Returns the ids put back and the ids removed; StoreProblem when
@@ -301,8 +317,7 @@ class Importer:
 
     def _flush(self) -> None:
         if self.batch:
-            self.sql_many("INSERT INTO {placements} (id, placement, imported_at, file, who) VALUES (?, ?, ?, ?, ?)",
-                          self.batch)
+            self.sql_many(INSERT, self.batch)
             self.batch.clear()
 
     def _add_one(self, p: Placement, values: tuple[str, ...]) -> None:
@@ -344,3 +359,9 @@ class Importer:
 
 def new_generation() -> str:
     return uuid.uuid4().hex
+
+
+def row_values(entry: ImportedPlacement) -> tuple[str, ...]:
+    """An imported placement as INSERT writes it."""
+    p = entry.placement
+    return p.id, p.model_dump_json(), entry.imported_at.isoformat(), entry.file, entry.who

@@ -72,6 +72,11 @@ class PlacementStore(Protocol):
         """`importing` with these placements."""
         ...
 
+    def take_copy(self, entries: Iterable[ImportedPlacement]) -> None:
+        """Fill an empty catalogue with another store's placements as they are (when, from which file
+        and by whom each was imported), in their order; StoreProblem (nothing copied) when not empty."""
+        ...
+
     def undo(self) -> tuple[list[str], list[str]]:
         """Put back what the last import changed (once): the ids put back and the ids removed;
         StoreProblem when there is nothing to undo."""

@@ -215,3 +215,20 @@ def test_a_placement_changed_by_hand_is_refused_by_name_until_imported_again(bac
     assert backend.open().get(placements[0].id) == placements[0]   # the others are read as they are
     backend.open().import_all(placements, "again.csv", replace_all=True)
     assert [e.placement for e in backend.open().entries()] == placements
+
+
+def test_a_copy_fills_an_empty_catalogue_as_the_placements_were_imported(backend: Backend, tmp_path):
+    source = Store(tmp_path / "source").placements
+    source.import_all(county(3), "a.csv", who="Pekka")
+    source.import_all(county(2, seed=2), "b.csv")
+    catalogue = backend.open()
+    catalogue.take_copy(source.entries())
+
+    assert backend.open().entries() == source.entries()   # with when, from which file and by whom
+    assert decoded(catalogue.columns()) == decoded(Columns.of([e.placement for e in source.entries()]))
+    with pytest.raises(StoreProblem, match="There is no import to undo"):
+        catalogue.undo()
+    with pytest.raises(StoreProblem, match="not empty: nothing was copied"):
+        catalogue.take_copy(source.entries()[:1])
+    assert len(backend.open().entries()) == 5
+    source.close()
