@@ -37,6 +37,7 @@ SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE placements (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, placement TEXT NOT NULL,
                          imported_at TEXT NOT NULL, file TEXT NOT NULL, who TEXT NOT NULL);
+-- What the last import changed: the rows as they were before it (placement NULL: the import added it).
 CREATE TABLE undo (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, placement TEXT, imported_at TEXT, file TEXT,
                    who TEXT);
 """

@@ -219,6 +219,7 @@ class CatalogueBase(ABC):
             yield importer
             importer.finish()
         self._get.cache_clear()
+        # After the commit: columns kept under this generation are never taken for a later import's.
         self._update_columns(importer, before)
 
     def import_all(self, placements: Iterable[Placement], file: str, *, replace_all: bool = False,
