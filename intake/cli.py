@@ -195,7 +195,8 @@ def load(content_dir: Path) -> Content:
 def open_store(args: argparse.Namespace) -> SessionStore:
     location = chosen_location(args.store, read_settings(settings_file()), default_store())
     return open_location(location, index_progress if sys.stderr.isatty() else None,
-                         legacy=legacy_store() if location == default_store() else None)
+                         legacy=legacy_store() if location == default_store() else None,
+                         cache=user_cache_path("intake", appauthor=False) / "databases")
 
 
 def index_progress(done: int, total: int) -> None:

@@ -9,6 +9,7 @@ user of the computer (`ps`), so `--store` refuses it.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -49,11 +50,14 @@ def chosen_location(given: Location | None, settings: dict, default: Path) -> Lo
 
 
 def open_location(location: Location, progress: Callable[[int, int], None] | None = None,
-                  legacy: Path | None = None) -> SessionStore:
+                  legacy: Path | None = None, cache: Path | None = None) -> SessionStore:
+    """The store at a location; `cache` is the user's cache folder, for a database's placements (each
+    database its own folder in it, named by its address without the password)."""
     if is_database(location):
-        from intake.store_pg import PostgresStore
+        from intake.store_pg import PostgresStore, safe_url
 
-        return PostgresStore(location)
+        name = hashlib.sha256(safe_url(location).encode()).hexdigest()[:16]
+        return PostgresStore(location, cache / name if cache is not None else None)
     from intake.store import Store  # the store (and TinyDB) only for commands that need it
 
     return Store(location, legacy=legacy, progress=progress)

@@ -21,6 +21,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -76,10 +77,8 @@ def install(conninfo: str) -> None:
         con.execute(ROLES)
         con.execute(TABLES)
         con.execute(SECURITY)
-        try:  # TEMPORARY until the catalogue lands
-            from intake.placement_catalogue_pg import GRANTS_SQL, SCHEMA_SQL
-        except ImportError:
-            return
+        from intake.placement_catalogue_pg import GRANTS_SQL, SCHEMA_SQL
+
         con.execute(SCHEMA_SQL)
         con.execute(GRANTS_SQL)
 
@@ -161,8 +160,11 @@ class _Holding:
 
 
 class PostgresStore:
-    def __init__(self, conninfo: str):
+    def __init__(self, conninfo: str, cache_dir: Path | None = None):
+        """`cache_dir`: this user's private folder for what matching reads of the imported placements
+        (None: built again at every start)."""
         self.conninfo = conninfo
+        self.cache_dir = cache_dir
         self.where = safe_url(conninfo)
         self.host, self.pid = socket.gethostname(), os.getpid()
         self._con = _connection(conninfo)
@@ -531,7 +533,7 @@ class PostgresStore:
     def placements(self):
         from intake.placement_catalogue_pg import PgPlacementCatalogue
 
-        return PgPlacementCatalogue(functools.partial(_connection, self.conninfo), self.user, None)
+        return PgPlacementCatalogue(functools.partial(_connection, self.conninfo), self.user, self.cache_dir)
 
 
 def _like(word: str) -> str:

@@ -59,7 +59,7 @@ def test_a_folder_store_goes_into_the_database_and_back_unchanged(tmp_path, post
         assert sessions == before[0]  # every session, document for document, revisions and times too
         assert placements == before[2]  # with when, from which file and by whom each was imported
         assert entries[:len(before[1])] == before[1]  # the log as it was, then the copy's own entries
-    assert [e["action"] for e in in_database[1][len(before[1]):]] == ["list", "copy"]
+    assert [e["action"] for e in in_database[1][len(before[1]):]] == ["copy"]
     # The access logs are whole chains in both: each copy chained the entries anew.
     assert PostgresStore(postgres_url).verify_access_log().ok
     assert Store(tmp_path / "back").verify_access_log().ok
