@@ -23,6 +23,7 @@ from intake.flows.model import Content
 from intake.flows.placements import Placement
 from intake.settings import export_dir, read_settings, settings_file
 from intake.store_api import SessionStore
+from intake.store_location import ENVIRONMENT, chosen_location, is_database, open_location, store_argument
 from intake.export.kinds import FORMATS, READERS
 from intake.flows.text import LANGUAGES
 from intake.flows.validate import iso_date
@@ -52,7 +53,9 @@ def legacy_store() -> Path:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="intake", description="Joint intake interview for rehabilitative "
                                 "work activity and supported employment.")
-    p.add_argument("--store", type=Path, help=f"the session store folder (default: {default_store()})")
+    p.add_argument("--store", type=store_argument, help="the session store: a folder, or a county's database as "
+                   "postgresql://user@host/database (the password in ~/.pgpass or PGPASSWORD); default: "
+                   f"${ENVIRONMENT}, else the store setting in {settings_file()}, else {default_store()}")
     p.add_argument("--content", type=Path, help="the interview content directory (default: the built-in content)")
     p.add_argument("--export-dir", type=Path, help="where the app writes exports (default: the export_dir setting in "
                    f"{settings_file()}, else a private folder in your documents)")
@@ -121,6 +124,14 @@ def parser() -> argparse.ArgumentParser:
     pimport.add_argument("--replace-all", action="store_true",
                          help="drop every placement imported earlier (otherwise rows replace earlier ones by id)")
     places_sub.add_parser("undo", help="put back the imported placements as they were before the last import")
+    stores = sub.add_parser("store", help="set up a county's database, or copy a whole store into another")
+    stores_sub = stores.add_subparsers(dest="store_command", required=True, metavar="{init,copy}")
+    stores_sub.add_parser("init", help="create intake's tables, group roles and access rules in the database of "
+                          "--store (the county's database administrator, once; README: a county's database)")
+    copy = stores_sub.add_parser("copy", help="copy every session, the imported placements and the access log into "
+                                 "a new, empty store: a folder into a county's database, or back")
+    copy.add_argument("--from", dest="source", type=store_argument, required=True, metavar="FOLDER|URL")
+    copy.add_argument("--to", dest="destination", type=store_argument, required=True, metavar="FOLDER|URL")
     report = sub.add_parser("report", help="the outcome report: the periods that ended in a date range, by "
                             "follow-on path, length, goals, interim reviews on time and early endings (counts only)")
     report.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
@@ -182,12 +193,10 @@ def load(content_dir: Path) -> Content:
 
 
 def open_store(args: argparse.Namespace) -> SessionStore:
-    from intake.store import Store  # the store (and TinyDB) only for commands that need it
-
-    progress = index_progress if sys.stderr.isatty() else None
-    if args.store is not None:
-        return Store(args.store, progress=progress)
-    return Store(default_store(), legacy=legacy_store(), progress=progress)
+    location = chosen_location(args.store, read_settings(settings_file()), default_store())
+    return open_location(location, index_progress if sys.stderr.isatty() else None,
+                         legacy=legacy_store() if location == default_store() else None,
+                         cache=user_cache_path("intake", appauthor=False) / "databases")
 
 
 def index_progress(done: int, total: int) -> None:
@@ -317,8 +326,8 @@ def cmd_log(args: argparse.Namespace) -> int:
     check = store.verify_access_log()
     if args.verify:
         if not check.ok:
-            raise StoreProblem(f"The access log {check.where} has been tampered with or damaged: entry "
-                               f"{check.broken_at} of {check.entries}: {check.problem}. Keep the file as it is for "
+            raise StoreProblem(f"The access log ({check.where}) has been tampered with or damaged: entry "
+                               f"{check.broken_at} of {check.entries}: {check.problem}. Keep it as it is for "
                                "investigation, and compare it with a backup of the store.")
         old = f" ({check.unchained} written before entries were chained)" if check.unchained else ""
         print(f"The access log is intact: {check.entries} {'entry' if check.entries == 1 else 'entries'}{old}.")
@@ -340,7 +349,8 @@ def cmd_log(args: argparse.Namespace) -> int:
     for e in entries:
         when = dt.datetime.fromisoformat(e["at"]).astimezone().strftime("%Y-%m-%d %H:%M:%S")
         print(printable(f"{when}  {e.get('action', '?'):<15} {e.get('session') or '-':<13} {e.get('who', '?')}"
-                        f" ({e.get('host', '?')}, process {e.get('pid', '?')})"))
+                        f" ({e.get('host', '?')}, process {e.get('pid', '?')}"
+                        + (f", database role {e['role']})" if e.get("role") else ")")))
     return 0
 
 
@@ -391,7 +401,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     _, kept = store.restore(args.session_id)
     print(f"Restored session {args.session_id} to {version}.")
     if kept is not None:
-        print(f"The damaged file is kept as {kept}: it may hold the newest answers. Delete it when you are done "
+        print(f"The damaged version is kept in {kept}: it may hold the newest answers. Delete it when you are done "
               "with it (it holds client data); 'intake delete' removes it with the session.")
     return 0
 
@@ -583,6 +593,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args)
 
 
+def cmd_store(args: argparse.Namespace) -> int:
+    if args.store_command == "copy":
+        return cmd_store_copy(args)
+    location = chosen_location(args.store, read_settings(settings_file()), default_store())
+    if not is_database(location):
+        raise StoreProblem(f"'intake store init' sets up a database; {location} is a folder, which needs no setting "
+                           "up. Give the database with --store postgresql://user@host/database.")
+    from intake.store_pg import install, safe_url
+
+    install(location)
+    print(f"The database {safe_url(location)} is ready for intake. Give each counsellor a login role in the group "
+          "role intake_counsellor (team leads: intake_lead) and a row in intake.team_members; the README's "
+          "'A county's database' shows how.")
+    return 0
+
+
+def cmd_store_copy(args: argparse.Namespace) -> int:
+    from intake.store_copy import copy_store
+
+    if args.source == args.destination:
+        raise StoreProblem("--from and --to are the same store; copy into a new folder or an empty database.")
+    source = open_location(args.source)
+    try:
+        destination = open_location(args.destination)
+        try:
+            copied = copy_store(source, destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    print(f"Copied {copied.sessions} session(s), {copied.placements} imported placement(s) and {copied.entries} "
+          "access log entries. The store copied from is unchanged: delete it when the copy is in use, as it holds "
+          "every client's answers.")
+    return 0
+
+
 def cmd_plain(args: argparse.Namespace, console, by_itself: bool) -> int:
     """Plain mode: the same sessions line by line, without textual."""
     from intake.plain.main import run_plain
@@ -594,7 +640,7 @@ def cmd_plain(args: argparse.Namespace, console, by_itself: bool) -> int:
 COMMANDS = {"run": cmd_run, None: cmd_run, "serve": cmd_serve, "check-content": cmd_check_content,
             "list": cmd_list, "export": cmd_export, "log": cmd_log, "delete": cmd_delete,
             "purge": cmd_purge, "restore": cmd_restore, "placements": cmd_placements, "import": cmd_import,
-            "report": cmd_report}
+            "report": cmd_report, "store": cmd_store}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,9 +34,9 @@ from intake.errors import IntakeError
 from intake.flows.matching import paused_gc
 from intake.flows.parse import parse_date
 from intake.flows.placements import Placement
-from intake.store_api import SessionStore
+from intake.store_api import PlacementStore, SessionStore
 from intake.flows.rules import AllowedHosts, Rules, RulesFile
-from intake.placement_catalogue import PlacementCatalogue, PlacementsImport
+from intake.placement_catalogue_base import PlacementsImport
 
 Kind = Literal["text", "list", "bool", "numbers", "dates"]
 
@@ -450,7 +450,7 @@ class CsvImport:
     skills: set[str] = field(default_factory=set)
 
 
-def import_csv(catalogue: PlacementCatalogue, path: Path, content: Any, *, replace_all: bool = False,
+def import_csv(catalogue: PlacementStore, path: Path, content: Any, *, replace_all: bool = False,
                skip_bad: bool = False, progress: Callable[[float], None] | None = None) -> CsvImport:
     """Import a county's list into the store's catalogue as one transaction: each good row is written as it is
     read, and a file with a bad row (unless `skip_bad`) or no good one leaves everything as it was

@@ -40,7 +40,8 @@ def app_command(args: argparse.Namespace) -> str:
     for name in PASSED_ON:
         value = getattr(args, name)
         if value is not None:
-            argv += [f"--{name.replace('_', '-')}", str(value.expanduser().resolve())]
+            where = value if isinstance(value, str) else value.expanduser().resolve()  # a database's address as given
+            argv += [f"--{name.replace('_', '-')}", str(where)]
     if args.theme is not None:  # a name, not a path
         argv += ["--theme", args.theme]
     argv.append("run")

@@ -2,6 +2,7 @@
 it):
 
     export_dir = "~/Documents/intake-exports"   # where the app writes exports
+    store = "postgresql://anna@db.example.fi/intake"  # a county's database (or a folder)
     theme = "high-contrast"                     # the app's colours (any Textual theme too)
 
     [keys]                                      # keys remapped, by binding id
@@ -20,6 +21,7 @@ from platformdirs import user_config_path, user_documents_path
 from intake.errors import IntakeError
 
 KEYS = {"export_dir": "the folder the app writes exports to",
+        "store": "the session store: a folder, or a county's database, e.g. 'postgresql://anna@db.example.fi/intake'",
         "theme": 'the colours of the app, e.g. "high-contrast"',
         "keys": 'a table [keys] of keys remapped, e.g. "interview.skip" = "f9"'}
 
@@ -49,6 +51,9 @@ def read_settings(path: Path) -> dict:
     if "export_dir" in data and not (isinstance(data["export_dir"], str) and data["export_dir"].strip()):
         raise SettingsProblem(f"In the settings file {path}, export_dir must be a folder name in quotes, "
                               'for example export_dir = "~/Documents/intake-exports".')
+    if "store" in data and not (isinstance(data["store"], str) and data["store"].strip()):
+        raise SettingsProblem(f"In the settings file {path}, store must be a folder or a postgresql:// address in "
+                              'quotes, for example store = "postgresql://anna@db.example.fi/intake".')
     if "theme" in data and not (isinstance(data["theme"], str) and data["theme"].strip()):
         raise SettingsProblem(f"In the settings file {path}, theme must be a theme name in quotes, "
                               'for example theme = "high-contrast".')

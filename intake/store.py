@@ -23,7 +23,7 @@ import itertools
 import json
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -610,6 +610,13 @@ class Store:
             self.index.put(session_id, good.model_dump(mode="json", include=set(SUMMARY_FIELDS)), sig, before)
             self.log.write("restore", session_id, who or self.user)
         return good, kept
+
+    def take_copy(self, records: Iterable[SessionRecord], entries: Iterable[dict]) -> None:
+        for record in records:
+            with self._editing(record.id, self.user):
+                self._write(record, new=True)
+        for entry in entries:
+            self.log.append(entry)
 
     # -- the county's own placements ------------------------------------------------------
     @functools.cached_property

@@ -1,26 +1,90 @@
-"""The one interface every caller of a session store uses: `SessionStore`.
+"""The one interface every caller of a session store uses: `SessionStore`, and of its placements:
+`PlacementStore`.
 
 The screens, the plain mode, the commands, the exports, the reports, the sessions and the web server
 are written against this Protocol, never against a backend. `intake.store.Store` (a folder of TinyDB
 files) is its one implementation today; a shared backend for a county's team (issue 15) plugs in here.
 Where the data is kept (files, backups, an index) is the backend's own business and is not part of it;
 tests/test_store_api.py checks that callers use nothing else and that `Store` provides all of it.
+A county's imported placements are kept in SQLite beside a folder store (placement_catalogue.py) or
+in its PostgreSQL database (placement_catalogue_pg.py); both provide `PlacementStore`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the records come from the store module, which imports TinyDB: only for type checking
+    from contextlib import AbstractContextManager
+
+    from intake.flows.catalogue_columns import Columns
     from intake.flows.due import ReviewDue
     from intake.flows.engine import InterviewState
+    from intake.flows.placements import Placement
     from intake.flows.text import Language
-    from intake.placement_catalogue import PlacementCatalogue
+    from intake.placement_catalogue_base import ImportedPlacement, Importer, PlacementsImport
     from intake.store import DamagedSession, SessionRecord, SessionSummary, Status
     from intake.store_index import Progress
     from intake.store_log import Verification
+
+
+class PlacementStore(Protocol):
+    """A county's imported placements (`intake placements import`): every placement is validated when
+    read (StoreProblem names one that is not valid), an import lands whole or not at all, and the
+    last one can be undone."""
+
+    def entries(self) -> list[ImportedPlacement]:
+        """Every imported placement, in import order, with when, from which file and by whom."""
+        ...
+
+    def get(self, placement_id: str) -> Placement | None:
+        """The imported placement with this id (None when there is none)."""
+        ...
+
+    def names(self) -> dict[str, tuple[str, str, str]]:
+        """The name, host and municipality of each imported placement, by id (none is built)."""
+        ...
+
+    def texts(self) -> list[str]:
+        """matching.placement_text of each imported placement, in import order."""
+        ...
+
+    def columns(self) -> Columns:
+        """What matching reads of each imported placement, in import order, as arrays."""
+        ...
+
+    def generation(self) -> str:
+        """A value that changes at every import and undo (the columns are kept under it)."""
+        ...
+
+    def importing(self, file: str, *, replace_all: bool = False, who: str | None = None
+                  ) -> AbstractContextManager[Importer]:
+        """An import as one transaction, not interleaved with another: `Importer.add` each placement (it
+        replaces the imported one with its id); an error raised inside leaves everything as it was;
+        `replace_all` removes every earlier one. `Importer.outcome` says what changed."""
+        ...
+
+    def import_all(self, placements: Iterable[Placement], file: str, *, replace_all: bool = False,
+                   who: str | None = None) -> PlacementsImport:
+        """`importing` with these placements."""
+        ...
+
+    def take_copy(self, entries: Iterable[ImportedPlacement]) -> None:
+        """Fill an empty catalogue with another store's placements as they are (when, from which file
+        and by whom each was imported), in their order; StoreProblem (nothing copied) when not empty."""
+        ...
+
+    def undo(self) -> tuple[list[str], list[str]]:
+        """Put back what the last import changed (once): the ids put back and the ids removed;
+        StoreProblem when there is nothing to undo."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the connection."""
+        ...
 
 
 class SessionStore(Protocol):
@@ -102,9 +166,9 @@ class SessionStore(Protocol):
         """The previous version `restore` would put back (StoreProblem says why there is none)."""
         ...
 
-    def restore(self, session_id: str, who: str | None = None) -> tuple[SessionRecord, Path | None]:
+    def restore(self, session_id: str, who: str | None = None) -> tuple[SessionRecord, Path | str | None]:
         """Put back the previous version of a damaged session; returns it and where the damaged copy
-        was kept (None when there was none)."""
+        was kept (a file, a table; None when there was none)."""
         ...
 
     # -- the access log: append-only ------------------------------------------------------------
@@ -122,9 +186,15 @@ class SessionStore(Protocol):
         where it is, for the person who must keep it for investigation."""
         ...
 
+    # -- moving a whole store -------------------------------------------------------------------
+    def take_copy(self, records: Iterable[SessionRecord], entries: Iterable[dict]) -> None:
+        """Fill an empty store with another store's sessions as they are (ids and revisions kept) and
+        its access log entries as they were written, chained here in their order."""
+        ...
+
     # -- the county's own placements ------------------------------------------------------------
     @property
-    def placements(self) -> PlacementCatalogue:
+    def placements(self) -> PlacementStore:
         """The placements the county imported (`intake placements import`)."""
         ...
 

@@ -29,7 +29,8 @@ from intake.store_files import ShortLock, append_line, dumps, read_bytes, read_j
 
 ACTIONS = ("create", "open", "open-read-only", "list", "change", "agree", "export", "export-client",
            "export-placement", "delete", "purge", "restore", "migrate", "import", "new-period",
-           "report")  # report: the outcome report read the ended sessions (it shows counts only)
+           "report",  # report: the outcome report read the ended sessions (it shows counts only)
+           "copy")  # copy: every session and the log were copied in from another store (`intake store copy`)
 GENESIS = hashlib.sha256(b"").hexdigest()
 
 
@@ -66,13 +67,16 @@ class AccessLog:
 
     def write(self, action: str, session_id: str | None, who: str) -> None:
         assert action in ACTIONS, action
+        self.append({"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "action": action,
+                     "session": session_id, "who": who, "host": self.host, "pid": os.getpid()})
+
+    def append(self, entry: dict) -> None:
+        """Chain an entry to the last one: one written now, or one of another store's log (`intake store copy`)."""
         lock = ShortLock(self._lock_path)  # appends of two processes must not both chain to the same line
         try:
             with lock:
                 last, count = self._last_line()
-                entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "action": action,
-                         "session": session_id, "who": who, "host": self.host, "pid": os.getpid(),
-                         "prev": line_hash(last) if last is not None else GENESIS}
+                entry = {**entry, "prev": line_hash(last) if last is not None else GENESIS}
                 raw = dumps(entry)
                 append_line(self.path, raw.decode("utf-8") + "\n", durable=True)
                 # After the line is on disk: a crash in between leaves the head one entry behind,

@@ -20,7 +20,8 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -45,14 +46,15 @@ from intake.store_log import ACTIONS, Verification
 from intake.store_pg_schema import FORMAT, ROLES, SECURITY, TABLES
 from intake.text_safety import check_name
 
-SCHEME = ("postgresql://", "postgres://")
 BATCH = 500  # rows checked at a time by reconcile
+INSERT = ("INSERT INTO intake.sessions (id, revision, record, summary, search, next_review, status, changed) "
+          "VALUES (%(id)s, %(revision)s, %(record)s, %(summary)s, %(search)s, %(next_review)s, %(status)s, %(changed)s)")
 LOCK_KEY = "hashtextextended(%s, 7031)"  # a session's advisory lock: 64 bits of its id
 LOCK_WAIT = "5s"  # at most, for another's one write to end, or the server to release an ended holder's lock
-
-
-def is_database_url(text: str) -> bool:
-    return text.startswith(SCHEME)
+# Who edits a session: only the note of a connection that holds an advisory lock now (one left by a
+# program that died names nobody who edits it).
+HOLDER = ("SELECT holder, host, pid, since FROM intake.edit_holders WHERE session_id = %s AND backend "
+          "IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)")
 
 
 def safe_url(conninfo: str) -> str:
@@ -80,10 +82,8 @@ def install(conninfo: str) -> None:
         con.execute(ROLES)
         con.execute(TABLES)
         con.execute(SECURITY)
-        try:  # TEMPORARY until the catalogue lands
-            from intake.placement_catalogue_pg import GRANTS_SQL, SCHEMA_SQL
-        except ImportError:
-            return
+        from intake.placement_catalogue_pg import GRANTS_SQL, SCHEMA_SQL
+
         con.execute(SCHEMA_SQL)
         con.execute(GRANTS_SQL)
 
@@ -176,8 +176,11 @@ class _Holding:
 
 
 class PostgresStore:
-    def __init__(self, conninfo: str):
+    def __init__(self, conninfo: str, cache_dir: Path | None = None):
+        """`cache_dir`: this user's private folder for what matching reads of the imported placements
+        (None: built again at every start)."""
         self.conninfo = conninfo
+        self.cache_dir = cache_dir
         self.where = safe_url(conninfo)
         self.host, self.pid = socket.gethostname(), os.getpid()
         self._con = _connection(conninfo)
@@ -234,7 +237,7 @@ class PostgresStore:
                 raise self._locked(cur, session_id)
             cur.execute("INSERT INTO intake.edit_holders (session_id, holder, host, pid, since) VALUES (%s, %s, %s, %s, "
                         "now()) ON CONFLICT (session_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, "
-                        "pid = excluded.pid, since = excluded.since, db_user = current_user",
+                        "pid = excluded.pid, since = excluded.since, db_user = current_user, backend = pg_backend_pid()",
                         (session_id, holder, self.host, self.pid))
         self._locks[session_id] = _Holding(session_id, holder)
         return self._locks[session_id]
@@ -251,8 +254,7 @@ class PostgresStore:
     @staticmethod
     def _locked(cur: psycopg.Cursor, session_id: str) -> SessionLocked:
         rest = "Open it read-only, or ask them to close it; if that program has ended, the lock is released by itself."
-        row = cur.execute("SELECT holder, host, pid, since FROM intake.edit_holders WHERE session_id = %s",
-                          (session_id,)).fetchone()
+        row = cur.execute(HOLDER, (session_id,)).fetchone()
         if row is None:
             return SessionLocked(f"Session {session_id} is being edited by another window or process. {rest}",
                                  key="error.locked_unknown", session=session_id)
@@ -272,8 +274,8 @@ class PostgresStore:
         """Whether the lock was taken after all, waiting at most LOCK_WAIT: when no editor is noted (it is
         held for one write), or the one noted is a process on this computer that has ended (the server
         releases its lock when it notices the connection gone, a moment later)."""
-        row = cur.execute("SELECT host, pid FROM intake.edit_holders WHERE session_id = %s", (session_id,)).fetchone()
-        if row is not None and (row[0] != self.host or _running(row[1])):
+        row = cur.execute(HOLDER, (session_id,)).fetchone()
+        if row is not None and (row[1] != self.host or _running(row[2])):
             return False
         try:
             with self._con.transaction():
@@ -294,9 +296,7 @@ class PostgresStore:
         if lock:
             self.lock_session(record.id, counsellor)
         with self._db("create a session in", write=True) as cur:
-            cur.execute("INSERT INTO intake.sessions (id, revision, record, summary, search, next_review, status, "
-                        "changed) VALUES (%(id)s, %(revision)s, %(record)s, %(summary)s, %(search)s, "
-                        "%(next_review)s, %(status)s, %(changed)s)", _row_values(record))
+            cur.execute(INSERT, _row_values(record))
             self._log(cur, "create", record.id, counsellor)
         return record
 
@@ -378,9 +378,7 @@ class PostgresStore:
                               (record.id,)).fetchone()
             if row is None:
                 record = record.model_copy(update={"revision": 0})
-                cur.execute("INSERT INTO intake.sessions (id, revision, record, summary, search, next_review, status, "
-                            "changed) VALUES (%(id)s, %(revision)s, %(record)s, %(summary)s, %(search)s, "
-                            "%(next_review)s, %(status)s, %(changed)s)", _row_values(record))
+                cur.execute(INSERT, _row_values(record))
             elif not replace:
                 raise SessionExists(f"Session {record.id} is in this store already; nothing was imported. "
                                     "Add --replace to put the imported version in its place.")
@@ -525,6 +523,17 @@ class PostgresStore:
             self._log(cur, "restore", session_id, who or self.user)
         return good, f"the table intake.damaged_copies of {self.where}"
 
+    # -- moving a whole store -------------------------------------------------------------
+    def take_copy(self, records: Iterable[SessionRecord], entries: Iterable[dict]) -> None:
+        """As the folder store's; the entries are chained by the database, by the owner's function (a
+        counsellor's role may not write entries of other times or roles)."""
+        with self._db("copy a store into", write=True) as cur:
+            cur.executemany(INSERT, (_row_values(r) for r in records))
+            for e in entries:
+                cur.execute("SELECT intake.append_entry(%s, %s, %s, %s, %s, %s, coalesce(%s, session_user))",
+                            (e["at"], e["action"], e.get("session"), e["who"], e.get("host", "?"), e.get("pid", 0),
+                             e.get("role")))
+
     # -- the access log -------------------------------------------------------------------
     def _log(self, cur: psycopg.Cursor, action: str, session_id: str | None, who: str) -> None:
         assert action in ACTIONS, action
@@ -539,7 +548,7 @@ class PostgresStore:
         with self._db("read the access log of") as cur:
             rows = cur.execute(f"SELECT at, action, session, who, host, pid, db_user FROM intake.access_log{where} "
                                "ORDER BY n", params).fetchall()
-        return [{"at": at.isoformat(timespec="seconds"), "action": action, "session": session, "who": who, "host": host,
+        return [{"at": at.astimezone(dt.timezone.utc).isoformat(), "action": action, "session": session, "who": who, "host": host,
                  "pid": pid, "role": role} for at, action, session, who, host, pid, role in rows]
 
     def verify_access_log(self) -> Verification:
@@ -553,7 +562,7 @@ class PostgresStore:
     def placements(self):
         from intake.placement_catalogue_pg import PgPlacementCatalogue
 
-        return PgPlacementCatalogue(functools.partial(_connection, self.conninfo), self.user, None)
+        return PgPlacementCatalogue(functools.partial(_connection, self.conninfo), self.user, self.cache_dir)
 
 
 def _like(word: str) -> str:

@@ -7,7 +7,8 @@ group roles carry the rights:
   intake_counsellor   reads, creates, changes and deletes the sessions of their own and of their teams
   intake_lead         reads the sessions of their teams (the reports and the due reviews), changes none
 
-`intake.team_members` says who is in which team, and as what. Nobody but the owner can change the
+`intake.team_members` says who is in which team, and as what (every role may read it, only the owner
+changes it). Nobody but the owner can change the
 access log: the roles may only append to it through `intake.log_access` (which records the database
 role itself, so an entry cannot be written in another's name) and read the entries of the sessions
 they can see. Running it again is harmless: every statement is idempotent.
@@ -37,15 +38,15 @@ CREATE TABLE IF NOT EXISTS intake.team_members (
     PRIMARY KEY (member, team)
 );
 
--- Who is in a team, for the policies: SECURITY DEFINER so that nobody needs to read the membership table.
+-- Who is in a team, for the policies (run as the user: current_user is the counsellor).
 CREATE OR REPLACE FUNCTION intake.in_team(t text, editing boolean) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, intake AS $$
+LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT FROM intake.team_members m
                    WHERE m.member = current_user AND m.team = t AND (NOT editing OR m.role = 'counsellor'))
 $$;
 -- The team a new session belongs to: the creating counsellor's (the first, by name, of several).
 CREATE OR REPLACE FUNCTION intake.my_team() RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, intake AS $$
+LANGUAGE sql STABLE AS $$
     SELECT team FROM intake.team_members WHERE member = current_user AND role = 'counsellor' ORDER BY team LIMIT 1
 $$;
 
@@ -90,7 +91,8 @@ CREATE TABLE IF NOT EXISTS intake.damaged_copies (
 CREATE TABLE IF NOT EXISTS intake.edit_holders (
     session_id text PRIMARY KEY,
     holder text NOT NULL, host text NOT NULL, pid integer NOT NULL, since timestamptz NOT NULL,
-    db_user name NOT NULL DEFAULT current_user
+    db_user name NOT NULL DEFAULT current_user,
+    backend integer NOT NULL DEFAULT pg_backend_pid()   -- the connection holding the lock (pg_locks.pid)
 );
 
 CREATE TABLE IF NOT EXISTS intake.access_log (
@@ -203,7 +205,7 @@ CREATE POLICY of_visible ON intake.access_log FOR SELECT
 REVOKE ALL ON ALL TABLES IN SCHEMA intake FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA intake FROM PUBLIC;
 GRANT USAGE ON SCHEMA intake TO {COUNSELLOR}, {LEAD};
-GRANT SELECT ON intake.meta TO {COUNSELLOR}, {LEAD};
+GRANT SELECT ON intake.meta, intake.team_members TO {COUNSELLOR}, {LEAD};
 GRANT SELECT, INSERT, UPDATE, DELETE ON intake.sessions, intake.damaged_copies, intake.edit_holders TO {COUNSELLOR};
 GRANT SELECT ON intake.sessions TO {LEAD};
 GRANT SELECT, INSERT, UPDATE, DELETE ON intake.edit_holders TO {LEAD};

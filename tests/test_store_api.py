@@ -1,5 +1,6 @@
 """The seam a second store backend plugs into (issue 15): every caller uses only what `SessionStore`
-declares, and `Store` and `PostgresStore` provide all of it with the same parameters."""
+declares, and each backend (the folder's `Store`, the database's `PostgresStore`) provides all of it
+with the same parameters."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ import inspect
 import pytest
 
 from intake.store import Store
+from intake.store_pg import PostgresStore
 from intake.store_api import SessionStore
 from tests.conftest import REPO
 
-MEMBERS = {name for name in vars(SessionStore) if not name.startswith("_")}
+
+
+def members(protocol: type) -> set[str]:
+    return {name for name in vars(protocol) if not name.startswith("_")}
+
+
+MEMBERS = members(SessionStore)
 STORE_NAMES = {"store", "_store"}  # store, self.store, app.store, session.store, self.app.store ...
 
 
@@ -29,10 +37,10 @@ def store_uses(source: str) -> set[str]:
             if isinstance(node, ast.Attribute) and _is_store(node.value)}
 
 
-def callers() -> dict[str, set[str]]:
-    """Every module of intake/ but the store's own, with the store attributes it uses."""
+def callers(uses=store_uses) -> dict[str, set[str]]:
+    """Every module of intake/ but the store's own, with the store attributes it uses (or what `uses` finds)."""
     own = {"store.py", "store_api.py"}
-    return {str(p.relative_to(REPO)): store_uses(p.read_text(encoding="utf-8"))
+    return {str(p.relative_to(REPO)): uses(p.read_text(encoding="utf-8"))
             for p in sorted((REPO / "intake").rglob("*.py"))
             if not (p.parent.name == "intake" and (p.name in own or p.name.startswith("store_")))}
 
@@ -45,12 +53,12 @@ def _accepts(declared: inspect.Signature, given: inspect.Signature) -> bool:
     return mine == ours and all(p.default is not inspect.Parameter.empty for p in extra)
 
 
-def mismatches(impl: type) -> list[str]:
-    """How `impl` fails to provide SessionStore: missing members, properties that are not, and
+def mismatches(impl: type, protocol: type = SessionStore) -> list[str]:
+    """How `impl` fails to provide the protocol: missing members, properties that are not, and
     methods that cannot be called as declared."""
     found, absent = [], object()
-    for name in sorted(MEMBERS):
-        declared, given = inspect.getattr_static(SessionStore, name), inspect.getattr_static(impl, name, absent)
+    for name in sorted(members(protocol)):
+        declared, given = inspect.getattr_static(protocol, name), inspect.getattr_static(impl, name, absent)
         if given is absent:
             found.append(f"{name}: missing")
         elif isinstance(declared, property):
@@ -77,13 +85,9 @@ def test_the_scan_sees_each_way_of_reaching_the_store() -> None:
     assert store_uses(source) == {"a", "b", "c", "d", "e", "f"}
 
 
-def test_store_provides_the_whole_interface() -> None:
-    assert mismatches(Store) == []
-
-
-def test_the_postgresql_store_provides_the_whole_interface() -> None:
-    store_pg = pytest.importorskip("intake.store_pg", reason="needs psycopg (pip install -e '.[postgres]')")
-    assert mismatches(store_pg.PostgresStore) == []
+@pytest.mark.parametrize("backend", [Store, PostgresStore])
+def test_each_backend_provides_the_whole_interface(backend) -> None:
+    assert mismatches(backend) == []
 
 
 def test_a_backend_that_differs_is_found() -> None:

@@ -150,7 +150,7 @@ def test_restore_twice_keeps_every_damaged_copy_and_asks_first(store_path, conte
     assert "3/" in asked[0] and "questions answered" in asked[0] and "last changed" in asked[0]
     monkeypatch.setattr("builtins.input", lambda prompt: "yes")
     assert main(["--store", str(store_path), "restore", sid]) == 0
-    assert "damaged file is kept" in capsys.readouterr().out
+    assert "damaged version is kept in" in capsys.readouterr().out
     f.write_bytes(b"second damage")
     assert main(["--store", str(store_path), "restore", sid, "--yes"]) == 0
     assert f.with_name(f.name + ".damaged").read_bytes() == b"first damage"
