@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from intake.cli import main
 from intake.errors import SessionConflict, SessionDamaged, SessionLocked, StoreProblem
 from intake.flows.engine import Interview
 from tests.store_backends import PostgresBackend
@@ -81,7 +82,7 @@ TAMPERING = {  # how -> (the SQL, the entry named, words of the problem); the lo
 
 
 @pytest.mark.parametrize("how", TAMPERING)
-def test_tampering_with_the_access_log_names_the_first_entry(db, psql, content, how):
+def test_tampering_with_the_access_log_names_the_first_entry(db, psql, content, capsys, how):
     store = db.open()
     sid = new_session(store, content, answers=2)  # create, change
     for action in ("open", "export", "open", "list"):
@@ -93,6 +94,9 @@ def test_tampering_with_the_access_log_names_the_first_entry(db, psql, content, 
     verified = db.open().verify_access_log()
     assert verified.broken_at == entry and words in verified.problem
     assert "intake.access_log" in verified.where
+    assert main(["--store", db.place, "log", "--verify"]) == 2
+    err = capsys.readouterr().err
+    assert "tampered with or damaged" in err and f"entry {entry}" in err
 
 
 # -- real processes ----------------------------------------------------------------------------
