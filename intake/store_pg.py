@@ -344,6 +344,14 @@ class PostgresStore:
             _validated(record, session_id, revision)
         return revision
 
+    def _damaged_now(self, cur: psycopg.Cursor, session_id: str) -> bool:
+        """Whether the saved row does not hold a valid session (checked now when intake did not write it)."""
+        try:
+            self._revision_now(cur, session_id)
+        except SessionDamaged:
+            return True
+        return False
+
     def save(self, record: SessionRecord, who: str | None = None) -> SessionRecord:
         held = self._locks.get(record.id)
         who = who or (held.holder if held is not None else None) or record.counsellor
@@ -374,7 +382,7 @@ class PostgresStore:
     def adopt(self, record: SessionRecord, *, replace: bool = False, who: str | None = None) -> SessionRecord:
         with self._db("import a session into", write=True) as cur:
             self._take_for_write(cur, record.id)
-            row = cur.execute("SELECT revision, problem FROM intake.sessions WHERE id = %s FOR UPDATE",
+            row = cur.execute("SELECT revision FROM intake.sessions WHERE id = %s FOR UPDATE",
                               (record.id,)).fetchone()
             if row is None:
                 record = record.model_copy(update={"revision": 0})
@@ -383,11 +391,12 @@ class PostgresStore:
                 raise SessionExists(f"Session {record.id} is in this store already; nothing was imported. "
                                     "Add --replace to put the imported version in its place.")
             else:
-                if row[1] is not None:  # a damaged version may hold the newest answers: kept
+                damaged = self._damaged_now(cur, record.id)  # also a row changed by hand, not yet checked
+                if damaged:  # a damaged version may hold the newest answers: kept
                     cur.execute("INSERT INTO intake.damaged_copies (session_id, record) SELECT id, record "
                                 "FROM intake.sessions WHERE id = %s", (record.id,))
                 record = record.model_copy(update={"revision": row[0] + 1})
-                self._update(cur, record, keep_previous=row[1] is None)
+                self._update(cur, record, keep_previous=not damaged)
             self._log(cur, "import", record.id, who or self.user)
         return record
 
