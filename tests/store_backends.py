@@ -77,6 +77,12 @@ class FilesBackend(Backend):
         """The session as kept, byte for byte: to show that the store did not write it."""
         return self.session_file(session_id).read_bytes()
 
+    def damaged_copies(self, session_id: str) -> list[bytes]:
+        """The damaged versions restore kept, oldest first, as `raw` gave them."""
+        f = self.session_file(session_id)
+        names = [f"{f.name}.damaged", *(f"{f.name}.damaged.{k}" for k in range(2, 10))]
+        return [p.read_bytes() for p in map(f.with_name, names) if p.exists()]
+
     def copy_over(self, source_id: str, target_id: str) -> None:
         """Put one session's saved data where another's is (a copy by hand)."""
         self.session_file(target_id).write_bytes(self.session_file(source_id).read_bytes())
@@ -113,10 +119,13 @@ class PostgresBackend(Backend):
         self.sql(f"UPDATE intake.sessions SET record = {record} WHERE id = %s", (session_id,))
 
     def raw(self, session_id: str) -> bytes:
-        """The saved versions of the session (what the store marks of a damaged row aside)."""
-        [(row,)] = self.sql("SELECT jsonb_build_array(revision, record, previous)::text FROM intake.sessions "
-                            "WHERE id = %s", (session_id,))
-        return row.encode()
+        [(record,)] = self.sql("SELECT record::text FROM intake.sessions WHERE id = %s", (session_id,))
+        return record.encode()
+
+    def damaged_copies(self, session_id: str) -> list[bytes]:
+        rows = self.sql("SELECT record::text FROM intake.damaged_copies WHERE session_id = %s ORDER BY kept_at",
+                        (session_id,))
+        return [record.encode() for (record,) in rows]
 
     def copy_over(self, source_id: str, target_id: str) -> None:
         self.sql("UPDATE intake.sessions SET record = (SELECT record FROM intake.sessions WHERE id = %s) "

@@ -69,7 +69,7 @@ def test_round_trip_and_unknown_ids(open_store, content, unknown):
             store.has_session(unknown)
 
 
-def test_adopt_takes_a_session_in_once_unless_replacing(open_store, content, tmp_path):
+def test_adopt_takes_a_session_in_once_unless_replacing(backend, open_store, content, tmp_path):
     elsewhere = Store(tmp_path / "elsewhere")
     record = elsewhere.get(new_session(elsewhere, content, answers=2))
     elsewhere.close()
@@ -82,6 +82,11 @@ def test_adopt_takes_a_session_in_once_unless_replacing(open_store, content, tmp
     replaced = store.adopt(record.model_copy(update={"client_label": "Uusi"}), replace=True, who="Pekka")
     assert replaced.revision == 1 and open_store().get(record.id).client_label == "Uusi"
     assert [(e["action"], e["who"]) for e in store.access_log(record.id)] == [("import", "Pekka")] * 2
+    backend.damage(record.id, "invalid")
+    damaged = backend.raw(record.id)
+    store.adopt(record, replace=True)
+    assert backend.damaged_copies(record.id) == [damaged]  # it may hold the newest answers: kept
+    assert open_store().get(record.id).client_label == record.client_label
 
 
 def test_list_filters_and_order(open_store, content):

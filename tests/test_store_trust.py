@@ -131,24 +131,24 @@ def test_restore_refuses_a_file_that_only_cannot_be_read(store_path, content, mo
     assert f.read_bytes() == before
 
 
-def test_restore_twice_keeps_every_damaged_copy_and_asks_first(store_path, content, monkeypatch, capsys):
-    sid = one_session(store_path, content, answers=4)
-    f = session_file(store_path, sid)
-    f.write_bytes(b"first damage")
+def test_restore_twice_keeps_every_damaged_copy_and_asks_first(backend, open_store, content, monkeypatch, capsys):
+    sid = new_session(open_store(), content, answers=4)
+    backend.damage(sid, "garbage")
+    first = backend.raw(sid)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
     asked = []
     monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "no")
-    assert main(["--store", str(store_path), "restore", sid]) == 1
-    assert f.read_bytes() == b"first damage"  # nothing changed on "no"
+    assert main(["--store", backend.place, "restore", sid]) == 1
+    assert backend.raw(sid) == first and backend.damaged_copies(sid) == []  # nothing changed on "no"
     assert "3/" in asked[0] and "questions answered" in asked[0] and "last changed" in asked[0]
     monkeypatch.setattr("builtins.input", lambda prompt: "yes")
-    assert main(["--store", str(store_path), "restore", sid]) == 0
+    assert main(["--store", backend.place, "restore", sid]) == 0
     assert "damaged version is kept in" in capsys.readouterr().out
-    f.write_bytes(b"second damage")
-    assert main(["--store", str(store_path), "restore", sid, "--yes"]) == 0
-    assert f.with_name(f.name + ".damaged").read_bytes() == b"first damage"
-    assert f.with_name(f.name + ".damaged.2").read_bytes() == b"second damage"
-    assert Store(store_path).get(sid).answered == 3
+    backend.damage(sid, "not-a-session")
+    second = backend.raw(sid)
+    assert main(["--store", backend.place, "restore", sid, "--yes"]) == 0
+    assert backend.damaged_copies(sid) == [first, second]
+    assert open_store().get(sid).answered == 3
 
 
 # -- 3. a file that holds another session -------------------------------------------------
