@@ -66,6 +66,18 @@ def test_a_row_changed_by_hand_is_checked_listed_as_damaged_and_restored(db, psq
     assert db.sql("SELECT record ? 'state' FROM intake.damaged_copies WHERE session_id = %s", (broken,)) == [(False,)]
 
 
+@pytest.mark.parametrize("written", ["99", "two"])
+def test_a_database_in_a_newer_format_is_refused_and_left_alone(db, capsys, written):
+    db.open().close()  # sets the database up
+    db.sql("UPDATE intake.meta SET value = %s WHERE key = 'format'", (written,))
+    with pytest.raises(StoreProblem, match="newer version of intake"):
+        PostgresStore(db.place)
+    assert main(["--store", db.place, "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("intake: ") and "Update intake" in err and "Traceback" not in err
+    assert db.sql("SELECT value FROM intake.meta WHERE key = 'format'") == [(written,)]
+
+
 # -- the access log ----------------------------------------------------------------------------
 
 FORGE = ("UPDATE intake.access_log SET n = -n WHERE n >= 3; UPDATE intake.access_log SET n = 1 - n WHERE n < 0; "
