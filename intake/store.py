@@ -381,6 +381,7 @@ class Store:
     def lock_session(self, session_id: str, holder: str | None = None) -> SessionLock:
         """Take the edit lock of a session: SessionLocked names who holds it, in another process or
         already in this one (one editor per session, also within one program)."""
+        self.session_file(session_id)  # SessionNotFound for an id that cannot be one: no lock file outside locks/
         if self._held(session_id) is not None:
             raise SessionLocked(f"Session {session_id} is already open for editing in this program "
                                 f"(by {self._locks[session_id].holder}). Close it there first, or open it read-only.",
