@@ -63,10 +63,11 @@ def test_round_trip_and_unknown_ids(open_store, content, unknown):
     with pytest.raises(SessionNotFound):
         store.restore(unknown)
     if unknown.isalnum():  # an id that could be one: simply not there
-        assert not store.has_session(unknown)
+        assert not store.has_session(unknown) and store.access_log(unknown) == []
     else:
-        with pytest.raises(SessionNotFound):
-            store.has_session(unknown)
+        for use in (store.has_session, store.access_log, store.lock_session):
+            with pytest.raises(SessionNotFound):
+                use(unknown)
 
 
 def test_adopt_takes_a_session_in_once_unless_replacing(backend, open_store, content, tmp_path):
