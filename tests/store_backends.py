@@ -43,7 +43,10 @@ def damage_file(path: Path, how: str) -> None:
 
 
 class Backend:
-    name: str
+    """One place of one backend. Each backend also has: damage(id, how) for each of DAMAGE; raw(id), the
+    session as kept; damaged_copies(id), those restore and adopt kept aside; copy_over(source, target);
+    traces(id, sentinel), where the session is still found; log_text(), the access log as kept."""
+
     place: str  # a folder or a URL: what a subprocess opens with open_place
 
     def __init__(self) -> None:
@@ -61,8 +64,6 @@ class Backend:
 
 
 class FilesBackend(Backend):
-    name = "tinydb"
-
     def __init__(self, path: Path):
         super().__init__()
         self.path, self.place = path, str(path)
@@ -99,7 +100,6 @@ class FilesBackend(Backend):
 class PostgresBackend(Backend):
     """The test database; `sql` runs as its superuser outside intake, as a person with psql would."""
 
-    name = "postgresql"
     TABLES = {"sessions": "id", "damaged_copies": "session_id", "edit_holders": "session_id"}
 
     def __init__(self, url: str):
