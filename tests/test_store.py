@@ -18,6 +18,7 @@ from intake.errors import ReadOnlySession, SessionExists, SessionLocked, Session
 from intake.session import IntakeSession
 from intake.store import Store
 from intake.store_api import SessionStore
+from intake.text_safety import NameProblem
 from tests.helpers import answer_until, deny_reading
 from tests.store_backends import DAMAGE, damage_file
 
@@ -68,6 +69,14 @@ def test_round_trip_and_unknown_ids(open_store, content, unknown):
         for use in (store.has_session, store.access_log, store.lock_session):
             with pytest.raises(SessionNotFound):
                 use(unknown)
+
+
+@pytest.mark.parametrize("label,counsellor", [("   ", "Liisa"), ("Eve\x1b[2J", "Liisa"), ("Asiakas", "x" * 1000)])
+def test_create_refuses_a_bad_name_and_writes_nothing(open_store, content, label, counsellor):
+    store = open_store()
+    with pytest.raises(NameProblem):
+        store.create(label, counsellor, _state(content))
+    assert open_store().count() == 0 and open_store().access_log() == []
 
 
 def test_adopt_takes_a_session_in_once_unless_replacing(backend, open_store, content, tmp_path):
