@@ -216,9 +216,11 @@ class PostgresStore:
                                f"(this one understands format {FORMAT}). Update intake; nothing was changed.")
 
     def close(self) -> None:
+        for session_id in list(self._locks):
+            with contextlib.suppress(StoreProblem):  # a connection already lost: its locks went with it
+                self.unlock_session(session_id)
         with contextlib.suppress(psycopg.Error):
             self._con.close()  # the server releases every advisory lock of the connection
-        self._locks.clear()
         if "placements" in self.__dict__:
             self.placements.close()
 
