@@ -22,28 +22,24 @@ import functools
 import itertools
 import json
 import os
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import from_json
+from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
 from intake.errors import (
-    SessionConflict,
     SessionDamaged,
     SessionExists,
     SessionLocked,
-    SessionNotFound,
     StoreProblem,
 )
 from intake.flows.due import ReviewDue
 from intake.flows.engine import InterviewState
-from intake.flows.period import FollowUp
 from intake.flows.text import Language
 from intake.store_files import (
     dumps,
@@ -57,69 +53,31 @@ from intake.store_files import (
 from intake.store_index import Progress, Sig, SummaryIndex, file_sig
 from intake.store_locks import SessionLock
 from intake.store_log import AccessLog, Verification, os_user
-from intake.text_safety import check_name
+from intake.store_records import (  # the records are imported from here too
+    SUMMARY_FIELDS,
+    DamagedSession,
+    SessionRecord,
+    SessionSummary,
+    Status,
+    changed_elsewhere,
+    check_id,
+    gone,
+    locked_here,
+    new_record,
+    not_found,
+    now,
+    purgeable,
+    review_days,
+    validated,
+)
 from intake.store_migrate import erase_from_v1_backup, interrupted_migration, migrate_v1
 
 if TYPE_CHECKING:
     from intake.placement_catalogue import PlacementCatalogue
 
-Status = Literal["in_progress", "completed"]
 FORMAT = 2
 SESSION_TABLE = "session"
 META_TABLE = "meta"
-
-
-class SessionSummary(BaseModel):
-    """What a list of sessions shows, without the answers."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    client_label: str
-    counsellor: str
-    language: Language = "fi"
-    plain: bool = False
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    status: Status = "in_progress"
-    answered: int = 0
-    relevant: int = 0
-    period: int = 1                          # the period's number in the client's run of periods
-    next_review: dt.date | None = None       # the next review to hold; None before the start and once ended
-    ended_on: dt.date | None = None
-
-
-class SessionRecord(SessionSummary):
-    # Counts the saves: a save must name the revision it was read at, so that nothing written
-    # in between by another process or window is silently overwritten (a lost update).
-    revision: int = 0
-    state: InterviewState
-    follow_up: FollowUp = Field(default_factory=FollowUp)
-
-
-class DamagedSession(BaseModel):
-    """A session whose file cannot be read: listed with what is wrong, so it is never hidden."""
-
-    id: str
-    problem: str
-    updated_at: dt.datetime  # the file's last change
-    restorable: bool  # a previous version exists for `intake restore`
-
-    @property
-    def repair(self) -> str:
-        return (f"intake restore {self.id}" if self.restorable
-                else f"restore the store folder from a backup, or: intake delete {self.id}")
-
-
-SUMMARY_FIELDS = tuple(SessionSummary.model_fields)
-
-
-def _days(due: ReviewDue | None) -> tuple[str, str] | None:
-    return None if due is None else tuple(day.isoformat() for day in due.days_range())
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _keep_damaged(path: Path) -> Path:
@@ -136,17 +94,7 @@ def _keep_damaged(path: Path) -> Path:
 
 def _validated(model: type[SessionSummary], doc: dict, session_id: str, path: Path) -> SessionSummary:
     """The session (or its summary) in a file, SessionDamaged when it does not hold a valid one."""
-    try:
-        found = model.model_validate(doc)
-    except ValidationError as exc:
-        raise SessionDamaged(f"The session file {path} is damaged ({exc.error_count()} problems). "
-                             f"{_restore_hint(session_id)}") from None
-    if found.id != session_id:
-        # A file copied or renamed from another session: trusting it would show, export and
-        # change the other client's data under this id.
-        raise SessionDamaged(f"The session file {path} holds another session ({found.id}), not {session_id}: "
-                             f"it was copied or renamed. {_restore_hint(session_id)}")
-    return found
+    return validated(model, doc, session_id, f"The session file {path}", _restore_hint(session_id))
 
 
 def _restore_hint(session_id: str) -> str:
@@ -321,10 +269,7 @@ class Store:
 
     # -- files ---------------------------------------------------------------------------
     def session_file(self, session_id: str) -> Path:
-        if not session_id or not all(c.isalnum() or c in "-_" for c in session_id):
-            raise SessionNotFound(f"No session with id '{session_id}'. "
-                                  "'intake list' shows the sessions in this store.")
-        return self.sessions_dir / f"{session_id}.json"
+        return self.sessions_dir / f"{check_id(session_id)}.json"
 
     def backup_file(self, session_id: str) -> Path:
         return self.sessions_dir / f"{session_id}.json.bak"
@@ -383,9 +328,7 @@ class Store:
         already in this one (one editor per session, also within one program)."""
         self.session_file(session_id)  # SessionNotFound for an id that cannot be one: no lock file outside locks/
         if self._held(session_id) is not None:
-            raise SessionLocked(f"Session {session_id} is already open for editing in this program "
-                                f"(by {self._locks[session_id].holder}). Close it there first, or open it read-only.",
-                                key="error.locked_here", session=session_id, holder=self._locks[session_id].holder)
+            raise locked_here(session_id, self._locks[session_id].holder)
         lock = SessionLock(self.locks_dir, session_id, holder or self.user).acquire()
         self._locks[session_id] = lock
         return lock
@@ -418,18 +361,13 @@ class Store:
             return known[1]
         record = self._read_record(session_id)
         if record is None:
-            raise SessionNotFound(f"The session '{session_id}' is no longer in the store.", key="error.session_gone",
-                                  session=session_id)
+            raise gone(session_id)
         return record.revision
 
     # -- the API -------------------------------------------------------------------------
     def create(self, client_label: str, counsellor: str, state: InterviewState,
                language: Language = "fi", plain: bool = False, *, lock: bool = False) -> SessionRecord:
-        client_label = check_name(client_label, "client label")  # NameProblem says what is wrong
-        counsellor = check_name(counsellor, "counsellor's name")
-        now = _now()
-        record = SessionRecord(id=uuid.uuid4().hex[:12], client_label=client_label, counsellor=counsellor,
-                               language=language, plain=plain, created_at=now, updated_at=now, state=state)
+        record = new_record(client_label, counsellor, state, language, plain)
         if lock:
             self.lock_session(record.id, counsellor)
         with self._editing(record.id, counsellor):
@@ -443,8 +381,7 @@ class Store:
     def get(self, session_id: str) -> SessionRecord:
         record = self._read_record(session_id)
         if record is None:
-            raise SessionNotFound(f"No session with id '{session_id}'. "
-                                  "'intake list' shows the sessions in this store.")
+            raise not_found(session_id)
         return record
 
     def save(self, record: SessionRecord, who: str | None = None) -> SessionRecord:
@@ -452,18 +389,14 @@ class Store:
         when the file has changed since (nothing is written). Takes its edit lock for the write
         unless this store holds it."""
         if not self.session_file(record.id).exists():
-            raise SessionNotFound(f"The session '{record.id}' is no longer in the store.", key="error.session_gone",
-                                  session=record.id)
+            raise gone(record.id)
         held = self._held(record.id)
         who = who or (held.holder if held is not None else None)
         with self._editing(record.id, who or self.user):
             on_disk = self._revision_on_disk(record.id)
             if on_disk != record.revision:
-                raise SessionConflict(
-                    f"Session {record.id} was saved elsewhere after it was read here (revision {on_disk}, this copy "
-                    f"has {record.revision}), so this change was not saved: it would have overwritten the other one. "
-                    "Open the session again to see the saved version.", key="error.changed_elsewhere", session=record.id)
-            record = self._write(record.model_copy(update={"updated_at": _now(), "revision": on_disk + 1}))
+                raise changed_elsewhere(record.id, on_disk, record.revision)
+            record = self._write(record.model_copy(update={"updated_at": now(), "revision": on_disk + 1}))
         if record.id not in self._changed:
             self._changed.add(record.id)
             self.log.write("change", record.id, who or record.counsellor)
@@ -494,7 +427,7 @@ class Store:
 
     def count(self, text: str = "", *, damaged_only: bool = False, due: ReviewDue | None = None) -> int:
         """How many sessions `page` can show (matching every word of `text`, and `due`), without reading them."""
-        return self.index.count(text.casefold().split(), damaged_only=damaged_only, days=_days(due))
+        return self.index.count(text.casefold().split(), damaged_only=damaged_only, days=review_days(due))
 
     def page(self, text: str = "", offset: int = 0, limit: int | None = None,
              due: ReviewDue | None = None) -> list[SessionSummary | DamagedSession]:
@@ -504,7 +437,7 @@ class Store:
         overdue or due soon, the earliest (the most overdue) first: a damaged session has no next
         review to go by, so it is left out. Each row shown is checked against its file first."""
         found: list[SessionSummary | DamagedSession] = []
-        for sid, summary, problem, changed_us in self.index.page(text.casefold().split(), offset, limit, _days(due)):
+        for sid, summary, problem, changed_us in self.index.page(text.casefold().split(), offset, limit, review_days(due)):
             if summary is None:
                 found.append(self._damaged(sid, problem, changed_us))
             else:
@@ -539,8 +472,7 @@ class Store:
         The access log keeps that it existed and was deleted (it never holds answers or labels)."""
         copies = self._copies(session_id)
         if not copies:
-            raise SessionNotFound(f"No session with id '{session_id}'. "
-                                  "'intake list' shows the sessions in this store.")
+            raise not_found(session_id)
         with self._editing(session_id, who or self.user):
             before = self.index.begin(session_id)
             for p in copies:
@@ -557,22 +489,19 @@ class Store:
 
     def purge(self, completed_before: dt.date, who: str | None = None) -> list[str]:
         """Delete every completed session last changed before the given day (local time)."""
-        gone = []
-        for s in self.list(status="completed"):
-            if s.updated_at.astimezone().date() < completed_before:
-                self.delete(s.id, who, action="purge", erase=False)
-                gone.append(s.id)
-        if gone:
+        ids = purgeable(self.list(status="completed"), completed_before)
+        for session_id in ids:
+            self.delete(session_id, who, action="purge", erase=False)
+        if ids:
             self.index.erase()
-        return gone
+        return ids
 
     def restorable(self, session_id: str) -> SessionRecord:
         """The previous version that `restore` would put back. Only a damaged (or missing) session
         file is restored: StoreProblem says why not otherwise, and nothing is changed."""
         path, bak = self.session_file(session_id), self.backup_file(session_id)
         if not path.exists() and not bak.exists():
-            raise SessionNotFound(f"No session with id '{session_id}'. "
-                                  "'intake list' shows the sessions in this store.")
+            raise not_found(session_id)
         try:
             self._read_record(session_id)
         except SessionDamaged:

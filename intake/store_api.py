@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-if TYPE_CHECKING:  # the records come from the store module, which imports TinyDB: only for type checking
+if TYPE_CHECKING:  # what the methods take and give, for type checking only (the backends import them)
     from contextlib import AbstractContextManager
 
     from intake.flows.catalogue_columns import Columns
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the records come from the store module, which imports TinyD
     from intake.flows.placements import Placement
     from intake.flows.text import Language
     from intake.placement_catalogue_base import ImportedPlacement, Importer, PlacementsImport
-    from intake.store import DamagedSession, SessionRecord, SessionSummary, Status
+    from intake.store_records import DamagedSession, SessionRecord, SessionSummary, Status
     from intake.store_index import Progress
     from intake.store_log import Verification
 

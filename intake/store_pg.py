@@ -19,7 +19,6 @@ import functools
 import os
 import socket
 import threading
-import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -27,24 +26,31 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
-from pydantic import ValidationError
 
-from intake.errors import (
-    SessionConflict,
-    SessionDamaged,
-    SessionExists,
-    SessionLocked,
-    SessionNotFound,
-    StoreProblem,
-)
+from intake.errors import SessionDamaged, SessionExists, SessionLocked, StoreProblem
 from intake.flows.due import ReviewDue
 from intake.flows.engine import InterviewState
 from intake.flows.text import Language
-from intake.store import SUMMARY_FIELDS, DamagedSession, SessionRecord, SessionSummary, Status, _days, _now
+from intake.store_records import (
+    SUMMARY_FIELDS,
+    DamagedSession,
+    SessionRecord,
+    SessionSummary,
+    Status,
+    changed_elsewhere,
+    check_id,
+    gone,
+    locked_here,
+    new_record,
+    not_found,
+    now,
+    purgeable,
+    review_days,
+    validated,
+)
 from intake.store_index import Progress, search_text
 from intake.store_log import ACTIONS, Verification
 from intake.store_pg_schema import FORMAT, ROLES, SECURITY, TABLES
-from intake.text_safety import check_name
 
 BATCH = 500  # rows checked at a time by reconcile
 INSERT = ("INSERT INTO intake.sessions (id, revision, record, summary, search, next_review, status, changed) "
@@ -132,31 +138,10 @@ def _restore_hint(session_id: str) -> str:
     return f"Run 'intake restore {session_id}' to go back to its previous version, or ask for the database's backup."
 
 
-def _not_found(session_id: str) -> SessionNotFound:
-    return SessionNotFound(f"No session with id '{session_id}'. 'intake list' shows the sessions in this store.")
-
-
-def _gone(session_id: str) -> SessionNotFound:
-    return SessionNotFound(f"The session '{session_id}' is no longer in the store.", key="error.session_gone",
-                           session=session_id)
-
-
-def _check_id(session_id: str) -> str:
-    if not session_id or not all(c.isalnum() or c in "-_" for c in session_id):
-        raise _not_found(session_id)
-    return session_id
-
-
 def _validated(record: object, session_id: str, revision: int) -> SessionRecord:
-    """The session in a row, SessionDamaged when the row does not hold a valid one of its own id."""
-    try:
-        found = SessionRecord.model_validate(record)
-    except ValidationError as exc:
-        raise SessionDamaged(f"Session {session_id} in the database is damaged ({exc.error_count()} problems). "
-                             f"{_restore_hint(session_id)}") from None
-    if found.id != session_id:
-        raise SessionDamaged(f"The row of session {session_id} holds another session ({found.id}): it was copied by "
-                             f"hand. {_restore_hint(session_id)}")
+    """The session in a row (its revision is the row's), SessionDamaged when it holds no valid one of its id."""
+    found = validated(SessionRecord, record, session_id, f"The row of session {session_id} in the database",
+                      _restore_hint(session_id))
     return found.model_copy(update={"revision": revision})
 
 
@@ -226,12 +211,9 @@ class PostgresStore:
 
     # -- one editor per session -----------------------------------------------------------
     def lock_session(self, session_id: str, holder: str | None = None) -> _Holding:
-        _check_id(session_id)
+        check_id(session_id)
         if session_id in self._locks:
-            held = self._locks[session_id].holder
-            raise SessionLocked(f"Session {session_id} is already open for editing in this program (by {held}). "
-                                "Close it there first, or open it read-only.",
-                                key="error.locked_here", session=session_id, holder=held)
+            raise locked_here(session_id, self._locks[session_id].holder)
         holder = holder or self.user
         with self._db("lock a session in") as cur:
             if not (cur.execute(f"SELECT pg_try_advisory_lock({LOCK_KEY})", (session_id,)).fetchone()[0]
@@ -290,11 +272,7 @@ class PostgresStore:
     # -- one session ----------------------------------------------------------------------
     def create(self, client_label: str, counsellor: str, state: InterviewState,
                language: Language = "fi", plain: bool = False, *, lock: bool = False) -> SessionRecord:
-        client_label = check_name(client_label, "client label")
-        counsellor = check_name(counsellor, "counsellor's name")
-        now = _now()
-        record = SessionRecord(id=uuid.uuid4().hex[:12], client_label=client_label, counsellor=counsellor,
-                               language=language, plain=plain, created_at=now, updated_at=now, state=state)
+        record = new_record(client_label, counsellor, state, language, plain)
         if lock:
             self.lock_session(record.id, counsellor)
         with self._db("create a session in", write=True) as cur:
@@ -303,17 +281,17 @@ class PostgresStore:
         return record
 
     def has_session(self, session_id: str) -> bool:
-        _check_id(session_id)
+        check_id(session_id)
         with self._db() as cur:
             return cur.execute("SELECT 1 FROM intake.sessions WHERE id = %s", (session_id,)).fetchone() is not None
 
     def get(self, session_id: str) -> SessionRecord:
-        _check_id(session_id)
+        check_id(session_id)
         with self._db() as cur:
             row = cur.execute("SELECT record, revision, problem, checked FROM intake.sessions WHERE id = %s",
                               (session_id,)).fetchone()
         if row is None:
-            raise _not_found(session_id)
+            raise not_found(session_id)
         return self._record_of(session_id, *row)
 
     def _record_of(self, session_id: str, record: object, revision: int, problem: str | None,
@@ -361,13 +339,10 @@ class PostgresStore:
             self._take_for_write(cur, record.id)
             saved = self._revision_now(cur, record.id)
             if saved is None:
-                raise _gone(record.id)
+                raise gone(record.id)
             if saved != record.revision:
-                raise SessionConflict(
-                    f"Session {record.id} was saved elsewhere after it was read here (revision {saved}, this copy "
-                    f"has {record.revision}), so this change was not saved: it would have overwritten the other one. "
-                    "Open the session again to see the saved version.", key="error.changed_elsewhere", session=record.id)
-            record = record.model_copy(update={"updated_at": _now(), "revision": saved + 1})
+                raise changed_elsewhere(record.id, saved, record.revision)
+            record = record.model_copy(update={"updated_at": now(), "revision": saved + 1})
             self._update(cur, record)
             if record.id not in self._changed:
                 self._log(cur, "change", record.id, who)
@@ -415,14 +390,14 @@ class PostgresStore:
     def count(self, text: str = "", *, damaged_only: bool = False, due: ReviewDue | None = None) -> int:
         self.reconcile()
         where, params = self._where(text.casefold().split(), *(["problem IS NOT NULL"] if damaged_only else []),
-                                    days=_days(due))
+                                    days=review_days(due))
         with self._db() as cur:
             return cur.execute(f"SELECT count(*) FROM intake.sessions{where}", params).fetchone()[0]
 
     def page(self, text: str = "", offset: int = 0, limit: int | None = None,
              due: ReviewDue | None = None) -> list[SessionSummary | DamagedSession]:
         self.reconcile()
-        days = _days(due)
+        days = review_days(due)
         where, params = self._where(text.casefold().split(), days=days)
         order = ("next_review, changed DESC, id" if days is not None
                  else "(problem IS NULL), changed DESC, id")
@@ -481,30 +456,28 @@ class PostgresStore:
 
     # -- erasing and repairing ------------------------------------------------------------
     def delete(self, session_id: str, who: str | None = None, action: str = "delete") -> None:
-        _check_id(session_id)
+        check_id(session_id)
         with self._db("delete a session in", write=True) as cur:
             self._take_for_write(cur, session_id)
             if cur.execute("DELETE FROM intake.sessions WHERE id = %s", (session_id,)).rowcount == 0:
-                raise _not_found(session_id)
+                raise not_found(session_id)
             cur.execute("DELETE FROM intake.edit_holders WHERE session_id = %s", (session_id,))
             self._log(cur, action, session_id, who or self.user)
         self.unlock_session(session_id)
 
     def purge(self, completed_before: dt.date, who: str | None = None) -> list[str]:
-        gone = []
-        for s in self.list(status="completed"):
-            if s.updated_at.astimezone().date() < completed_before:
-                self.delete(s.id, who, action="purge")
-                gone.append(s.id)
-        return gone
+        ids = purgeable(self.list(status="completed"), completed_before)
+        for session_id in ids:
+            self.delete(session_id, who, action="purge")
+        return ids
 
     def restorable(self, session_id: str) -> SessionRecord:
-        _check_id(session_id)
+        check_id(session_id)
         with self._db() as cur:
             row = cur.execute("SELECT record, revision, problem, checked, previous FROM intake.sessions "
                               "WHERE id = %s", (session_id,)).fetchone()
         if row is None:
-            raise _not_found(session_id)
+            raise not_found(session_id)
         record, revision, problem, checked, previous = row
         try:
             self._record_of(session_id, record, revision, problem, checked)
@@ -555,7 +528,7 @@ class PostgresStore:
             self._log(cur, action, session_id, who or self.user)
 
     def access_log(self, session_id: str | None = None) -> list[dict]:
-        where, params = ("", []) if session_id is None else (" WHERE session = %s", [_check_id(session_id)])
+        where, params = ("", []) if session_id is None else (" WHERE session = %s", [check_id(session_id)])
         with self._db("read the access log of") as cur:
             rows = cur.execute(f"SELECT at, action, session, who, host, pid, db_user FROM intake.access_log{where} "
                                "ORDER BY n", params).fetchall()
