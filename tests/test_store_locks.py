@@ -31,6 +31,7 @@ if mode == "hold":
     print("locked", flush=True)
     time.sleep(600)
 go = Path(sys.argv[5])
+print("ready", flush=True)
 while not go.exists():
     time.sleep(0.001)
 store.lock_session(session_id, mode)
@@ -58,7 +59,8 @@ def test_two_processes_interleaved_writes_lose_nothing(backend, open_store, tmp_
     b = store.create("Asiakas B", "Pekka", Interview(content).state).id
     n, go = 60, tmp_path / "go"
     procs = [spawn(backend.place, "pa", a, str(n), str(go)), spawn(backend.place, "pb", b, str(n), str(go))]
-    time.sleep(0.3)
+    for p in procs:  # both have opened the store (a connection, a folder) before either writes
+        assert p.stdout.readline() == "ready\n", p.communicate(timeout=60)[1]
     go.touch()
     outs = [p.communicate(timeout=60) for p in procs]
     for p, (out, err) in zip(procs, outs):
