@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -78,30 +79,38 @@ def template(tmp: Path) -> SessionRecord:
     return s.record
 
 
-def generate(path: Path, n: int, record: SessionRecord) -> list[str]:
-    """Write n session files directly (not through n durable saves)."""
-    sessions = private_dir(path / "sessions")
-    (path / "format.json").write_bytes(dumps({"format": FORMAT, "app": "intake"}))
-    os.chmod(path / "format.json", 0o600)
+def realistic_docs(n: int, record: SessionRecord) -> Iterator[dict]:
+    """n sessions like `record` (as JSON documents), of five counsellors, changed over the years."""
     base = record.model_dump(mode="json")
     t0 = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
     today = dt.date.today()
-    ids = []
     for i in range(n):
-        sid = uuid.uuid4().hex[:12]
         when = (t0 + dt.timedelta(minutes=37 * i)).isoformat()
         # two in three completed, in their period: the next review spread over 200 days either side of today
         done = bool(i % 3)
         next_review = (today + dt.timedelta(days=(7 * i) % 401 - 200)).isoformat() if done else None
-        doc = dict(base, id=sid, client_label=f"Asiakas {i:05d}", counsellor=COUNSELLORS[i % len(COUNSELLORS)],
-                   created_at=when, updated_at=when, status="completed" if done else "in_progress",
-                   next_review=next_review)
-        fd = os.open(sessions / f"{sid}.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        yield dict(base, id=uuid.uuid4().hex[:12], client_label=f"Asiakas {i:05d}",
+                   counsellor=COUNSELLORS[i % len(COUNSELLORS)], created_at=when, updated_at=when,
+                   status="completed" if done else "in_progress", next_review=next_review)
+
+
+def write_sessions(path: Path, docs: Iterable[dict]) -> list[str]:
+    """Write the session files directly (not through durable saves); their ids."""
+    sessions = private_dir(path / "sessions")
+    (path / "format.json").write_bytes(dumps({"format": FORMAT, "app": "intake"}))
+    os.chmod(path / "format.json", 0o600)
+    ids = []
+    for doc in docs:
+        fd = os.open(sessions / f"{doc['id']}.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.write(fd, dumps({"meta": {"1": {"format": FORMAT}}, "session": {"1": doc}}))
         os.close(fd)
-        ids.append(sid)
+        ids.append(doc["id"])
     os.sync()
     return ids
+
+
+def generate(path: Path, n: int, record: SessionRecord) -> list[str]:
+    return write_sessions(path, realistic_docs(n, record))
 
 
 def document(record: SessionRecord) -> bytes:
