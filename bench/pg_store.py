@@ -88,19 +88,17 @@ def start() -> PostgresServer:
     return server
 
 
-def county(server: PostgresServer) -> str:
-    """A database with intake's schema, the counsellors' and the lead's roles in one team; its name."""
-    name = "county"
+def county(server: PostgresServer, name: str) -> str:
+    """A database with intake's schema and the counsellors and their lead in one team; its name."""
     PostgresStore(server.create_database(name)).close()  # the first opening installs the schema
     import psycopg
 
     with psycopg.connect(server.url(name), autocommit=True) as con:
-        for role in ROLES:
-            con.execute(f"CREATE ROLE {role} LOGIN IN ROLE intake_counsellor")
-            con.execute("INSERT INTO intake.team_members VALUES (%s, %s, 'counsellor')", (role, TEAM))
-        con.execute(f"CREATE ROLE {LEAD} LOGIN IN ROLE intake_lead")
-        con.execute("INSERT INTO intake.team_members VALUES (%s, %s, 'lead')", (LEAD, TEAM))
         assert con.execute("SHOW fsync").fetchone()[0] == "on"
+        for role, kind in [*((r, "counsellor") for r in ROLES), (LEAD, "lead")]:
+            if not con.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():  # the server's
+                con.execute(f"CREATE ROLE {role} LOGIN IN ROLE intake_{kind}")
+            con.execute("INSERT INTO intake.team_members VALUES (%s, %s, %s)", (role, TEAM, kind))
     return name
 
 
@@ -338,14 +336,14 @@ def main() -> None:
     began = time.perf_counter()
     server = start()
     try:
-        db = county(server)
+        db = county(server, "saves")
         with tempfile.TemporaryDirectory(dir=server.root) as tmpdir:
             tmp = Path(tmpdir)
             content = load_content(REPO / "content")
             record = template(tmp)
             rows = autosave(server, db, record, sizes["saves"])
             rows += concurrent(server, db, record, sizes["each"], sizes["same"])
-            rows += county_scale(server, db, tmp, record, content, sizes["sessions"], sizes["times"])
+            rows += county_scale(server, county(server, "county"), tmp, record, content, sizes["sessions"], sizes["times"])
     finally:
         server.stop()
     print(f"Session document: {len(document(record))} bytes of JSON (a complete interview). "
