@@ -138,7 +138,7 @@ def _restore_hint(session_id: str) -> str:
     return f"Run 'intake restore {session_id}' to go back to its previous version, or ask for the database's backup."
 
 
-def _validated(record: object, session_id: str, revision: int) -> SessionRecord:
+def _validated(record: str, session_id: str, revision: int) -> SessionRecord:
     """The session in a row (its revision is the row's), SessionDamaged when it holds no valid one of its id."""
     found = validated(SessionRecord, record, session_id, f"The row of session {session_id} in the database",
                       _restore_hint(session_id))
@@ -288,13 +288,13 @@ class PostgresStore:
     def get(self, session_id: str) -> SessionRecord:
         check_id(session_id)
         with self._db() as cur:
-            row = cur.execute("SELECT record, revision, problem, checked FROM intake.sessions WHERE id = %s",
+            row = cur.execute("SELECT record::text, revision, problem, checked FROM intake.sessions WHERE id = %s",
                               (session_id,)).fetchone()
         if row is None:
             raise not_found(session_id)
         return self._record_of(session_id, *row)
 
-    def _record_of(self, session_id: str, record: object, revision: int, problem: str | None,
+    def _record_of(self, session_id: str, record: str, revision: int, problem: str | None,
                    checked: bool) -> SessionRecord:
         try:
             return _validated(record, session_id, revision)
@@ -313,8 +313,8 @@ class PostgresStore:
     def _revision_now(self, cur: psycopg.Cursor, session_id: str) -> int | None:
         """The saved revision, the row locked until the transaction ends (None: there is none); SessionDamaged
         for a row that does not hold a valid session: it is never overwritten by a save."""
-        # The record only when it was written by something else: fetching and parsing it was a third of a save.
-        row = cur.execute("SELECT CASE WHEN checked THEN NULL ELSE record END, revision, problem, checked "
+        # The record only when something else wrote it: fetching and parsing it cost 0.2 ms of a 2 ms save.
+        row = cur.execute("SELECT CASE WHEN checked THEN NULL ELSE record::text END, revision, problem, checked "
                           "FROM intake.sessions WHERE id = %s FOR UPDATE", (session_id,)).fetchone()
         if row is None:
             return None
@@ -403,9 +403,9 @@ class PostgresStore:
         order = ("next_review, changed DESC, id" if days is not None
                  else "(problem IS NULL), changed DESC, id")
         with self._db() as cur:
-            rows = cur.execute(f"SELECT id, summary, problem, changed, previous IS NOT NULL FROM intake.sessions"
+            rows = cur.execute(f"SELECT id, summary::text, problem, changed, previous IS NOT NULL FROM intake.sessions"
                                f"{where} ORDER BY {order} LIMIT %s OFFSET %s", [*params, limit, offset]).fetchall()
-        return [SessionSummary.model_validate(summary) if problem is None
+        return [SessionSummary.model_validate_json(summary) if problem is None
                 else DamagedSession(id=sid, problem=problem, updated_at=changed, restorable=restorable)
                 for sid, summary, problem, changed, restorable in rows]
 
@@ -414,9 +414,9 @@ class PostgresStore:
         where, params = self._where((text or "").casefold().split(), "problem IS NULL",
                                     *(["status = %s"] if status else []))
         with self._db() as cur:
-            rows = cur.execute(f"SELECT summary FROM intake.sessions{where} ORDER BY changed DESC, id",
+            rows = cur.execute(f"SELECT summary::text FROM intake.sessions{where} ORDER BY changed DESC, id",
                                [*([status] if status else []), *params]).fetchall()
-        return [SessionSummary.model_validate(summary) for (summary,) in rows]
+        return [SessionSummary.model_validate_json(summary) for (summary,) in rows]
 
     def damaged(self) -> list[DamagedSession]:
         self.reconcile()
@@ -435,7 +435,7 @@ class PostgresStore:
         done = 0
         while done < total:
             with self._db("check the sessions in", write=True) as cur:
-                rows = cur.execute("SELECT id, record, revision FROM intake.sessions WHERE NOT checked LIMIT %s "
+                rows = cur.execute("SELECT id, record::text, revision FROM intake.sessions WHERE NOT checked LIMIT %s "
                                    "FOR UPDATE SKIP LOCKED", (BATCH,)).fetchall()
                 if not rows:
                     break
@@ -475,7 +475,7 @@ class PostgresStore:
     def restorable(self, session_id: str) -> SessionRecord:
         check_id(session_id)
         with self._db() as cur:
-            row = cur.execute("SELECT record, revision, problem, checked, previous FROM intake.sessions "
+            row = cur.execute("SELECT record::text, revision, problem, checked, previous::text FROM intake.sessions "
                               "WHERE id = %s", (session_id,)).fetchone()
         if row is None:
             raise not_found(session_id)
