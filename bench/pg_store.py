@@ -45,9 +45,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import psycopg  # noqa: E402
+
 from bench.store import (  # noqa: E402
-    COUNSELLORS, autosave_ms, changed, document, realistic_docs, sqlite_table, stats, template, timed_ms,
-    write_sessions,
+    COUNSELLORS, autosave_ms, changed, document, print_table, realistic_docs, sqlite_table, stats, template,
+    timed_ms, write_sessions,
 )
 from intake.errors import SessionConflict, SessionLocked  # noqa: E402
 from intake.flows.display import Texts  # noqa: E402
@@ -91,8 +93,6 @@ def start() -> PostgresServer:
 def county(server: PostgresServer, name: str) -> str:
     """A database with intake's schema and the counsellors and their lead in one team; its name."""
     PostgresStore(server.create_database(name)).close()  # the first opening installs the schema
-    import psycopg
-
     with psycopg.connect(server.url(name), autocommit=True) as con:
         assert con.execute("SHOW fsync").fetchone()[0] == "on"
         for role, kind in [*((r, "counsellor") for r in ROLES), (LEAD, "lead")]:
@@ -197,8 +197,6 @@ def concurrent(server: PostgresServer, db: str, record: SessionRecord, each: int
                                     each) for w in range(WRITERS)])
     wall = max(r[1] for r in results) - min(r[0] for r in results)
     spent = [ms for r in results for ms in r[2]]
-    import psycopg
-
     with psycopg.connect(server.url(db)) as con:
         rows = con.execute("SELECT revision, record->'state'->'answers'->'reason'->>'value' FROM intake.sessions "
                            "WHERE id = ANY(%s)", ([m.id for m in mine],)).fetchall()
@@ -257,8 +255,6 @@ def county_docs(n: int, record: SessionRecord, ended: list[SessionRecord]) -> It
 def fill(server: PostgresServer, db: str, docs: Iterator[dict]) -> int:
     """COPY the sessions in as the app would have written them (each saved more than once: a previous
     version kept), owned by their counsellors' roles; the rows marked checked (intake.app_write)."""
-    import psycopg
-
     roles = dict(zip(COUNSELLORS, ROLES))
     n = 0
     with psycopg.connect(server.url(db), autocommit=True) as con:
@@ -283,8 +279,8 @@ def listing_ms(store, due: ReviewDue, times: int) -> list[tuple[str, list[float]
     return [("count + first page of 60", timed_ms(lambda: (store.count(), store.page(limit=60)), times)),
             ("the same filtered by 'liisa 09'",
              timed_ms(lambda: (store.count("liisa 09"), store.page("liisa 09", limit=60)), times)),
-            ("the same with the overdue reviews", timed_ms(lambda: (store.count(due=due), store.page(due=due, limit=60)),
-                                                           times))]
+            ("the same with the overdue reviews",
+             timed_ms(lambda: (store.count(due=due), store.page(due=due, limit=60)), times))]
 
 
 def report_ms(store, content, times: int) -> tuple[list[float], int]:
@@ -343,17 +339,13 @@ def main() -> None:
             record = template(tmp)
             rows = autosave(server, db, record, sizes["saves"])
             rows += concurrent(server, db, record, sizes["each"], sizes["same"])
-            rows += county_scale(server, county(server, "county"), tmp, record, content, sizes["sessions"], sizes["times"])
+            rows += county_scale(server, county(server, "county"), tmp, record, content, sizes["sessions"],
+                                 sizes["times"])
     finally:
         server.stop()
     print(f"Session document: {len(document(record))} bytes of JSON (a complete interview). "
           f"PostgreSQL over a unix socket, fsync on. {time.perf_counter() - began:.0f} s in all.")
-    w0 = max(len(r[0]) for r in rows)
-    w1 = max(len(r[1]) for r in rows)
-    print(f"| {'measure':<{w0}} | {'result':<{w1}} | note |")
-    print(f"|{'-' * (w0 + 2)}|{'-' * (w1 + 2)}|------|")
-    for a, b, c in rows:
-        print(f"| {a:<{w0}} | {b:<{w1}} | {c} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

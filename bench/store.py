@@ -178,6 +178,16 @@ def index_ms(store: Store) -> list[float]:
     return spent
 
 
+def print_table(rows: list[tuple[str, str, str]]) -> None:
+    """The measures as a Markdown table."""
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    print(f"| {'measure':<{w0}} | {'result':<{w1}} | note |")
+    print(f"|{'-' * (w0 + 2)}|{'-' * (w1 + 2)}|------|")
+    for a, b, c in rows:
+        print(f"| {a:<{w0}} | {b:<{w1}} | {c} |")
+
+
 def timed_ms(fn, times: int) -> list[float]:
     found = []
     for _ in range(times):
@@ -264,12 +274,7 @@ def main() -> None:
             rows.append((f"`intake list` at {hi} / at {lo} (medians)",
                          f"{statistics.median(listed[hi]) / statistics.median(listed[lo]):.2f}x", "target <= 1.5x"))
     print(f"Session document: {size} bytes of JSON (a complete interview). Autosave: {ROUNDS} alternating rounds.")
-    w0 = max(len(r[0]) for r in rows)
-    w1 = max(len(r[1]) for r in rows)
-    print(f"| {'measure':<{w0}} | {'result':<{w1}} | note |")
-    print(f"|{'-' * (w0 + 2)}|{'-' * (w1 + 2)}|------|")
-    for a, b, c in rows:
-        print(f"| {a:<{w0}} | {b:<{w1}} | {c} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":
