@@ -39,10 +39,11 @@ CREATE TABLE IF NOT EXISTS intake.team_members (
 );
 
 -- The user's teams (`editing`: those they counsel in), for the policies (run as the user: current_user is the
--- counsellor). A policy reads them once per statement, `team IN (SELECT intake.my_teams(...))`: asked for each row, a
--- lookup per row cost a third of a second to count 100,000 sessions (bench/pg_store.py).
+-- counsellor). A policy reads them once per statement, `ARRAY(SELECT intake.my_teams(...))`: asked for each row, a
+-- lookup per row cost a third of a second to count 100,000 sessions; read once and parallel safe, a count or a
+-- filter of the list may scan the table in parallel (bench/pg_store.py).
 CREATE OR REPLACE FUNCTION intake.my_teams(editing boolean) RETURNS SETOF text
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT team FROM intake.team_members WHERE member = current_user AND (NOT editing OR role = 'counsellor')
 $$;
 -- The team a new session belongs to: the creating counsellor's (the first, by name, of several).
@@ -179,17 +180,17 @@ SECURITY = f"""
 ALTER TABLE intake.sessions ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS see ON intake.sessions;
 CREATE POLICY see ON intake.sessions FOR SELECT
-    USING (owner = current_user OR team IN (SELECT intake.my_teams(false)));
+    USING (owner = current_user OR team = ANY (ARRAY(SELECT intake.my_teams(false))));
 DROP POLICY IF EXISTS add ON intake.sessions;
 CREATE POLICY add ON intake.sessions FOR INSERT
-    WITH CHECK (owner = current_user AND (team IS NULL OR team IN (SELECT intake.my_teams(true))));
+    WITH CHECK (owner = current_user AND (team IS NULL OR team = ANY (ARRAY(SELECT intake.my_teams(true)))));
 DROP POLICY IF EXISTS change ON intake.sessions;
 CREATE POLICY change ON intake.sessions FOR UPDATE
-    USING (owner = current_user OR team IN (SELECT intake.my_teams(true)))
-    WITH CHECK (owner = current_user OR team IN (SELECT intake.my_teams(true)));
+    USING (owner = current_user OR team = ANY (ARRAY(SELECT intake.my_teams(true))))
+    WITH CHECK (owner = current_user OR team = ANY (ARRAY(SELECT intake.my_teams(true))));
 DROP POLICY IF EXISTS remove ON intake.sessions;
 CREATE POLICY remove ON intake.sessions FOR DELETE
-    USING (owner = current_user OR team IN (SELECT intake.my_teams(true)));
+    USING (owner = current_user OR team = ANY (ARRAY(SELECT intake.my_teams(true))));
 
 ALTER TABLE intake.damaged_copies ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS of_visible ON intake.damaged_copies;
