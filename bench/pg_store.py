@@ -78,10 +78,12 @@ from intake.flows.display import Texts  # noqa: E402
 from intake.flows.due import ReviewDue, grace_days  # noqa: E402
 from intake.flows.engine import Answer  # noqa: E402
 from intake.flows.loader import load_content  # noqa: E402
+from intake.flows.model import Content  # noqa: E402
 from intake.flows.period import add_months  # noqa: E402
 from intake.outcome_report import read_report  # noqa: E402
 from intake.session import IntakeSession  # noqa: E402
 from intake.store import SUMMARY_FIELDS, SessionRecord, Store  # noqa: E402
+from intake.store_api import SessionStore  # noqa: E402
 from intake.store_index import search_text  # noqa: E402
 from intake.store_pg import PostgresStore  # noqa: E402
 from tests.postgres_server import PostgresServer, start_server  # noqa: E402
@@ -250,7 +252,7 @@ def concurrent(server: PostgresServer, db: str, record: SessionRecord, each: int
 
 
 # -- 3. a county's store ----------------------------------------------------------------------
-def ended_templates(tmp: Path, content) -> list[SessionRecord]:
+def ended_templates(tmp: Path, content: Content) -> list[SessionRecord]:
     """Sessions whose period ended on the last day of each quarter from 2020 on, as the app saves them."""
     store = Store(tmp / "ended")
     intake = IntakeSession.start(store, content, "TEMPLATE", COUNSELLORS[0])
@@ -285,19 +287,15 @@ def fill(server: PostgresServer, db: str, docs: Iterator[dict]) -> int:
                                "next_review, status, changed) FROM STDIN") as copy:
             for doc in docs:
                 summary = {k: doc[k] for k in SUMMARY_FIELDS}
-                text = document_json(doc)
-                copy.write_row((doc["id"], roles[doc["counsellor"]], TEAM, 2, text, text, document_json(summary),
+                text = json.dumps(doc, ensure_ascii=False)
+                copy.write_row((doc["id"], roles[doc["counsellor"]], TEAM, 2, text, text, json.dumps(summary),
                                 search_text(summary), doc["next_review"], doc["status"], doc["updated_at"]))
                 n += 1
         con.execute("VACUUM ANALYZE intake.sessions")  # as autovacuum would have by now
     return n
 
 
-def document_json(doc: dict) -> str:
-    return json.dumps(doc, ensure_ascii=False)
-
-
-def listing_ms(store, due: ReviewDue, times: int) -> list[tuple[str, list[float]]]:
+def listing_ms(store: SessionStore, due: ReviewDue, times: int) -> list[tuple[str, list[float]]]:
     return [("count + first page of 60", timed_ms(lambda: (store.count(), store.page(limit=60)), times)),
             ("the same filtered by 'liisa 09'",
              timed_ms(lambda: (store.count("liisa 09"), store.page("liisa 09", limit=60)), times)),
@@ -305,14 +303,14 @@ def listing_ms(store, due: ReviewDue, times: int) -> list[tuple[str, list[float]
              timed_ms(lambda: (store.count(due=due), store.page(due=due, limit=60)), times))]
 
 
-def report_ms(store, content, times: int) -> tuple[list[float], int]:
+def report_ms(store: SessionStore, content: Content, times: int) -> tuple[list[float], int]:
     texts = Texts(content, "fi")
     start, end = dt.date(REPORT_YEAR, 1, 1), dt.date(REPORT_YEAR, 12, 31)
     ended = read_report(store, content, texts, start, end).ended
     return timed_ms(lambda: read_report(store, content, texts, start, end), times), ended
 
 
-def county_scale(server: PostgresServer, db: str, tmp: Path, record: SessionRecord, content, n: int,
+def county_scale(server: PostgresServer, db: str, tmp: Path, record: SessionRecord, content: Content, n: int,
                  times: int) -> list[tuple[str, str, str]]:
     ended = ended_templates(tmp, content)
     docs = list(county_docs(n, record, ended))
