@@ -42,9 +42,8 @@ virtual disk, PostgreSQL 15, Python 3.11; a session document is 15,483 bytes of 
 | the same with the overdue reviews, ms                                 | 7.9 / p95 8.6 (folder 1.46): 5.4x        |
 
 SQLite's durable UPDATE moves with the virtual disk from run to run (median 0.46 to 0.87 ms in four
-full runs while the store was tuned), PostgreSQL's autosave much less (1.64 to 1.80 ms): the ratio was 1.90x
-to 3.55x.
-Twenty Python processes and their server processes on two CPUs are likely bound by the CPUs (not
+full runs while the store was tuned), PostgreSQL's autosave much less (1.64 to 1.80 ms): the ratio
+was 1.90x to 3.55x. Twenty Python processes and their server processes on two CPUs are likely bound by the CPUs (not
 measured apart). The list is slower than the folder store's because every count and filter is a scan
 of the table under row-level security (EXPLAIN; the folder store's index is a local SQLite file).
 Most of the report's time is the app's own work, the same for both stores (a period's status for each
