@@ -129,7 +129,7 @@ def _errors(conninfo: str, doing: str) -> Iterator[None]:
                            ) from None
     except psycopg.OperationalError as exc:
         raise StoreProblem(f"The connection to the database {safe_url(conninfo)} failed ({_first_line(exc)}). "
-                           "Nothing unsaved was written; check the network and try again.") from None
+                           "What was not confirmed as saved is not in the store; check the network and try again.") from None
     except psycopg.Error as exc:
         raise StoreProblem(f"The database {safe_url(conninfo)} refused to {doing} it: {_first_line(exc)}.") from None
 
@@ -179,6 +179,10 @@ class PostgresStore:
     @contextlib.contextmanager
     def _db(self, doing: str = "use the store in", *, write: bool = False) -> Iterator[psycopg.Cursor]:
         with self._mutex, _errors(self.conninfo, doing):
+            if self._con.broken:
+                # The server cut the last one (a restart, the network): the edit locks went with it, but every
+                # save still names the revision it read, so working on after a new connection loses nothing.
+                self._con, self._locks = _connection(self.conninfo), {}
             if write:
                 with self._con.transaction(), self._con.cursor() as cur:
                     cur.execute("SET LOCAL intake.app_write = 'on'")

@@ -222,3 +222,14 @@ def test_a_failed_connection_never_shows_the_password(form):
     assert "secret" not in message and "secret" not in str(err.value)
     assert folder in message and "liisa" in message  # it says where it tried, as whom
     assert "PGPASSWORD" in message  # and where a password belongs
+
+
+def test_after_the_server_cuts_the_connection_the_next_save_connects_again(db, psql, content):
+    store = db.open()
+    record = store.get(new_session(store, content, answers=1))
+    psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'intake'")
+    with pytest.raises(StoreProblem, match="connection to the database .* failed"):
+        store.save(record)  # said, not a traceback; nothing was written
+    assert store.save(record).revision == record.revision + 1  # a new connection; the revision still checked
+    with pytest.raises(SessionConflict):
+        store.save(record)
