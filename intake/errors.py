@@ -33,6 +33,13 @@ class SessionLocked(IntakeError):
     title = "The session is open elsewhere"
 
 
+class ReadOnlyRole(SessionLocked):
+    """A role that reads sessions without changing them (a team lead in a county's database): offered,
+    like a session locked elsewhere, to be opened read-only."""
+
+    title = "You may read it, not change it"
+
+
 class ReadOnlySession(IntakeError):
     title = "The session is open read-only"
 

@@ -27,7 +27,7 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb
 
-from intake.errors import SessionDamaged, SessionExists, SessionLocked, StoreProblem
+from intake.errors import ReadOnlyRole, SessionDamaged, SessionExists, SessionLocked, StoreProblem
 from intake.flows.due import ReviewDue
 from intake.flows.engine import InterviewState
 from intake.flows.text import Language
@@ -220,6 +220,10 @@ class PostgresStore:
             raise locked_here(session_id, self._locks[session_id].holder)
         holder = holder or self.user
         with self._db("lock a session in") as cur:
+            if not self._may_change:
+                raise ReadOnlyRole(f"Your database role {self.user} may read the team's sessions but not change "
+                                   f"them. You can open session {session_id} read-only.", key="error.read_only_role",
+                                   session=session_id, role=self.user)
             if not (cur.execute(f"SELECT pg_try_advisory_lock({LOCK_KEY})", (session_id,)).fetchone()[0]
                     or self._after_a_wait(cur, session_id, "pg_advisory_lock")):
                 raise self._locked(cur, session_id)
@@ -309,7 +313,15 @@ class PostgresStore:
                 self._mark(session_id, exc.message)
             raise
 
+    @functools.cached_property
+    def _may_change(self) -> bool:
+        """Whether this role changes sessions (a team lead only reads them)."""
+        with self._db() as cur:
+            return cur.execute("SELECT has_table_privilege('intake.sessions', 'UPDATE')").fetchone()[0]
+
     def _mark(self, session_id: str, problem: str) -> None:
+        if not self._may_change:
+            return  # marked by the next counsellor's program that meets it
         with self._db("check a session in", write=True) as cur:
             cur.execute("UPDATE intake.sessions SET problem = %s, summary = NULL, next_review = NULL, "
                         "search = id WHERE id = %s AND NOT checked", (problem, session_id))
@@ -433,7 +445,11 @@ class PostgresStore:
     def reconcile(self, progress: Progress | None = None) -> bool:
         """Check the rows written by something other than intake since they were last checked (by hand,
         with psql): their summaries are made again, and those that hold no valid session are marked
-        damaged, to be listed first. True when any was found."""
+        damaged, to be listed first. True when any was found. A role that only reads leaves them to the
+        next counsellor's program (a row it cannot check is listed as it was last checked; opening it
+        still checks it)."""
+        if not self._may_change:
+            return False
         with self._db() as cur:
             total = cur.execute("SELECT count(*) FROM intake.sessions WHERE NOT checked").fetchone()[0]
         done = 0

@@ -10,9 +10,13 @@ import pytest
 from psycopg import sql
 
 from intake.cli import main
-from intake.errors import SessionNotFound, StoreProblem
+from intake.errors import ReadOnlyRole, SessionDamaged, SessionNotFound, StoreProblem
+from intake.flows.display import Texts
 from intake.flows.engine import InterviewState
+from intake.screens.error_words import error_words
+from intake.session import IntakeSession
 from intake.store_pg import PostgresStore
+from tests.test_content import CONTENT
 
 
 @pytest.fixture
@@ -85,6 +89,12 @@ def test_a_team_shares_its_sessions_and_a_lead_reads_without_changing(county):
     assert saved.revision == 1
     lea = county("lea")
     assert [s.id for s in lea.list()] == [session.id] and lea.count() == 1
+    with pytest.raises(ReadOnlyRole, match="may read the team's sessions but not change them") as refused:
+        IntakeSession.resume(lea, CONTENT, session.id)  # the app then offers to open it read-only
+    assert error_words(Texts(CONTENT, "fi"), refused.value) == (
+        "Saat vain lukea", f"Roolisi {county.roles['lea']} saa lukea tiimin haastatteluja mutta ei muuttaa niitä. "
+                           f"Voit avata haastattelun {session.id} vain luettavaksi.")
+    assert IntakeSession.resume(lea, CONTENT, session.id, read_only=True).record.revision == 1
     with pytest.raises(StoreProblem, match="may not"):
         lea.save(lea.get(session.id))
     with pytest.raises(StoreProblem, match="may not"):
@@ -123,3 +133,15 @@ def test_the_log_names_the_database_role_whatever_name_the_app_gives(county):
     session = anna.create("Client North", "Anna", _state())
     anna.log_access("open", session.id, who="Carl Somebody")
     assert [e["role"] for e in anna.access_log(session.id)] == [county.roles["anna"]] * 2
+
+
+def test_a_lead_lists_and_opens_rows_changed_by_hand_that_only_a_counsellor_may_mark(county, postgres_url):
+    valid, broken = (county("anna").create(label, "Anna", _state()) for label in ("Client North", "Client Two"))
+    _sql(postgres_url, "UPDATE intake.sessions SET record = record WHERE id = %s", (valid.id,))  # by hand: unchecked
+    _sql(postgres_url, "UPDATE intake.sessions SET record = record - 'state' WHERE id = %s", (broken.id,))
+    lea = county("lea")
+    assert {s.id for s in lea.page()} == {valid.id, broken.id} and lea.count() == 2  # listed, not refused
+    assert lea.get(valid.id).client_label == "Client North"
+    with pytest.raises(SessionDamaged):
+        lea.get(broken.id)
+    assert [(type(s).__name__, s.id) for s in county("anna").page()][0] == ("DamagedSession", broken.id)
