@@ -132,6 +132,10 @@ def parser() -> argparse.ArgumentParser:
                                  "a new, empty store: a folder into a county's database, or back")
     copy.add_argument("--from", dest="source", type=store_argument, required=True, metavar="FOLDER|URL")
     copy.add_argument("--to", dest="destination", type=store_argument, required=True, metavar="FOLDER|URL")
+    copy.add_argument("--owner", metavar="ROLE", help="into a database: the counsellor's login role the copied "
+                      "sessions belong to (default: the role copying them)")
+    copy.add_argument("--team", metavar="TEAM", help="into a database: the team that shares the copied sessions "
+                      "(default: that role's team)")
     report = sub.add_parser("report", help="the outcome report: the periods that ended in a date range, by "
                             "follow-on path, length, goals, interim reviews on time and early endings (counts only)")
     report.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
@@ -614,11 +618,15 @@ def cmd_store_copy(args: argparse.Namespace) -> int:
 
     if args.source == args.destination:
         raise StoreProblem("--from and --to are the same store; copy into a new folder or an empty database.")
+    assign = {name: getattr(args, name) for name in ("owner", "team") if getattr(args, name) is not None}
+    if assign and not is_database(args.destination):
+        raise StoreProblem("--owner and --team say whose the sessions are in a county's database; a folder is its "
+                           "user's. Leave them out, or copy into a postgresql:// address.")
     source = open_location(args.source)
     try:
         destination = open_location(args.destination)
         try:
-            copied = copy_store(source, destination)
+            copied = copy_store(source, destination, **assign)
         finally:
             destination.close()
     finally:

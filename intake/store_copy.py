@@ -21,7 +21,8 @@ class Copied:
     entries: int
 
 
-def copy_store(source: SessionStore, destination: SessionStore) -> Copied:
+def copy_store(source: SessionStore, destination: SessionStore, **assign: str) -> Copied:
+    """`assign`: the owner and team of the copied sessions, in a database (take_copy's)."""
     damaged = source.damaged()
     if damaged:
         ids = ", ".join(d.id for d in damaged[:5]) + (", …" if len(damaged) > 5 else "")
@@ -34,7 +35,7 @@ def copy_store(source: SessionStore, destination: SessionStore) -> Copied:
                            "with another or overwritten.")
     summaries = source.list()
     entries = source.access_log()
-    destination.take_copy((source.get(s.id) for s in summaries), entries)  # one session in memory at a time
+    destination.take_copy((source.get(s.id) for s in summaries), entries, **assign)  # one session in memory at a time
     placements = source.placements.entries()
     if placements:
         destination.placements.take_copy(placements)

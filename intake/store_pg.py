@@ -529,11 +529,22 @@ class PostgresStore:
         return good, f"the table intake.damaged_copies of {self.where}"
 
     # -- moving a whole store -------------------------------------------------------------
-    def take_copy(self, records: Iterable[SessionRecord], entries: Iterable[dict]) -> None:
+    def take_copy(self, records: Iterable[SessionRecord], entries: Iterable[dict], *, owner: str | None = None,
+                  team: str | None = None) -> None:
         """As the folder store's; the entries are chained by the database, by the owner's function (a
-        counsellor's role may not write entries of other times or roles)."""
+        counsellor's role may not write entries of other times or roles). The sessions belong to `owner`
+        (a counsellor's role) and `team`, else to the role copying them and its team."""
         with self._db("copy a store into", write=True) as cur:
+            if owner is not None and cur.execute("SELECT FROM pg_roles WHERE rolname = %s", (owner,)).fetchone() is None:
+                raise StoreProblem(f"There is no database role {owner!r}; nothing was copied. Create the counsellor's "
+                                   "login role first (README: a county's database).")
+            if team is not None and cur.execute("SELECT FROM intake.team_members WHERE team = %s",
+                                                (team,)).fetchone() is None:
+                raise StoreProblem(f"Nobody is in the team {team!r} (intake.team_members); nothing was copied. Add "
+                                   "its members first, or check the team's name.")
             cur.executemany(INSERT, (_row_values(r) for r in records))
+            cur.execute("UPDATE intake.sessions SET owner = coalesce(%s, owner), team = coalesce(%s, team)",
+                        (owner, team))  # the store was empty: these are the copied ones
             for e in entries:
                 cur.execute("SELECT intake.append_entry(%s, %s, %s, %s, %s, %s, coalesce(%s, session_user))",
                             (e["at"], e["action"], e.get("session"), e["who"], e.get("host", "?"), e.get("pid", 0),

@@ -145,3 +145,21 @@ def test_a_lead_lists_and_opens_rows_changed_by_hand_that_only_a_counsellor_may_
     with pytest.raises(SessionDamaged):
         lea.get(broken.id)
     assert [(type(s).__name__, s.id) for s in county("anna").page()][0] == ("DamagedSession", broken.id)
+
+
+def test_a_counsellors_folder_moves_in_as_theirs_and_their_teams(county, postgres_url, tmp_path, capsys):
+    from intake.store import Store
+
+    folder = Store(tmp_path / "anna")
+    ids = {folder.create(label, "Anna", _state()).id for label in ("A-1", "A-2")}
+    folder.close()
+    copy = ["store", "copy", "--from", str(tmp_path / "anna"), "--to", postgres_url]
+    assert main([*copy, "--owner", "nobody_here"]) == 2
+    assert "no database role 'nobody_here'; nothing was copied" in capsys.readouterr().err
+    assert main([*copy, "--owner", county.roles["anna"], "--team", "nort"]) == 2
+    assert "Nobody is in the team 'nort'" in capsys.readouterr().err
+    assert main([*copy, "--owner", county.roles["anna"], "--team", "north"]) == 0
+    assert {s.id for s in county("anna").list()} == ids == {s.id for s in county("carl").list()}
+    assert county("bob").list() == []
+    assert main(["store", "copy", "--from", str(tmp_path / "anna"), "--to", str(tmp_path / "b"), "--team", "x"]) == 2
+    assert "--owner and --team say whose the sessions are in a county's database" in capsys.readouterr().err
