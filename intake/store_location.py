@@ -14,11 +14,14 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from intake.errors import StoreProblem
 from intake.store_api import SessionStore
 
 ENVIRONMENT = "INTAKE_STORE"
 Location = Path | str  # a folder, or a postgresql:// URL
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
+NO_DRIVER = ("a county's database needs PostgreSQL's driver for Python, which is not installed: "
+             "pip install 'intake[postgres]' (or: pip install 'psycopg[binary]')")
 
 
 def is_database(location: Location) -> bool:
@@ -29,8 +32,10 @@ def store_argument(text: str) -> Location:
     """`--store` as argparse reads it: a URL stays text, anything else is a folder."""
     if not text.startswith(DATABASE_SCHEMES):
         return Path(text)
-    from intake.store_pg import has_password  # psycopg only for a database
-
+    try:
+        from intake.store_pg import has_password  # psycopg only for a database
+    except ImportError:
+        raise argparse.ArgumentTypeError(NO_DRIVER) from None
     if has_password(text):
         raise argparse.ArgumentTypeError(
             "the database address holds a password, which every user of this computer could read on the command "
@@ -54,7 +59,10 @@ def open_location(location: Location, progress: Callable[[int, int], None] | Non
     """The store at a location; `cache` is the user's cache folder, for a database's placements (each
     database its own folder in it, named by its address without the password)."""
     if is_database(location):
-        from intake.store_pg import PostgresStore, safe_url
+        try:
+            from intake.store_pg import PostgresStore, safe_url
+        except ImportError:
+            raise StoreProblem(NO_DRIVER) from None
 
         name = hashlib.sha256(safe_url(location).encode()).hexdigest()[:16]
         return PostgresStore(location, cache / name if cache is not None else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,14 @@ def test_a_database_that_cannot_be_reached_says_so_without_the_password(tmp_path
 def test_store_init_wants_a_database(tmp_path, capsys):
     assert main(["--store", str(tmp_path), "store", "init"]) == 2
     assert "sets up a database" in capsys.readouterr().err
+
+
+def test_without_the_driver_an_address_says_what_to_install(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the postgres extra were not installed
+    monkeypatch.delitem(sys.modules, "intake.store_pg", raising=False)
+    with pytest.raises(SystemExit):
+        main(["--store", URL, "list"])
+    assert "pip install 'intake[postgres]'" in capsys.readouterr().err
+    monkeypatch.setenv(ENVIRONMENT, URL)
+    assert main(["list"]) == 2
+    assert "pip install 'intake[postgres]'" in capsys.readouterr().err
