@@ -335,10 +335,10 @@ class PostgresStore:
         if row is None:
             return None
         record, revision, problem, checked = row
-        if problem is not None:
-            raise SessionDamaged(problem)
-        if not checked:
+        if not checked:  # changed by hand since it was checked: perhaps mended, perhaps damaged
             _validated(record, session_id, revision)
+        elif problem is not None:
+            raise SessionDamaged(problem)
         return revision
 
     def _damaged_now(self, cur: psycopg.Cursor, session_id: str) -> bool:

@@ -233,3 +233,13 @@ def test_after_the_server_cuts_the_connection_the_next_save_connects_again(db, p
     assert store.save(record).revision == record.revision + 1  # a new connection; the revision still checked
     with pytest.raises(SessionConflict):
         store.save(record)
+
+
+def test_a_damaged_row_mended_by_hand_can_be_saved_again(db, psql, content):
+    store = db.open()
+    session_id = new_session(store, content, answers=1)
+    record = store.get(session_id)
+    psql(f"UPDATE intake.sessions SET record = record - 'state' WHERE id = '{session_id}'")
+    assert [type(s).__name__ for s in store.page()] == ["DamagedSession"]  # checked and marked
+    psql(f"UPDATE intake.sessions SET record = previous WHERE id = '{session_id}'")  # the administrator mends it
+    assert store.save(record).revision == record.revision + 1
