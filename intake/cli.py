@@ -23,7 +23,14 @@ from intake.flows.model import Content
 from intake.flows.placements import Placement
 from intake.settings import export_dir, read_settings, settings_file
 from intake.store_api import SessionStore
-from intake.store_location import ENVIRONMENT, chosen_location, is_database, open_location, store_argument
+from intake.store_location import (
+    ENVIRONMENT,
+    chosen_location,
+    is_database,
+    open_location,
+    set_up,
+    store_argument,
+)
 from intake.export.kinds import FORMATS, READERS
 from intake.flows.text import LANGUAGES
 from intake.flows.validate import iso_date
@@ -604,10 +611,7 @@ def cmd_store(args: argparse.Namespace) -> int:
     if not is_database(location):
         raise StoreProblem(f"'intake store init' sets up a database; {location} is a folder, which needs no setting "
                            "up. Give the database with --store postgresql://user@host/database.")
-    from intake.store_pg import install, safe_url
-
-    install(location)
-    print(f"The database {safe_url(location)} is ready for intake. Give each counsellor a login role in the group "
+    print(f"The database {set_up(location)} is ready for intake. Give each counsellor a login role in the group "
           "role intake_counsellor (team leads: intake_lead) and a row in intake.team_members; the README's "
           "'A county's database' shows how.")
     return 0
@@ -622,6 +626,9 @@ def cmd_store_copy(args: argparse.Namespace) -> int:
     if assign and not is_database(args.destination):
         raise StoreProblem("--owner and --team say whose the sessions are in a county's database; a folder is its "
                            "user's. Leave them out, or copy into a postgresql:// address.")
+    if not is_database(args.source) and not (args.source / "format.json").exists():
+        raise StoreProblem(f"There is no intake store in {args.source}; nothing was copied. Check --from (the "
+                           f"default store is {default_store()}).")
     source = open_location(args.source)
     try:
         destination = open_location(args.destination)

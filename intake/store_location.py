@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -59,13 +60,24 @@ def open_location(location: Location, progress: Callable[[int, int], None] | Non
     """The store at a location; `cache` is the user's cache folder, for a database's placements (each
     database its own folder in it, named by its address without the password)."""
     if is_database(location):
-        try:
-            from intake.store_pg import PostgresStore, safe_url
-        except ImportError:
-            raise StoreProblem(NO_DRIVER) from None
-
-        name = hashlib.sha256(safe_url(location).encode()).hexdigest()[:16]
-        return PostgresStore(location, cache / name if cache is not None else None)
+        database = _database_module()
+        name = hashlib.sha256(database.safe_url(location).encode()).hexdigest()[:16]
+        return database.PostgresStore(location, cache / name if cache is not None else None)
     from intake.store import Store  # the store (and TinyDB) only for commands that need it
 
     return Store(location, legacy=legacy, progress=progress)
+
+
+def set_up(location: str) -> str:
+    """`intake store init`: the database made ready for intake; its address without the password."""
+    database = _database_module()
+    database.install(location)
+    return database.safe_url(location)
+
+
+def _database_module():
+    """store_pg, which needs psycopg (the postgres extra): StoreProblem says what to install without it."""
+    try:
+        return importlib.import_module("intake.store_pg")
+    except ImportError:
+        raise StoreProblem(NO_DRIVER) from None

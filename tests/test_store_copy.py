@@ -95,3 +95,9 @@ def test_a_password_on_the_command_line_is_refused_without_repeating_it(capsys):
         main(["store", "copy", "--from", "x", "--to", "postgresql://anna:secret@db.example.fi/intake"])
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and "holds a password" in err and "PGPASSWORD" in err and "secret" not in err
+
+
+def test_a_folder_that_holds_no_store_is_not_copied_from(tmp_path, postgres_url, capsys):
+    assert main(["store", "copy", "--from", str(tmp_path / "typo"), "--to", postgres_url]) == 2
+    assert "There is no intake store in" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()  # not made, empty, by the attempt
