@@ -21,6 +21,7 @@ from psycopg import errors as pg_errors
 from intake.errors import StoreProblem
 from intake.placement_catalogue_base import FORMAT, CatalogueBase
 from intake.store_files import make_private
+from intake.store_pg import first_line
 
 COUNSELLOR, LEAD = "intake_counsellor", "intake_lead"
 COLUMNS_FILE = "placements.columns.npz"
@@ -49,10 +50,6 @@ GRANT USAGE ON SCHEMA intake TO {COUNSELLOR}, {LEAD};
 GRANT SELECT, INSERT, UPDATE, DELETE ON {PLACEMENTS}, {UNDO}, {META} TO {COUNSELLOR};
 GRANT SELECT ON {PLACEMENTS}, {META} TO {LEAD};
 """
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 class PgPlacementCatalogue(CatalogueBase):
@@ -87,19 +84,19 @@ class PgPlacementCatalogue(CatalogueBase):
             yield self._connect()
         except pg_errors.InsufficientPrivilege as exc:
             raise StoreProblem(f"Your database role may not do this with the county's imported placements "
-                               f"({_first_line(exc)}). Ask the county's database administrator for the role "
+                               f"({first_line(exc)}). Ask the county's database administrator for the role "
                                f"{COUNSELLOR} (to import) or {LEAD} (to read).") from None
         except (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName) as exc:
-            raise StoreProblem(f"The county's database has no tables for the imported placements ({_first_line(exc)}):"
+            raise StoreProblem(f"The county's database has no tables for the imported placements ({first_line(exc)}):"
                                " it was set up by an older version of intake. Ask the county's database "
                                "administrator to run 'intake store init' again; nothing was changed.") from None
         except psycopg.OperationalError as exc:   # the connection, the server, or a lock wait cancelled
             self._forget_if_broken()
             raise StoreProblem(f"The connection to the county's database failed while using the imported placements "
-                               f"({_first_line(exc)}). An import that was cut off left everything as it was; "
+                               f"({first_line(exc)}). An import that was cut off left everything as it was; "
                                "check the network and try again.") from None
         except psycopg.Error as exc:
-            raise StoreProblem(f"The county's database refused to use the imported placements: {_first_line(exc)}. "
+            raise StoreProblem(f"The county's database refused to use the imported placements: {first_line(exc)}. "
                                "Try again; if it persists, tell the county's database administrator.") from None
 
     def _connect(self) -> psycopg.Connection:

@@ -29,8 +29,8 @@ def copy_store(source: SessionStore, destination: SessionStore, **assign: str) -
         raise StoreProblem(f"The store to copy from has {len(damaged)} damaged session(s) ({ids}); nothing was "
                            "copied. Put each back with 'intake restore ID' or remove it with 'intake delete ID', "
                            "then copy again.")
-    if destination.count():
-        raise StoreProblem(f"The store to copy into holds {destination.count()} session(s) already; nothing was "
+    if held := destination.count():
+        raise StoreProblem(f"The store to copy into holds {held} session(s) already; nothing was "
                            "copied. Copy into a new folder or an empty database, so that no session is mixed up "
                            "with another or overwritten.")
     summaries = source.list()

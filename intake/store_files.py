@@ -73,10 +73,18 @@ def is_stale_temporary(path: Path, max_age_s: float = 3600) -> bool:
     try:
         if time.time() - os.stat(path).st_mtime > max_age_s:
             return True
-        os.kill(int(pid), 0)
+    except OSError:  # gone already
+        return False
+    return process_ended(int(pid))
+
+
+def process_ended(pid: int) -> bool:
+    """Whether no process of this computer has this id (another user's that runs counts as running)."""
+    try:
+        os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    except OSError:  # gone already, or a process of another user: not ours to judge
+    except OSError:  # a process of another user: not ours to judge
         return False
     return False
 

@@ -49,6 +49,7 @@ from intake.store_records import (
     validated,
 )
 from intake.store_index import Progress, search_text
+from intake.store_files import process_ended
 from intake.store_log import ACTIONS, Verification
 from intake.store_pg_schema import FORMAT, ROLES, SECURITY, TABLES
 
@@ -98,23 +99,12 @@ def _connection(conninfo: str) -> psycopg.Connection:
     try:
         return psycopg.connect(conninfo, autocommit=True, application_name="intake")
     except psycopg.Error as exc:
-        raise StoreProblem(f"Cannot connect to the database {safe_url(conninfo)}: {_first_line(exc)}. Check the "
+        raise StoreProblem(f"Cannot connect to the database {safe_url(conninfo)}: {first_line(exc)}. Check the "
                            "address, that the server runs, and the password (in ~/.pgpass or PGPASSWORD, never "
                            "on the command line).") from None
 
 
-def _running(pid: int) -> bool:
-    """Whether a process of this computer runs (or may: another user's)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # another user's
-    return True
-
-
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
@@ -124,14 +114,14 @@ def _errors(conninfo: str, doing: str) -> Iterator[None]:
     try:
         yield
     except pg_errors.InsufficientPrivilege as exc:
-        raise StoreProblem(f"Your database role may not {doing} {safe_url(conninfo)} ({_first_line(exc)}). Ask the "
+        raise StoreProblem(f"Your database role may not {doing} {safe_url(conninfo)} ({first_line(exc)}). Ask the "
                            "county's database administrator for the right role (README: a county's database).",
                            ) from None
     except psycopg.OperationalError as exc:
-        raise StoreProblem(f"The connection to the database {safe_url(conninfo)} failed ({_first_line(exc)}). "
+        raise StoreProblem(f"The connection to the database {safe_url(conninfo)} failed ({first_line(exc)}). "
                            "What was not confirmed as saved is not in the store; check the network and try again.") from None
     except psycopg.Error as exc:
-        raise StoreProblem(f"The database {safe_url(conninfo)} refused to {doing} it: {_first_line(exc)}.") from None
+        raise StoreProblem(f"The database {safe_url(conninfo)} refused to {doing} it: {first_line(exc)}.") from None
 
 
 def _restore_hint(session_id: str) -> str:
@@ -153,13 +143,6 @@ def _row_values(record: SessionRecord) -> dict:
                 changed=record.updated_at)
 
 
-class _Holding:
-    """This store's hold of a session's advisory lock."""
-
-    def __init__(self, session_id: str, holder: str):
-        self.session_id, self.holder, self.held = session_id, holder, True
-
-
 class PostgresStore:
     def __init__(self, conninfo: str, cache_dir: Path | None = None):
         """`cache_dir`: this user's private folder for what matching reads of the imported placements
@@ -170,7 +153,7 @@ class PostgresStore:
         self.host, self.pid = socket.gethostname(), os.getpid()
         self._con = _connection(conninfo)
         self._mutex = threading.RLock()  # one statement or transaction at a time on the one connection
-        self._locks: dict[str, _Holding] = {}
+        self._locks: dict[str, str] = {}  # the sessions whose edit lock this store holds, and for whom
         self._changed: set[str] = set()  # sessions whose first save since opening was logged
         self.user = self._con.info.user
         self._check_format()
@@ -192,14 +175,17 @@ class PostgresStore:
                     yield cur
 
     def _check_format(self) -> None:
-        try:
-            with self._db() as cur:
-                row = cur.execute("SELECT value FROM intake.meta WHERE key = 'format'").fetchone()
-        except StoreProblem:
-            row = None
-        if row is None:
+        with self._db() as cur:  # the catalogue, which every role may read: is the store there at all?
+            installed = cur.execute("SELECT FROM pg_tables WHERE schemaname = 'intake' AND tablename = 'meta'"
+                                    ).fetchone() is not None
+        if not installed:
             install(self.conninfo)  # an empty database: set it up when this role may (else it says so)
             return
+        with self._db() as cur:
+            row = cur.execute("SELECT value FROM intake.meta WHERE key = 'format'").fetchone()
+        if row is None:
+            raise StoreProblem(f"The store in {self.where} has no format (intake.meta): it was changed by hand. "
+                               "Run 'intake store init' as the database's administrator to mend it.")
         if not row[0].isdigit() or int(row[0]) > FORMAT:
             raise StoreProblem(f"The store in {self.where} is in format {row[0]}, written by a newer version of intake "
                                f"(this one understands format {FORMAT}). Update intake; nothing was changed.")
@@ -214,10 +200,11 @@ class PostgresStore:
             self.placements.close()
 
     # -- one editor per session -----------------------------------------------------------
-    def lock_session(self, session_id: str, holder: str | None = None) -> _Holding:
+    def lock_session(self, session_id: str, holder: str | None = None) -> str:
+        """Become the session's one editor, for `holder` (returned)."""
         check_id(session_id)
         if session_id in self._locks:
-            raise locked_here(session_id, self._locks[session_id].holder)
+            raise locked_here(session_id, self._locks[session_id])
         holder = holder or self.user
         with self._db("lock a session in") as cur:
             if not self._may_change:
@@ -231,8 +218,8 @@ class PostgresStore:
                         "now()) ON CONFLICT (session_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, "
                         "pid = excluded.pid, since = excluded.since, db_user = current_user, backend = pg_backend_pid()",
                         (session_id, holder, self.host, self.pid))
-        self._locks[session_id] = _Holding(session_id, holder)
-        return self._locks[session_id]
+        self._locks[session_id] = holder
+        return holder
 
     def unlock_session(self, session_id: str) -> None:
         self._changed.discard(session_id)
@@ -267,7 +254,7 @@ class PostgresStore:
         held for one write), or the one noted is a process on this computer that has ended (the server
         releases its lock when it notices the connection gone, a moment later)."""
         row = cur.execute(HOLDER, (session_id,)).fetchone()
-        if row is not None and (row[1] != self.host or _running(row[2])):
+        if row is not None and (row[1] != self.host or not process_ended(row[2])):
             return False
         try:
             with self._con.transaction():
@@ -350,8 +337,7 @@ class PostgresStore:
         return False
 
     def save(self, record: SessionRecord, who: str | None = None) -> SessionRecord:
-        held = self._locks.get(record.id)
-        who = who or (held.holder if held is not None else None) or record.counsellor
+        who = who or self._locks.get(record.id) or record.counsellor
         with self._db("save a session in", write=True) as cur:
             self._take_for_write(cur, record.id)
             saved = self._revision_now(cur, record.id)
