@@ -348,7 +348,8 @@ def load_content(root: Path) -> Content:
                         f"'{suggestion.tried_as}' is not a choice of the question '{SERVICES_TRIED}'")))
     reviews: dict[str, ReviewFlow] = {}
     if (root / REVIEWS_FILE).exists() and flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
-        reviews = _load_reviews(root, flow_file.flow.sections, scales, questions, problems)
+        services = {s.id for s in rules.service_types} if rules else None
+        reviews = _load_reviews(root, flow_file.flow.sections, scales, questions, problems, services)
     if scales and flow_file and len(section_docs) == len(flow_file.flow.sections):
         rated = [s for _, s in section_docs] + [s for review in reviews.values() for s in review.sections]
         problems.extend(_check_scale_voice(scales_doc, scales, rated))
@@ -371,8 +372,8 @@ def load_content(root: Path) -> Content:
 
 
 def _load_reviews(root: Path, intake_sections: list[str], scales: ScalesFile,
-                  intake: dict[str, tuple[Question, RepeatGroup | None]], problems: list[Problem]
-                  ) -> dict[str, ReviewFlow]:
+                  intake: dict[str, tuple[Question, RepeatGroup | None]], problems: list[Problem],
+                  services: set[str] | None) -> dict[str, ReviewFlow]:
     """The reviews held after the intake, each checked like the intake with the intake's answers in
     view: a review's conditions may name the intake's questions, and its for_each the intake's groups."""
     doc = _read(root / REVIEWS_FILE, root, problems)
@@ -381,6 +382,10 @@ def _load_reviews(root: Path, intake_sections: list[str], scales: ScalesFile,
         return {}
     reviews = {}
     for kind, review in parsed.reviews.items():
+        for i, service in enumerate(review.services):
+            if services is not None and service not in services:
+                problems.append(doc.problem(("reviews", kind, "services", i), (
+                    f"unknown service type '{service}' (defined in rules.yaml: {', '.join(sorted(services))})")))
         section_docs = []
         for i, name in enumerate(review.sections):
             loc = ("reviews", kind, "sections", i)
@@ -403,7 +408,7 @@ def _load_reviews(root: Path, intake_sections: list[str], scales: ScalesFile,
         problems.extend(_check_voice(section_docs))
         reviews[kind] = ReviewFlow(id=kind, title=review.title, sections=[s for _, s in section_docs],
                                    interval_months=review.interval_months, grace_days=review.grace_days,
-                                   ends_period=review.ends_period)
+                                   ends_period=review.ends_period, services=review.services, stage=review.stage)
     return reviews
 
 

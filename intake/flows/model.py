@@ -230,6 +230,10 @@ class ReviewFlowFile(Strict):
         "Falls due this many months after the period's start or the review before it (the interim review)"))
     grace_days: int = Field(0, ge=0, le=60, description="Still on time this many days after it fell due")
     ends_period: bool = Field(False, description="Holding it ends the period (the end review)")
+    services: list[Id] = Field(default_factory=list, description=(
+        "The services (rules.yaml service_types) whose clients it is held for; none: every service"))
+    stage: int | None = Field(None, ge=1, le=5, description=(
+        "The stage of supported employment it records (seed 001's five stages), when it is one"))
 
 
 class ReviewsFile(Strict):
@@ -245,6 +249,12 @@ class ReviewFlow(Strict):
     interval_months: int | None = None
     grace_days: int = 0
     ends_period: bool = False
+    services: list[str] = []
+    stage: int | None = None
+
+    def held_for(self, service: str) -> bool:
+        """Whether it is held for a client of `service`."""
+        return not self.services or service in self.services
 
 
 class SectionFile(Strict):
@@ -302,6 +312,10 @@ class Content(Strict):
     suggestions: list[Suggestion] = []
     matching: MatchingFile | None = None
     reviews: dict[str, ReviewFlow] = {}
+
+    def reviews_for(self, service: str) -> dict[str, ReviewFlow]:
+        """The reviews and forms held for a client of `service`, in the content's order."""
+        return {kind: review for kind, review in self.reviews.items() if review.held_for(service)}
 
     def review(self, kind: str) -> Content:
         """The content a review's interview runs on: the review's sections in place of the intake's,
