@@ -348,3 +348,12 @@ BOTH_WANTED = "word it so that either can answer: no 'I', no 'you', no 'the clie
 def test_a_text_in_the_wrong_voice_is_refused(content_copy, file, old, new, says):
     line = edit(content_copy / file, old, new)
     assert problems(content_copy) == [f"{file}:{line}: {says}"]
+
+
+def test_a_review_for_an_unknown_service_is_refused_with_its_line(content_copy):
+    f = content_copy / "reviews.yaml"
+    line = edit(f, "  client_feedback:\n", "  client_feedback:\n    services: [work_activity, job_club]\n") + 1
+    found = problems(content_copy)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"reviews.yaml:{line}: "), found
+    assert "unknown service type 'job_club'" in found[0] and "supported_employment" in found[0]
