@@ -58,3 +58,9 @@ class SessionConflict(IntakeError):
 
 class SessionExists(IntakeError):
     title = "The session exists already"
+
+
+class ReviewNotForService(IntakeError):
+    """A review or form asked for that is not held for the client's service (reviews.yaml `services:`)."""
+
+    title = "This form is not for this client's service"

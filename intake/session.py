@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from intake.errors import ReadOnlySession
+from intake.errors import ReadOnlySession, ReviewNotForService
 from intake.flows.decisions import Agreement, PlanDecisions
 from intake.flows.display import Texts
 from intake.flows.engine import Answer, Interview, InterviewState, NotAllowed
-from intake.flows.model import Content
-from intake.flows.period import EARLIER_KTT, EARLIER_KTT_ENDED, EARLIER_KTT_MONTHS, ENDED_ON, HELD_ON, Mark, PeriodStatus, PreviousPeriod, Review, period_status, review_interview
+from intake.flows.model import Content, ReviewFlow
+from intake.flows.period import EARLIER_KTT, EARLIER_KTT_ENDED, EARLIER_KTT_MONTHS, ENDED_ON, HELD_ON, Mark, PeriodStatus, PreviousPeriod, Review, client_service, period_status, review_interview
 from intake.flows.placements import Placement
 from intake.flows.rules import Rules
 from intake.flows.text import LANGUAGES, Language
@@ -193,9 +193,9 @@ class IntakeSession:
 
     def open_review(self, kind: str, at: dt.datetime | None = None) -> ReviewSession:
         """The review of `kind` left unfinished, or a new one. Only one end review: once it is
-        complete the period has ended, and a second one is refused (start a new period instead)."""
-        if kind not in self.content.reviews:
-            raise KeyError(kind)
+        complete the period has ended, and a second one is refused (start a new period instead).
+        Only the kinds held for the client's service can be opened."""
+        self._held_for_service(kind)
         intake = self.interview.active()
         for review in reversed(self.follow_up.reviews):
             if review.kind == kind and not review_interview(self.content, review, intake).is_complete:
@@ -211,6 +211,22 @@ class IntakeSession:
         self.follow_up.reviews.append(review)
         self.save()
         return ReviewSession(self, review)
+
+    def reviews_held(self) -> dict[str, ReviewFlow]:
+        """The reviews and forms held for this client's service, in the content's order."""
+        return self.content.reviews_for(client_service(self.interview.active()))
+
+    def _held_for_service(self, kind: str) -> None:
+        held = self.reviews_held()
+        if kind in held:
+            return
+        t = self.texts
+        flow = self.content.reviews.get(kind)
+        raise ReviewNotForService(
+            f"The form {kind!r} is not held for a client of {client_service(self.interview.active())}: "
+            f"hold one of {', '.join(held) or 'none'} instead.", key="error.review_not_for_service",
+            form=flow.title.get(t.language, t.plain) if flow else kind,
+            forms=", ".join(f.title.get(t.language, t.plain) for f in held.values()))
 
     def review(self, review_id: str) -> ReviewSession:
         """A review held earlier, to read or to correct."""

@@ -17,15 +17,18 @@ from intake.flows.display import Texts
 from intake.flows.engine import NotAllowed
 from intake.flows.model import ReviewFlow
 from intake.flows.period import MARKS, DueReview, HeldReview, PeriodStatus
+from intake.flows.stages import contact_lines, employer_contacts, stage_lines, stages
 from intake.screens.attendance import AttendanceScreen, allowance_lines
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import ConfirmDialog, MessageDialog
 from intake.screens.footer import KeyFooter
+from intake.screens.list_dialog import ListDialog
 from intake.screens.texts_util import plain
 from intake.screens.words import date, number
 from intake.session import IntakeSession
 
-# The keys that hold a review, one for each kind the content has, in the content's order.
+# The keys that hold a review, one for each kind held for the client's service, in the content's
+# order; a service with more kinds than keys (supported employment) has one key for a list of them.
 REVIEW_KEYS = ("f2", "f3", "f4", "f5")
 # The end review's sections shown once the period has ended: how it ended, and what follows.
 ENDING_SECTIONS = ("ending", "follow_on")
@@ -35,6 +38,37 @@ def has_period(session: IntakeSession) -> bool:
     """Whether the session's plan is agreed with a start, so that its period can be followed up."""
     decisions = session.interview.state.decisions
     return decisions.agreed is not None and decisions.start is not None and bool(session.content.reviews)
+
+
+def review_label(t: Texts, kind: str, flow: ReviewFlow) -> str:
+    """A review's short name (its flow's title when the catalogue has none)."""
+    short = f"key.period.review.{kind}"
+    return t(short) if short in t.content.texts else flow.title.get(t.language, t.plain)
+
+
+def form_label(t: Texts, kind: str, flow: ReviewFlow) -> str:
+    """A form as the list of a service's forms names it: with the stage it records, where it records one."""
+    if flow.stage is None:
+        return review_label(t, kind, flow)
+    return t("period.form_stage", stage=flow.stage, title=flow.title.get(t.language, t.plain))
+
+
+def period_line(t: Texts, s: PeriodStatus) -> str:
+    """The period's number and days: a period with no planned end (supported employment, time-unlimited)
+    says so rather than showing a missing day."""
+    if s.start is not None and s.planned_end is None:
+        return t("period.open_ended_line", number=s.number, start=t.date(s.start))
+    return t("period.number_line", number=s.number, start=date(t, s.start), end=date(t, s.planned_end))
+
+
+def stages_text(t: Texts, session: IntakeSession, s: PeriodStatus) -> str | None:
+    """The stages of supported employment reached and the employer-contact log; None for a service whose
+    forms record no stage."""
+    shown = stages(session.reviews_held(), s.reviews)
+    if not shown:
+        return None
+    contacts = contact_lines(t, employer_contacts(s.reviews))
+    return "\n".join([*stage_lines(t, shown), "", t("period.contacts_heading"), *(contacts or [t("period.no_contacts")])])
 
 
 def due_words(t: Texts, due: DueReview) -> str:
@@ -58,21 +92,24 @@ class PeriodScreen(IntakeScreen):
         super().__init__(texts)
         self.session = session
         self.status: PeriodStatus | None = None  # as last shown
-        # A key for each review the content has, named by its own title, first in the key bar.
+        # A key for each review held for the service, named by its own title, first in the key bar;
+        # beyond the keys there are, one key for the list of them all.
         keys = self._bindings.key_to_bindings
-        reviews = {key: [Binding(key, f"review('{kind}')", self._key_label(kind, flow), id=f"period.review_{kind}")]
-                   for key, (kind, flow) in zip(REVIEW_KEYS, session.content.reviews.items())}
+        held = session.reviews_held()
+        if len(held) <= len(REVIEW_KEYS):
+            reviews = {key: [Binding(key, f"review('{kind}')", review_label(self.t, kind, flow), id=f"period.review_{kind}")]
+                       for key, (kind, flow) in zip(REVIEW_KEYS, held.items())}
+        else:
+            reviews = {REVIEW_KEYS[0]: [Binding(REVIEW_KEYS[0], "forms", self.t("key.period.forms"), id="period.forms")]}
         self._bindings.key_to_bindings = {**reviews, **keys}
-
-    def _key_label(self, kind: str, flow: ReviewFlow) -> str:
-        """The review's short name for the key bar (its flow's title when the catalogue has none)."""
-        short = f"key.period.review.{kind}"
-        return self.t(short) if short in self.session.content.texts else flow.title.get(self.t.language, self.t.plain)
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self.t("period.title", client=self.session.record.client_label)), id="period-header")
         with VerticalScroll(id="period-body"):
             yield Static("", id="period-basics", classes="period-text", markup=False)
+            yield Static(self.t("period.section.stages"), id="period-stages-heading", classes="plan-heading",
+                         markup=False)
+            yield Static("", id="period-stages", classes="period-text", markup=False)
             yield Static(self.t("period.section.schedule"), classes="plan-heading", markup=False)
             yield Static("", id="period-schedule", classes="period-text", markup=False)
             yield Static(self.t("period.section.reviews"), classes="plan-heading", markup=False)
@@ -97,6 +134,10 @@ class PeriodScreen(IntakeScreen):
         self.refresh_bindings()  # what can be done depends on it (see check_action)
         self.query_one("#period-basics", Static).update(plain(self._basics(status)))
         self.query_one("#period-schedule", Static).update(plain(self._schedule(status)))
+        stages_shown = stages_text(self.t, self.session, status)
+        self.query_one("#period-stages", Static).update(plain(stages_shown or ""))
+        for block in self.query("#period-stages-heading, #period-stages"):
+            block.display = stages_shown is not None
         self._list_reviews(status)
         self.query_one("#period-attendance", Static).update(plain(self._attendance()))
         self.query_one("#period-end", Static).update(plain(self._end(status)))
@@ -105,7 +146,7 @@ class PeriodScreen(IntakeScreen):
 
     def _basics(self, s: PeriodStatus) -> str:
         t = self.t
-        lines = [t("period.number_line", number=s.number, start=date(t, s.start), end=date(t, s.planned_end)),
+        lines = [period_line(t, s),
                  t("period.months_line", months=number(t, s.months), total=number(t, s.months_total))]
         if s.months_before:
             lines.append(t("period.months_before_line", months=number(t, s.months_before)))
@@ -175,7 +216,7 @@ class PeriodScreen(IntakeScreen):
         status = self.status
         if status is None:
             return True
-        if action == "review":
+        if action in ("review", "forms"):
             return status.ended_on is None
         if action == "new_period":
             return status.ended_on is not None and self.session.follow_up.continued_in is None
@@ -199,6 +240,16 @@ class PeriodScreen(IntakeScreen):
             self.app.show_error(exc)
             return
         self.app.switch_screen(InterviewScreen(self.app.session_texts(review), review))
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_forms(self) -> None:
+        """Pick one of the service's forms (more than there are keys), each with its stage, and hold it."""
+        t = self.t
+        forms = [(kind, form_label(t, kind, flow)) for kind, flow in self.session.reviews_held().items()]
+        kind = await self.app.push_screen_wait(ListDialog(t("period.forms_title"), t("period.forms_message"),
+                                                          forms, t("button.cancel")))
+        if kind is not None:
+            self.action_review(kind)
 
     @on(OptionList.OptionSelected, "#period-reviews")
     def open_held(self, event: OptionList.OptionSelected) -> None:
