@@ -16,7 +16,7 @@ from intake.export.agreed import AgreedPlan
 from intake.export.client_follow_up import client_follow_up
 from intake.export.follow_up import after_intake
 from intake.export.document import DocSection, Document, Entry
-from intake.screens.words import date, number
+from intake.screens.words import number, plan_period
 
 
 
@@ -77,8 +77,7 @@ def schedule_lines(agreed: AgreedPlan) -> list[str]:
     months = agreed.record.state.decisions.months
     return [
         t("plan.schedule_line", days=number(t, plan.days_per_week), hours=number(t, plan.hours_per_day)),
-        t("plan.period_line", start=date(t, plan.start), end=date(t, plan.end), months=number(t, months))
-        if plan.start and plan.end else t("plan.period_open"),
+        plan_period(t, plan, months),
     ]
 
 

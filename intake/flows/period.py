@@ -189,10 +189,12 @@ def period_status(interview: Interview, follow_up: FollowUp, rules: Rules | None
     end = next((r for r in reversed(held) if r.review.kind == END and r.complete), None)
     ended_on = _date(end.get(ENDED_ON)) if end else None
     grace = dt.timedelta(days=grace_days(content))
-    schedule = _schedule(interview, rules, start, planned_end)
     interim_days = sorted(r.held_on for r in held if r.review.kind == INTERIM and r.complete and r.held_on)
+    schedule = _schedule(interview, rules, start, planned_end, ended_on or today, len(interim_days))
+    # A period with a planned end closes its schedule with the end review; one without has only interim reviews.
+    interims = schedule[:-1] if planned_end else schedule
     due = []
-    for i, day in enumerate(schedule[:-1]):
+    for i, day in enumerate(interims):
         if ended_on is not None and day > ended_on:
             break
         met = interim_days[i] if i < len(interim_days) else None
@@ -200,7 +202,7 @@ def period_status(interview: Interview, follow_up: FollowUp, rules: Rules | None
         due.append(DueReview(day, met, on_time))
     next_review = None
     if ended_on is None and schedule:
-        next_review = next((d.due for d in due if d.held_on is None), schedule[-1])
+        next_review = next((d.due for d in due if d.held_on is None), planned_end)
     last = ended_on or min(today, planned_end) if planned_end else ended_on or today
     months = months_between(start, last) if start and last >= start else 0.0
     return PeriodStatus(
@@ -213,10 +215,27 @@ def period_status(interview: Interview, follow_up: FollowUp, rules: Rules | None
         months=months, months_before=follow_up.previous.months_before if follow_up.previous else 0.0)
 
 
-def _schedule(interview: Interview, rules: Rules | None, start: dt.date | None,
-              end: dt.date | None) -> list[dt.date]:
-    if not (start and end):
+def open_review_dates(start: dt.date, interval: ReviewInterval | None, until: dt.date, held: int) -> list[dt.date]:
+    """The interim reviews of a period with no planned end (supported employment is time-unlimited, IPS
+    criterion 23): at the rule's interval, every one due by `until` and the next, and at least one
+    more than the `held` interim reviews. No end review is invented: the period ends when one is held."""
+    if interval is None:
+        return []
+    days, step = [], interval.months
+    while not days or days[-1] <= until or len(days) <= held:
+        days.append(add_months(start, step))
+        step += interval.months
+    return days
+
+
+def _schedule(interview: Interview, rules: Rules | None, start: dt.date | None, end: dt.date | None,
+              until: dt.date, held: int) -> list[dt.date]:
+    """The reviews due: the interim reviews and the end review on `end`, or with no planned end, the
+    interim reviews up to `until` (the period's end, or today)."""
+    if not start:
         return []
     service = client_service(interview.active())
+    if end is None and (rules is None or rules.time_limited(service, start)):
+        return []  # its months are still to be decided
     interval = rules.in_force(service, start, "guidance").get("review_interval") if rules else None
-    return review_dates(start, end, interval)
+    return review_dates(start, end, interval) if end else open_review_dates(start, interval, until, held)

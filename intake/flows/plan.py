@@ -310,9 +310,11 @@ class PlanBuilder:
             self._issue("plan.host_not_allowed")  # no rule lets a company host this service
         self._check_plan_type(plan, service)
         self._check_goal_dates(plan)
+        # A service with no months rule is time-unlimited (supported employment): agreed without months.
+        needs_months = self.rules is None or self.rules.time_limited(service, plan.start or dt.date.today())
         for name, value in (("placement", plan.placement), ("start", plan.start), ("months", period),
                             ("days", days), ("hours", hours)):
-            if value is None:
+            if value is None and (name != "months" or needs_months):
                 self._issue(f"plan.missing_{name}")
         return self._issues
 

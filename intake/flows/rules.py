@@ -173,6 +173,11 @@ class Rules:
         """Every rule a plan is checked against on `day`: the law's, then guidance."""
         return [*self.in_force(service, day).values(), *self.in_force(service, day, "guidance").values()]
 
+    def time_limited(self, service: str, day: dt.date) -> bool:
+        """Whether a period of `service` has a length in months: a period_months rule applies to it. One
+        without is time-unlimited (supported employment, IPS criterion 23): a start and no planned end."""
+        return any(isinstance(rule, PeriodMonths) for rule in self.checks(service, day))
+
     def limits(self, service: str, day: dt.date, kind: str, default: tuple[float, float]) -> tuple[float, float]:
         """The narrowest range the law and guidance allow together, `default` where neither sets a limit."""
         low, high = default

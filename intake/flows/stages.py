@@ -69,3 +69,26 @@ def contact_lines(t: Texts, contacts: list[HeldReview]) -> list[str]:
     return [" · ".join((t.date(h.held_on) if h.held_on else t("period.day_not_set"),
                         h.get(EMPLOYER) or missing, answer_words(t, h, OUTCOME) or missing))
             for h in contacts]
+
+
+def stage_block(t: Texts, forms: dict[str, ReviewFlow], held: list[HeldReview]) -> list[str]:
+    """The stages reached and the employer-contact log, as the period shows them; none for a service
+    whose `forms` record no stage."""
+    shown = stages(forms, held)
+    if not shown:
+        return []
+    contacts = contact_lines(t, employer_contacts(held))
+    return [*stage_lines(t, shown), "", t("period.contacts_heading"), *(contacts or [t("period.no_contacts")])]
+
+
+def review_label(t: Texts, kind: str, flow: ReviewFlow) -> str:
+    """A review's short name (its flow's title when the catalogue has none)."""
+    short = f"key.period.review.{kind}"
+    return t(short) if short in t.content.texts else flow.title.get(t.language, t.plain)
+
+
+def form_label(t: Texts, kind: str, flow: ReviewFlow) -> str:
+    """A form as the list of a service's forms names it: with the stage it records, where it records one."""
+    if flow.stage is None:
+        return review_label(t, kind, flow)
+    return t("period.form_stage", stage=flow.stage, title=flow.title.get(t.language, t.plain))

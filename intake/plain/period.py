@@ -5,6 +5,7 @@ new period are in the full-screen app."""
 from __future__ import annotations
 
 from intake.flows.engine import NotAllowed
+from intake.flows.stages import form_label, stage_block
 from intake.plain.interview import hold_interview
 from intake.plain.talk import Talk
 from intake.session import IntakeSession
@@ -26,15 +27,20 @@ def hold_period(talk: Talk, session: IntakeSession) -> bool:
             talk.say(t("period.ended_line", day=t.date(status.ended_on)))
             talk.say(t("plain.period_elsewhere"))
             return True
+        forms = session.reviews_held()  # only those held for the client's service
+        if stages := stage_block(t, forms, status.reviews):
+            talk.say(t("period.section.stages"))
+            for line in stages:
+                talk.say_stored(line)  # an employer's name is stored text
         talk.say(t("plain.period.which"))
         kind = talk.choose("plain.prompt", [("done", t("plain.period.done"))]
-                           + [(kind, t(f"key.period.review.{kind}")) for kind in session.content.reviews])
+                           + [(kind, form_label(t, kind, flow)) for kind, flow in forms.items()])
         if kind is None:
             return False
         if kind == "done":
             talk.say(t("plain.period_elsewhere"))
             return True
-        if kind not in session.content.reviews:  # a change of language: asked again in its words
+        if kind not in forms:  # a change of language: asked again in its words
             continue
         try:
             review = session.open_review(kind)

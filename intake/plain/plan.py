@@ -128,7 +128,7 @@ def choose_plan_type(talk: Talk, session: IntakeSession) -> bool:
 
 
 def say_plan(talk: Talk, plan, months: int | None) -> None:
-    from intake.screens.words import date, number  # no textual: numbers and days in the session's words
+    from intake.screens.words import number, plan_period  # no textual: numbers and days in the session's words
 
     t = talk.t
     none = t("plan.none")
@@ -137,8 +137,7 @@ def say_plan(talk: Talk, plan, months: int | None) -> None:
     talk.say_stored(f"{t('plan.label.plan_type')}: {plan.plan_type or none}")
     talk.say_stored(plan.placement.name if plan.placement is not None else t("plan.missing_placement"))
     talk.say(t("plan.schedule_line", days=number(t, plan.days_per_week), hours=number(t, plan.hours_per_day)))
-    talk.say(t("plan.period_line", start=date(t, plan.start), end=date(t, plan.end), months=number(t, months))
-             if plan.start and plan.end else t("plan.period_open"))
+    talk.say(plan_period(t, plan, months))
     if plan.reviews:
         talk.say(f"{t('plan.label.reviews')}: " + ", ".join(t.date(r) for r in plan.reviews))
     talk.say(t("plan.section.goals"))

@@ -15,9 +15,8 @@ from intake.errors import IntakeError
 from intake.flows.attendance import session_totals
 from intake.flows.display import Texts
 from intake.flows.engine import NotAllowed
-from intake.flows.model import ReviewFlow
 from intake.flows.period import MARKS, DueReview, HeldReview, PeriodStatus
-from intake.flows.stages import contact_lines, employer_contacts, stage_lines, stages
+from intake.flows.stages import form_label, review_label, stage_block
 from intake.screens.attendance import AttendanceScreen, allowance_lines
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.dialogs import ConfirmDialog, MessageDialog
@@ -40,35 +39,12 @@ def has_period(session: IntakeSession) -> bool:
     return decisions.agreed is not None and decisions.start is not None and bool(session.content.reviews)
 
 
-def review_label(t: Texts, kind: str, flow: ReviewFlow) -> str:
-    """A review's short name (its flow's title when the catalogue has none)."""
-    short = f"key.period.review.{kind}"
-    return t(short) if short in t.content.texts else flow.title.get(t.language, t.plain)
-
-
-def form_label(t: Texts, kind: str, flow: ReviewFlow) -> str:
-    """A form as the list of a service's forms names it: with the stage it records, where it records one."""
-    if flow.stage is None:
-        return review_label(t, kind, flow)
-    return t("period.form_stage", stage=flow.stage, title=flow.title.get(t.language, t.plain))
-
-
 def period_line(t: Texts, s: PeriodStatus) -> str:
     """The period's number and days: a period with no planned end (supported employment, time-unlimited)
     says so rather than showing a missing day."""
     if s.start is not None and s.planned_end is None:
         return t("period.open_ended_line", number=s.number, start=t.date(s.start))
     return t("period.number_line", number=s.number, start=date(t, s.start), end=date(t, s.planned_end))
-
-
-def stages_text(t: Texts, session: IntakeSession, s: PeriodStatus) -> str | None:
-    """The stages of supported employment reached and the employer-contact log; None for a service whose
-    forms record no stage."""
-    shown = stages(session.reviews_held(), s.reviews)
-    if not shown:
-        return None
-    contacts = contact_lines(t, employer_contacts(s.reviews))
-    return "\n".join([*stage_lines(t, shown), "", t("period.contacts_heading"), *(contacts or [t("period.no_contacts")])])
 
 
 def due_words(t: Texts, due: DueReview) -> str:
@@ -134,10 +110,10 @@ class PeriodScreen(IntakeScreen):
         self.refresh_bindings()  # what can be done depends on it (see check_action)
         self.query_one("#period-basics", Static).update(plain(self._basics(status)))
         self.query_one("#period-schedule", Static).update(plain(self._schedule(status)))
-        stages_shown = stages_text(self.t, self.session, status)
-        self.query_one("#period-stages", Static).update(plain(stages_shown or ""))
+        stages = stage_block(self.t, self.session.reviews_held(), status.reviews)
+        self.query_one("#period-stages", Static).update(plain("\n".join(stages)))
         for block in self.query("#period-stages-heading, #period-stages"):
-            block.display = stages_shown is not None
+            block.display = bool(stages)
         self._list_reviews(status)
         self.query_one("#period-attendance", Static).update(plain(self._attendance()))
         self.query_one("#period-end", Static).update(plain(self._end(status)))

@@ -21,7 +21,7 @@ from intake.screens.dialogs import MessageDialog
 from intake.screens.footer import KeyFooter
 from intake.screens.period import has_period
 from intake.screens.texts_util import plain
-from intake.screens.words import date, number
+from intake.screens.words import date, number, plan_period
 from intake.session import IntakeSession
 
 FIELDS = ("start", "months", "days", "hours")
@@ -280,8 +280,7 @@ class PlanScreen(IntakeScreen):
         yield heading("plan.section.schedule")
         schedule = [
             t("plan.schedule_line", days=number(t, plan.days_per_week), hours=number(t, plan.hours_per_day)),
-            t("plan.period_line", start=date(t, plan.start), end=date(t, plan.end),
-              months=number(t, self.decisions.months)) if plan.start and plan.end else t("plan.period_open"),
+            plan_period(t, plan, self.decisions.months),
         ]
         if plan.reviews:
             schedule.append(f"{t('plan.label.reviews')}: " + ", ".join(t.date(r) for r in plan.reviews))

@@ -29,6 +29,16 @@ def date(t: Texts, value: dt.date | None) -> str:
     return t.date(value) if value is not None else "–"
 
 
+def plan_period(t: Texts, plan: Any, months: int | None) -> str:
+    """The plan's period in words: its days and months, or from its start with no fixed end when the
+    rules ask for no months (supported employment is time-unlimited), or not agreed yet."""
+    if plan.start and plan.end:
+        return t("plan.period_line", start=t.date(plan.start), end=t.date(plan.end), months=number(t, months))
+    if plan.start and months is None and all(issue.key != "plan.missing_months" for issue in plan.issues):
+        return t("plan.period_open_ended", start=t.date(plan.start))
+    return t("plan.period_open")
+
+
 def proposal_line(t: Texts, rank: int, proposal: Proposal, *, chosen: bool, visit: dt.date | None,
                   comparing: bool) -> str:
     """One row of the list of proposals: rank, name, host, municipality and score, and marks."""
