@@ -35,7 +35,7 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield Button(self.cancel_label, id="dialog-cancel")
 
     def on_mount(self) -> None:
-        self.query(".choice").first(Button).focus()
+        self.query(".choice").first().focus()  # the first option (or the list of them, in a ListDialog)
 
     @on(Button.Pressed, ".choice")
     def _chosen(self, event: Button.Pressed) -> None:

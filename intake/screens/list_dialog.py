@@ -16,18 +16,16 @@ from intake.screens.texts_util import plain
 class ListDialog(ChoiceDialog):
     """Answers the chosen option's id, or None when cancelled."""
 
-    DEFAULT_CSS = "ListDialog #dialog-options { height: auto; max-height: 20; } ListDialog Button { margin-top: 1; }"
+    DEFAULT_CSS = "ListDialog #dialog-options { height: auto; max-height: 20; }"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static(plain(self.title_text), id="dialog-title")
             if self.message:
                 yield Static(plain(self.message), id="dialog-message")
-            yield OptionList(*(Option(plain(label), id=option) for option, label in self.options), id="dialog-options")
+            yield OptionList(*(Option(plain(label), id=option) for option, label in self.options), id="dialog-options",
+                             classes="choice")
             yield Button(self.cancel_label, id="dialog-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#dialog-options", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#dialog-options")
     def _picked(self, event: OptionList.OptionSelected) -> None:
