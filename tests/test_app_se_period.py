@@ -8,12 +8,13 @@ import datetime as dt
 from contextlib import asynccontextmanager
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from intake.screens.app import IntakeApp
 from intake.screens.interview import InterviewScreen
 from intake.screens.list_dialog import ListDialog
 from intake.screens.period import REVIEW_KEYS, PeriodScreen
+from intake.screens.plan import PlanScreen
 from intake.store import Store
 from tests.se_forms import FORMS, START, se_content, se_session
 from tests.test_app_period import text_of, until
@@ -97,6 +98,12 @@ async def test_the_period_shows_the_stages_the_contacts_and_no_fixed_end(tmp_pat
         schedule = text_of(period, "#period-schedule")
         assert t("period.interim_due", day=t.date(dt.date(2026, 4, 12))) in schedule
         assert t("period.end_due", day="").strip() not in schedule  # no end review date is invented
+
+        await pilot.press("f8")  # the plan says the same, and the months field stays empty
+        await until(pilot, lambda: isinstance(app.screen, PlanScreen) and app.screen.query("#plan-sections Static"))
+        plan_words = "\n".join(str(s.content) for s in app.screen.query("#plan-sections Static"))
+        assert t("plan.period_open_ended", start=t.date(START)) in plan_words
+        assert app.screen.query_one("#plan-months", Input).value == ""
 
 
 async def test_rehabilitative_work_activity_keeps_a_key_for_each_of_its_four_forms_and_no_stages(tmp_path, content):
