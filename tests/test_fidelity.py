@@ -382,3 +382,17 @@ def test_the_review_is_read_the_same_from_either_backend(backend, se_content, se
 
 def test_the_totals_a_review_can_have_are_all_in_a_band():
     assert [SCALE.band(t).id for t in (LOWEST, HIGHEST)] == ["not_supported_employment", "exemplary"]
+
+
+def test_every_text_key_the_command_uses_exists():
+    import re
+    import typing
+
+    from intake.flows.fidelity_scale import Measure
+
+    content = load_content(REAL_CONTENT)
+    source = (REAL_CONTENT.parent / "intake" / "fidelity_review.py").read_text(encoding="utf-8")
+    keys = set(re.findall(r"\btexts\(\s*[\"']([a-z][a-z0-9_.]*)[\"']", source))
+    keys |= {f"fidelity.figures.{m}" for m in typing.get_args(Measure)}
+    assert len(keys) > 15
+    assert sorted(k for k in keys if k not in content.texts) == []
