@@ -46,11 +46,11 @@ def ratings_file(path: Path, scale: FidelityFile, texts: Texts) -> dict[int, int
     except (OSError, UnicodeDecodeError) as exc:
         raise IntakeError(texts("fidelity.error.file", file=path, problem=getattr(exc, "strerror", None) or exc)) from None
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "YAML"
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = texts("fidelity.error.at_line", line=mark.line + 1) if mark else texts("fidelity.error.not_pairs")
         raise IntakeError(texts("fidelity.error.file", file=path, problem=where)) from None
     if not isinstance(data, dict):
-        raise IntakeError(texts("fidelity.error.file", file=path, problem=type(data).__name__))
+        raise IntakeError(texts("fidelity.error.file", file=path, problem=texts("fidelity.error.not_pairs")))
     ratings, problems = {}, []
     by_number = {c.number: c for c in scale.criteria}
     for key, value in data.items():
