@@ -153,9 +153,10 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--format", dest="fmt", choices=("table", "csv", "json"), default="table",
                         help="table (aligned text, the default), csv (every table in one file) or json")
     report.add_argument("--language", choices=LANGUAGES, default="fi", help="the language of the labels (default: fi)")
-    fidelity = sub.add_parser("fidelity", help="a supported-employment team's review on the 25 IPS quality criteria "
-                              "(1-5 each): asked line by line, or read from --ratings; prints the total and band, with "
-                              "rapid job search, continuous assessment and follow-along support computed from the store")
+    fidelity = sub.add_parser("fidelity", help="a supported-employment team's review on the 25 IPS quality "
+                              "criteria (1-5 each): asked line by line, or read from --ratings; prints the total and "
+                              "band, with rapid job search, continuous assessment and follow-along support computed "
+                              "from the store")
     given = fidelity.add_mutually_exclusive_group()
     given.add_argument("--ratings", type=Path, metavar="FILE", help="read the scores from this YAML file (criterion "
                        "number: score 1-5 on each line) instead of asking")
@@ -164,7 +165,8 @@ def parser() -> argparse.ArgumentParser:
     fidelity.add_argument("--out", type=Path, metavar="FILE.json", help="save the review as JSON in this file "
                           "(readable by you only)")
     fidelity.add_argument("--force", action="store_true", help="replace the --out file when it exists already")
-    fidelity.add_argument("--language", choices=LANGUAGES, default="fi", help="the language of the criteria (default: fi)")
+    fidelity.add_argument("--language", choices=LANGUAGES, default="fi",
+                          help="the language of the criteria (default: fi)")
     return p
 
 

@@ -44,7 +44,8 @@ def ratings_file(path: Path, scale: FidelityFile, texts: Texts) -> dict[int, int
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise IntakeError(texts("fidelity.error.file", file=path, problem=getattr(exc, "strerror", None) or exc)) from None
+        problem = getattr(exc, "strerror", None) or exc
+        raise IntakeError(texts("fidelity.error.file", file=path, problem=problem)) from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = texts("fidelity.error.at_line", line=mark.line + 1) if mark else texts("fidelity.error.not_pairs")
@@ -64,7 +65,8 @@ def ratings_file(path: Path, scale: FidelityFile, texts: Texts) -> dict[int, int
     given = {_whole(key) for key in data}
     missing = [c for c in scale.criteria if c.number not in given]
     if len(missing) == 1:
-        problems.append(texts("fidelity.error.missing", number=missing[0].number, name=missing[0].name.get(texts.language)))
+        only = missing[0]
+        problems.append(texts("fidelity.error.missing", number=only.number, name=only.name.get(texts.language)))
     elif missing:
         problems.append(texts("fidelity.error.missing_many", numbers=", ".join(str(c.number) for c in missing)))
     if problems:
@@ -87,7 +89,7 @@ def rating_problem(criterion: Criterion, value: Any, texts: Texts) -> str:
 def ask(scale: FidelityFile, measured: dict[int, Measured], texts: Texts, read: Callable[[str], str],
         out: TextIO) -> dict[int, int]:
     """Each criterion in turn: its name, description and anchors, the computed score offered as the
-    default; a bad answer is told and asked again. IntakeError when the input ends first."""
+    default; a bad answer is told and asked again. IntakeError when the input ends or is broken off first."""
     ratings = {}
     group = None
     for c in scale.criteria:
@@ -100,7 +102,7 @@ def ask(scale: FidelityFile, measured: dict[int, Measured], texts: Texts, read: 
         while True:
             try:
                 typed = read(prompt).strip()
-            except EOFError:
+            except (EOFError, KeyboardInterrupt):  # the input ended, or ctrl+c: nothing is saved
                 raise IntakeError(texts("fidelity.stopped")) from None
             score = default if typed == "" and default else _whole(typed)
             if score in SCORES:

@@ -5,7 +5,6 @@ forms held on real sessions, and whole runs of the command on a store."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import shutil
 from pathlib import Path
@@ -230,7 +229,8 @@ def test_an_unfinished_agreement_form_neither_employs_nor_reaches_its_stage(tmp_
 
 def test_only_supported_employment_clients_count(tmp_path, se_content):
     store = Store(tmp_path / "store")
-    with client(store, se_content, "SE-4") as se, client(store, se_content, "KTT-1", "rehabilitative_work_activity") as ktt:
+    with client(store, se_content, "SE-4") as se, \
+            client(store, se_content, "KTT-1", "rehabilitative_work_activity") as ktt:
         contact_after(se, 10)
         clients = se_clients([se, ktt], Rules(se_content.rules), TODAY)
     measured = client_level(SCALE, clients)
