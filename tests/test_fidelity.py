@@ -179,6 +179,12 @@ def test_a_criterion_without_five_anchors_is_refused_by_line(tmp_path):
     assert line > 1 and "criteria[4].anchors" in message and "missing: 3" in message
 
 
+def test_thresholds_that_do_not_follow_the_scores_are_refused(tmp_path):
+    def reverse(data):
+        data["criteria"][14]["computed"]["thresholds"] = {5: 270, 4: 150, 3: 60, 2: 30}
+    assert "the thresholds must rise from score 5 to score 2 (better: lower)" in _broken(tmp_path, reverse)
+
+
 def test_criteria_out_of_order_are_refused(tmp_path):
     def swap(data):
         data["criteria"][0], data["criteria"][1] = data["criteria"][1], data["criteria"][0]
