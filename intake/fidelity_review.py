@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from intake.errors import IntakeError, SessionDamaged
+from intake.export.files import check_target, write_private  # 0600, never over a file unless --force
 from intake.flows.display import Texts
 from intake.flows.fidelity import Client, Measured, Review, client_level, scored, se_clients
 from intake.flows.fidelity_scale import HIGHEST, SCORES, Criterion, FidelityFile
@@ -180,6 +181,8 @@ def as_json(scale: FidelityFile, review: Review, measured: dict[int, Measured], 
 def run(store: SessionStore, content: Content, scale: FidelityFile, texts: Texts, *, ratings_path: Path | None,
         out_path: Path | None, force: bool, show_template: bool, read: Callable[[str], str], out: TextIO,
         today: dt.date) -> int:
+    if out_path is not None and not show_template:
+        check_target(out_path, force=force)  # before any score is asked
     clients = read_clients(store, content, today)
     measured = client_level(scale, clients)
     if show_template:
@@ -192,8 +195,6 @@ def run(store: SessionStore, content: Content, scale: FidelityFile, texts: Texts
     print("", file=out)
     out.write(as_text(scale, review, measured, texts))
     if out_path is not None:
-        from intake.export.files import write_private  # 0600, never over a file unless --force
-
         write_private(out_path, as_json(scale, review, measured, len(clients), today, texts), force=force)
         print(texts("fidelity.saved", file=out_path), file=out)
     return 0

@@ -402,3 +402,11 @@ def test_every_text_key_the_command_uses_exists():
     keys |= {f"fidelity.figures.{m}" for m in typing.get_args(Measure)}
     assert len(keys) > 15
     assert sorted(k for k in keys if k not in content.texts) == []
+
+
+def test_an_existing_out_file_is_refused_before_any_score_is_asked(se_store, se_dir, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "review.json"
+    out.write_text("an earlier review")
+    monkeypatch.setattr("builtins.input", lambda prompt="": pytest.fail("a score was asked"))
+    assert main(["--store", str(se_store), "--content", str(se_dir), "fidelity", "--out", str(out)]) == 2
+    assert "exists already" in capsys.readouterr().err and out.read_text() == "an earlier review"
