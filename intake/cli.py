@@ -18,6 +18,7 @@ from platformdirs import user_cache_path, user_data_path
 
 from intake.errors import ContentProblem, IntakeError, SessionDamaged, SessionNotFound, StoreProblem
 from intake.content_cache import load_cached
+from intake.flows.files import FIDELITY_FILE
 from intake.flows.problems import ContentError
 from intake.flows.model import Content
 from intake.flows.placements import Placement
@@ -152,6 +153,20 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--format", dest="fmt", choices=("table", "csv", "json"), default="table",
                         help="table (aligned text, the default), csv (every table in one file) or json")
     report.add_argument("--language", choices=LANGUAGES, default="fi", help="the language of the labels (default: fi)")
+    fidelity = sub.add_parser("fidelity", help="a supported-employment team's review on the 25 IPS quality "
+                              "criteria (1-5 each): asked line by line, or read from --ratings; prints the total and "
+                              "band, with rapid job search, continuous assessment and follow-along support computed "
+                              "from the store")
+    given = fidelity.add_mutually_exclusive_group()
+    given.add_argument("--ratings", type=Path, metavar="FILE", help="read the scores from this YAML file (criterion "
+                       "number: score 1-5 on each line) instead of asking")
+    given.add_argument("--template", action="store_true", help="print a ratings file to fill in (computed scores "
+                       "filled in) and stop")
+    fidelity.add_argument("--out", type=Path, metavar="FILE.json", help="save the review as JSON in this file "
+                          "(readable by you only)")
+    fidelity.add_argument("--force", action="store_true", help="replace the --out file when it exists already")
+    fidelity.add_argument("--language", choices=LANGUAGES, default="fi",
+                          help="the language of the criteria (default: fi)")
     return p
 
 
@@ -227,6 +242,15 @@ def cmd_check_content(args: argparse.Namespace) -> int:
           f"{questions} questions, {len(content.scales)} scales, {len(content.texts)} texts, {rules} rules, "
           f"{len(content.suggestions)} service suggestions, {len(content.placements)} placements, "
           f"reviews: {', '.join(content.reviews) or 'none'}")
+    if (directory / FIDELITY_FILE).exists():
+        from intake.flows.fidelity_scale import load_fidelity
+
+        try:
+            scale = load_fidelity(directory)
+        except ContentError as exc:
+            raise ContentProblem(f"{len(exc.problems)} problem(s) in {directory}:\n{exc}") from None
+        print(f"{FIDELITY_FILE}: OK — {len(scale.criteria)} quality criteria, bands: "
+              f"{', '.join(f'{b.id} {b.low}-{b.high}' for b in scale.bands)}")
     return 0
 
 
@@ -558,6 +582,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fidelity(args: argparse.Namespace) -> int:
+    from intake.flows.display import Texts
+    from intake.flows.fidelity_scale import load_fidelity
+    from intake.fidelity_review import run
+
+    directory = args.content or DEFAULT_CONTENT
+    content = load(directory)
+    try:
+        scale = load_fidelity(directory)
+    except ContentError as exc:
+        raise ContentProblem(f"{len(exc.problems)} problem(s) in {directory}:\n{exc}") from None
+    return run(open_store(args), content, scale, Texts(content, args.language), ratings_path=args.ratings,
+               out_path=args.out, force=args.force, show_template=args.template, read=input, out=sys.stdout,
+               today=dt.date.today())
+
+
 def make_app(args: argparse.Namespace):
     """The app as `intake run` opens it."""
     from intake.screens.app import IntakeApp
@@ -655,7 +695,7 @@ def cmd_plain(args: argparse.Namespace, console, by_itself: bool) -> int:
 COMMANDS = {"run": cmd_run, None: cmd_run, "serve": cmd_serve, "check-content": cmd_check_content,
             "list": cmd_list, "export": cmd_export, "log": cmd_log, "delete": cmd_delete,
             "purge": cmd_purge, "restore": cmd_restore, "placements": cmd_placements, "import": cmd_import,
-            "report": cmd_report, "store": cmd_store}
+            "report": cmd_report, "store": cmd_store, "fidelity": cmd_fidelity}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, TypeAdapter
 
 from intake.export.plan_json import PlanExport
+from intake.flows.fidelity_scale import FidelityFile
 from intake.flows.model import CatalogFile, FlowFile, ReviewsFile, ScalesFile, SectionFile
 from intake.flows.placements import MatchingFile, MunicipalitiesFile, PlacementsFile
 from intake.flows.rules import RulesFile
@@ -25,6 +26,7 @@ _CONTENT_FILES: dict[str, type[BaseModel]] = {
     "flow": FlowFile, "section": SectionFile, "scales": ScalesFile, "texts": CatalogFile,
     "rules": RulesFile, "placements": PlacementsFile, "scoring": ScoringFile, "suggestions": SuggestionsFile,
     "matching": MatchingFile, "municipalities": MunicipalitiesFile, "reviews": ReviewsFile,
+    "fidelity": FidelityFile,
 }
 
 

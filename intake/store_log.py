@@ -30,7 +30,8 @@ from intake.store_files import ShortLock, append_line, dumps, read_bytes, read_j
 ACTIONS = ("create", "open", "open-read-only", "list", "change", "agree", "export", "export-client",
            "export-placement", "delete", "purge", "restore", "migrate", "import", "new-period",
            "report",  # report: the outcome report read the ended sessions (it shows counts only)
-           "copy")  # copy: every session and the log were copied in from another store (`intake store copy`)
+           "copy",  # copy: every session and the log were copied in from another store (`intake store copy`)
+           "fidelity")  # fidelity: the fidelity review read every session (it keeps counts and means only)
 GENESIS = hashlib.sha256(b"").hexdigest()
 
 

@@ -14,14 +14,20 @@ from intake.store_api import SessionStore
 from intake.store_files import write_atomic
 
 
-def write_private(path: Path, text: str, *, force: bool = False) -> None:
-    """Write a file only its owner can read, whatever the umask or the mode of a file it replaces
-    (exports hold client data), and never over an existing file unless `force`."""
+def check_target(path: Path, *, force: bool = False) -> None:
+    """IntakeError when `path` cannot take the file: a folder, or a file that exists (unless `force`).
+    A command that asks questions first checks it before them, so that no answer is typed in vain."""
     if path.exists() and not force:
         raise IntakeError(f"{path} exists already; nothing was written. Choose another file name, or add --force "
                           "to replace it.")
     if path.is_dir():
         raise IntakeError(f"{path} is a folder; nothing was written. Name a file to write the export to.")
+
+
+def write_private(path: Path, text: str, *, force: bool = False) -> None:
+    """Write a file only its owner can read, whatever the umask or the mode of a file it replaces
+    (exports hold client data), and never over an existing file unless `force`."""
+    check_target(path, force=force)
     try:
         write_atomic(path, text.encode("utf-8"))  # a new 0600 file renamed over the old one
     except OSError as exc:

@@ -15,6 +15,7 @@ MUNICIPALITIES_FILE = "municipalities.yaml"
 PLACEMENTS_DIR = "placements"
 REVIEWS_FILE = "reviews.yaml"
 REVIEWS_DIR = "reviews"  # the reviews' own section files (a review may also name the intake's)
+FIDELITY_FILE = "fidelity.yaml"  # the IPS quality criteria: read by `intake fidelity` only, not part of Content
 
 NAMED_FILES = (FLOW_FILE, SCALES_FILE, TEXTS_FILE, RULES_FILE, SCORING_FILE, SUGGESTIONS_FILE, MATCHING_FILE,
                MUNICIPALITIES_FILE, REVIEWS_FILE)

@@ -714,3 +714,12 @@ def _check_condition(source: str, earlier: dict[str, tuple[Question, RepeatGroup
         if ref.view is None and target.who == "both":
             messages.append(f"'{ref.name}' is answered by both; write {ref.name}.client or {ref.name}.counsellor")
     return messages
+
+
+def read_checked(path: Path, root: Path, model: type[BaseModel], problems: list[Problem]
+                 ) -> tuple[_Doc, BaseModel] | None:
+    """A content file that load_content does not read (fidelity.yaml), read and validated as `model`
+    with its problems named by file and line like the rest; None when it has problems."""
+    doc = _read(path, root, problems)
+    parsed = _validate(doc, model, problems) if doc else None
+    return (doc, parsed) if parsed is not None else None

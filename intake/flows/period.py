@@ -134,6 +134,10 @@ class HeldReview:
     def get(self, name: str) -> Any:
         return self.interview.active().get(name)
 
+    def date(self, name: str) -> dt.date | None:
+        """A date answer of the review (None when unanswered)."""
+        return _date(self.get(name))
+
 
 def review_interview(content: Content, review: Review, intake: ActiveAnswers) -> Interview:
     """A review's interview, with the intake's answers behind it (its goals, its conditions)."""
@@ -174,9 +178,10 @@ class PeriodStatus:
         return next((r for r in reversed(self.reviews) if r.review.kind == END and r.complete), None)
 
 
-def period_status(interview: Interview, follow_up: FollowUp, rules: Rules | None, today: dt.date) -> PeriodStatus:
+def held_reviews(interview: Interview, follow_up: FollowUp) -> list[HeldReview]:
+    """The reviews and forms held on a session, in the order opened, each on its own interview with
+    the intake's answers behind it."""
     content = interview.content
-    decisions = interview.state.decisions
     intake = interview.active()
     held = []
     for review in follow_up.reviews:
@@ -184,6 +189,13 @@ def period_status(interview: Interview, follow_up: FollowUp, rules: Rules | None
             continue  # a kind the content no longer has: kept in the file, not counted
         iv = review_interview(content, review, intake)
         held.append(HeldReview(review, iv, _date(iv.active().get(HELD_ON)), iv.is_complete))
+    return held
+
+
+def period_status(interview: Interview, follow_up: FollowUp, rules: Rules | None, today: dt.date) -> PeriodStatus:
+    content = interview.content
+    decisions = interview.state.decisions
+    held = held_reviews(interview, follow_up)
     start = decisions.start
     planned_end = period_end(start, decisions.months) if start and decisions.months else None
     end = next((r for r in reversed(held) if r.review.kind == END and r.complete), None)
