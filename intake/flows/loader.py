@@ -22,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
 from intake.flows import expr, voice
+from intake.flows.derive import DERIVED
 from intake.flows.first_plan import NEEDED
 from intake.flows.problems import ContentError, Problem
 from intake.flows.files import (FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR, RULES_FILE, SCALES_FILE,
@@ -673,7 +674,8 @@ def _refs(condition: str | None) -> list[expr.Ref]:
 
 def _check_summary(doc: _Doc, section: Section, earlier: dict[str, tuple[Question, RepeatGroup | None]]
                    ) -> list[Problem]:
-    """Summary lines may name only questions asked up to the end of their section."""
+    """Summary lines may name only questions asked up to the end of their section (in a review, the
+    intake's too) and what is derived from the answers (intake.flows.derive.DERIVED)."""
     problems = []
     for i, line in enumerate(section.summary):
         loc = ("section", "summary", i)
@@ -686,6 +688,8 @@ def _check_summary(doc: _Doc, section: Section, earlier: dict[str, tuple[Questio
             group = target
         for lang in ("fi", "sv", "en"):
             for name, view in PLACEHOLDER.findall(getattr(line.text, lang)):
+                if name in DERIVED and not view:
+                    continue
                 ref = f"{name}.{view}" if view else name
                 problems.extend(doc.problem(loc + ("text",), f"{lang}: {{{ref}}}: {m}")
                                 for m in _check_condition(f"answered({ref})", earlier, group))
