@@ -99,3 +99,15 @@ def test_a_review_summary_naming_neither_a_question_nor_a_derived_value_is_refus
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
     assert "{reasn}: the condition refers to 'reasn', which is not an earlier question" in str(caught.value)
+
+
+def test_a_review_summary_line_cannot_go_through_a_group_of_the_intake(content_copy):
+    """A line said for each entry goes through a group the review itself asks: the intake's goals are not
+    among the review's answers, so such a line could never be said (nor fill in its entry's answers)."""
+    path = content_copy / "reviews" / "satisfaction.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "\n  summary:\n", '\n  summary:\n    - each: goals\n      text: {fi: "{goal}", sv: "{goal}", en: "{goal}", '
+                          'plain: {fi: "{goal}"}}\n', 1), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy)
+    assert "each: 'goals' is not an earlier repeat group of this review" in str(caught.value)

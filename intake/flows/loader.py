@@ -12,7 +12,7 @@ import re
 from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -536,7 +536,7 @@ def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile, p
             if isinstance(q, RepeatGroup):
                 problems.extend(doc.problem(loc, m) for m in _check_for_each(q, intake))
             seen[q.id] = (q, group)
-        problems.extend(_check_summary(doc, section, in_view))
+        problems.extend(_check_summary(doc, section, in_view, seen))
     return seen
 
 
@@ -672,18 +672,20 @@ def _refs(condition: str | None) -> list[expr.Ref]:
         return []  # _cross_check reports it
 
 
-def _check_summary(doc: _Doc, section: Section, earlier: dict[str, tuple[Question, RepeatGroup | None]]
-                   ) -> list[Problem]:
+def _check_summary(doc: _Doc, section: Section, earlier: Mapping[str, tuple[Question, RepeatGroup | None]],
+                   own: Mapping[str, tuple[Question, RepeatGroup | None]]) -> list[Problem]:
     """Summary lines may name only questions asked up to the end of their section (in a review, the
-    intake's too) and what is derived from the answers (intake.flows.derive.DERIVED)."""
+    intake's too: `own` are the review's) and what is derived from the answers
+    (intake.flows.derive.DERIVED); a line said for each entry goes through a group of its own flow."""
     problems = []
     for i, line in enumerate(section.summary):
         loc = ("section", "summary", i)
         group = None
         if line.each is not None:
-            target = earlier.get(line.each, (None, None))[0]
+            target = own.get(line.each, (None, None))[0]
             if not isinstance(target, RepeatGroup):
-                problems.append(doc.problem(loc + ("each",), f"'{line.each}' is not an earlier repeat group"))
+                whose = " of this review" if line.each in earlier and line.each not in own else ""
+                problems.append(doc.problem(loc + ("each",), f"'{line.each}' is not an earlier repeat group{whose}"))
                 continue
             group = target
         for lang in ("fi", "sv", "en"):
