@@ -139,12 +139,12 @@ class Texts:
         if name == INTEREST_CODE:
             return self.interest_code(interview)
         question = interview.content.intake_questions.get(name)
-        value = interview.context.get(name, view) if question is not None and interview.context else None
+        value = interview.context.get(name, view) if question is not None and interview.context is not None else None
         return None if value is None else self.answer(question, value, in_summary=True)
 
     def interest_code(self, interview: Interview) -> str | None:
-        """The client's real interests as the areas' names with the code ("Sosiaalinen, Yrittävä (SE)"),
-        or None when the answers show none."""
+        """The client's real interests as the areas' names with their code ("Ihmisten auttaminen ja ohjaaminen,
+        Vaikuttaminen ja järjestäminen (SE)"), or None when the answers show none."""
         scoring = interview.content.scoring
         code = interests(interview) if scoring is not None else ""
         if not code:
