@@ -43,8 +43,11 @@ def choice_values(q: Any) -> list[str]:
 
 # --- what the app and the report read ------------------------------------------------------------
 
-def test_the_review_kinds_are_the_reviews_and_the_feedback_forms():
-    assert list(CONTENT.reviews) == [INTERIM, END, *FEEDBACK_FORMS]
+def test_the_review_kinds_are_the_reviews_and_the_feedback_forms_then_the_supported_employment_forms():
+    kinds = list(CONTENT.reviews)
+    assert kinds[:4] == [INTERIM, END, *FEEDBACK_FORMS]
+    assert kinds[4:] and all(k.startswith("se_") and CONTENT.reviews[k].services == ["supported_employment"]
+                             for k in kinds[4:])
     assert CONTENT.reviews[END].ends_period and not any(CONTENT.reviews[k].ends_period for k in
                                                         (INTERIM, *FEEDBACK_FORMS))
 
@@ -197,7 +200,7 @@ def test_no_review_summary_says_a_choice_in_the_first_person(language, plain):
         for section in review.sections:
             for line in section.summary:
                 for name in {m.group(1) for m in PLACEHOLDER.finditer(line.text.get(language, plain))}:
-                    q = index[name]
+                    q = index.get(name)  # None: the intake's answer or a derived value, checked with the intake
                     if isinstance(q, (SingleChoice, MultiChoice)):
                         said += [texts._choice(q, c.value, True) for c in q.choices]
                     elif isinstance(q, ScaleQuestion):
@@ -211,9 +214,12 @@ def test_no_review_summary_says_a_choice_in_the_first_person(language, plain):
 # --- random reviews in every language ------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def held(intake) -> dict[str, list[Interview]]:
+def held() -> dict[str, list[Interview]]:
+    """Each review held RUNS times, each time on another random intake: a summary may say the intake's
+    answers behind the review (the referral, the skills), and its lines follow them."""
     rng = random.Random(2026)
-    return {kind: [hold(kind, intake, {}, rng) for _ in range(RUNS)] for kind in CONTENT.reviews}
+    intakes = [random_interview(rng) for _ in range(RUNS)]
+    return {kind: [hold(kind, intake, {}, rng) for intake in intakes] for kind in CONTENT.reviews}
 
 
 @pytest.mark.parametrize("kind", list(CONTENT.reviews))

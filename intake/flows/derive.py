@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from intake.flows.engine import Interview
 from intake.flows.scoring import AREAS, SERVICES_TRIED, Area, InterestProfileSpec, Suggestion
 
+# What a section summary may name besides the questions: derived from the answers, never stored
+# (intake.flows.display says it in words). In a review it is derived from the intake's answers.
+INTEREST_CODE = "interest_code"  # the client's real interests (`interests`), e.g. "SE"
+DERIVED = (INTEREST_CODE,)
+
 
 @dataclass(frozen=True)
 class InterestProfile:
@@ -26,6 +31,16 @@ def interest_profile(spec: InterestProfileSpec, interview: Interview, top: int =
         scores[area] = round(sum(values) / len(values), 2) if values else None
     ranked = sorted((a for a in AREAS if scores[a] is not None), key=lambda a: (-scores[a], AREAS.index(a)))
     return InterestProfile(scores, "".join(ranked[:top]))
+
+
+def interests(interview: Interview) -> str:
+    """The client's interest code with only real interests: the areas rated above the middle of the
+    scale (a neutral or lower rating is no interest, and must not count as one or push one out)."""
+    spec = interview.content.scoring.interest_profile
+    profile = interest_profile(spec, interview, top=len(spec.areas))
+    values = [p.value for p in interview.content.scales[spec.scale].points]
+    neutral = (min(values) + max(values)) / 2
+    return "".join(a for a in profile.code if profile.scores[a] > neutral)[:3]
 
 
 def suggested_services(suggestions: list[Suggestion], interview: Interview) -> list[Suggestion]:

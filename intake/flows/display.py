@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any, Protocol
 
+from intake.flows.derive import INTEREST_CODE, interests
 from intake.flows.engine import Interview, Step
 from intake.flows.model import (
     Content,
@@ -115,10 +116,14 @@ class Texts:
         def put(match: re.Match[str]) -> str:
             nonlocal missing
             name, view = match.groups()
-            path = f"{group.id}[{entry}].{name}" if group is not None and any(
-                q.id == name for q in group.questions) else name
+            in_group = group is not None and any(q.id == name for q in group.questions)
+            path = f"{group.id}[{entry}].{name}" if in_group else name
             key = f"{path}@{view}" if view else path
             step = steps.get(key)
+            if step is None and not in_group and name not in interview.content.question_index:
+                said = self._behind(interview, name, view)  # not a question of this interview
+                missing = missing or said is None
+                return said or ""
             answer = interview.answer_for(key)
             if step is None or answer is None or answer.skipped:
                 missing = True
@@ -127,6 +132,25 @@ class Texts:
 
         text = PLACEHOLDER.sub(put, template)
         return None if missing else text
+
+    def _behind(self, interview: Interview, name: str, view: str | None) -> str | None:
+        """A name that is not a question of the interview, in words: what is derived from the answers, or
+        in a review the intake's answer behind it (the loader checked the name); None when there is none."""
+        if name == INTEREST_CODE:
+            return self.interest_code(interview)
+        question = interview.content.intake_questions.get(name)
+        value = interview.context.get(name, view) if question is not None and interview.context is not None else None
+        return None if value is None else self.answer(question, value, in_summary=True)
+
+    def interest_code(self, interview: Interview) -> str | None:
+        """The client's real interests as the areas' names with their code ("Ihmisten auttaminen ja ohjaaminen,
+        Vaikuttaminen ja järjestäminen (SE)"), or None when the answers show none."""
+        scoring = interview.content.scoring
+        code = interests(interview) if scoring is not None else ""
+        if not code:
+            return None
+        names = [scoring.interest_profile.areas[a].name.get(self.language, self.plain) for a in code]
+        return f"{', '.join(names)} ({code})"
 
     def section_title(self, step_or_section: Any) -> str:
         section = getattr(step_or_section, "section", step_or_section)
@@ -177,9 +201,12 @@ class Texts:
         """The answer as a person reads it; `in_summary`: as a section summary says it (a choice's summary form)."""
         if skipped or value is None:
             return self("answer.skipped")
-        q = step.question
         if step.is_confirm:
             return self("summary.confirmed")
+        return self.answer(step.question, value, in_summary)
+
+    def answer(self, q: Any, value: Any, in_summary: bool = False) -> str:
+        """An answer to the question `q` in words (`q` None: an "add another entry?" step's yes or no)."""
         if q is None or isinstance(q, YesNo):
             return self("answer.yes" if value else "answer.no")
         if isinstance(q, SingleChoice):

@@ -12,7 +12,7 @@ import re
 from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -22,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
 from intake.flows import expr, voice
+from intake.flows.derive import DERIVED
 from intake.flows.first_plan import NEEDED
 from intake.flows.problems import ContentError, Problem
 from intake.flows.files import (FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR, RULES_FILE, SCALES_FILE,
@@ -535,7 +536,7 @@ def _cross_check(section_docs: list[tuple[_Doc, Section]], scales: ScalesFile, p
             if isinstance(q, RepeatGroup):
                 problems.extend(doc.problem(loc, m) for m in _check_for_each(q, intake))
             seen[q.id] = (q, group)
-        problems.extend(_check_summary(doc, section, in_view))
+        problems.extend(_check_summary(doc, section, in_view, seen))
     return seen
 
 
@@ -671,21 +672,26 @@ def _refs(condition: str | None) -> list[expr.Ref]:
         return []  # _cross_check reports it
 
 
-def _check_summary(doc: _Doc, section: Section, earlier: dict[str, tuple[Question, RepeatGroup | None]]
-                   ) -> list[Problem]:
-    """Summary lines may name only questions asked up to the end of their section."""
+def _check_summary(doc: _Doc, section: Section, earlier: Mapping[str, tuple[Question, RepeatGroup | None]],
+                   own: Mapping[str, tuple[Question, RepeatGroup | None]]) -> list[Problem]:
+    """Summary lines may name only questions asked up to the end of their section (in a review, the
+    intake's too: `own` are the review's) and what is derived from the answers
+    (intake.flows.derive.DERIVED); a line said for each entry goes through a group of its own flow."""
     problems = []
     for i, line in enumerate(section.summary):
         loc = ("section", "summary", i)
         group = None
         if line.each is not None:
-            target = earlier.get(line.each, (None, None))[0]
+            target = own.get(line.each, (None, None))[0]
             if not isinstance(target, RepeatGroup):
-                problems.append(doc.problem(loc + ("each",), f"'{line.each}' is not an earlier repeat group"))
+                whose = " of this review" if line.each in earlier and line.each not in own else ""
+                problems.append(doc.problem(loc + ("each",), f"'{line.each}' is not an earlier repeat group{whose}"))
                 continue
             group = target
         for lang in ("fi", "sv", "en"):
             for name, view in PLACEHOLDER.findall(getattr(line.text, lang)):
+                if name in DERIVED and not view:
+                    continue
                 ref = f"{name}.{view}" if view else name
                 problems.extend(doc.problem(loc + ("text",), f"{lang}: {{{ref}}}: {m}")
                                 for m in _check_condition(f"answered({ref})", earlier, group))

@@ -312,6 +312,9 @@ class Content(Strict):
     suggestions: list[Suggestion] = []
     matching: MatchingFile | None = None
     reviews: dict[str, ReviewFlow] = {}
+    intake_questions: dict[str, Question] = Field(default_factory=dict, description=(
+        "In a review's content: the intake's questions, whose answers stand behind the review's (its "
+        "summary may name them; the intake's own content has none)"))
 
     def reviews_for(self, service: str) -> dict[str, ReviewFlow]:
         """The reviews and forms held for a client of `service`, in the content's order."""
@@ -319,14 +322,16 @@ class Content(Strict):
 
     def review(self, kind: str) -> Content:
         """The content a review's interview runs on: the review's sections in place of the intake's,
-        with the same scales and texts (built once per kind)."""
+        with the same scales, texts and interest scoring, and the intake's questions, so that a summary
+        can say the intake's answers behind the review (built once per kind)."""
         made = self.review_cache.get(kind)
         if made is None:
             review = self.reviews[kind]
             made = self.review_cache[kind] = Content.model_construct(
                 flow=Flow(id=review.id, version=1, title=review.title, sections=[s.id for s in review.sections]),
                 sections=review.sections, scales=self.scales, texts=self.texts, rules=None, placements=[],
-                scoring=None, suggestions=[], matching=None, reviews={})
+                scoring=self.scoring, suggestions=[], matching=None, reviews={},
+                intake_questions=self.question_index)
         return made
 
     @cached_property

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from intake.flows.derive import interest_profile
+from intake.flows.derive import interests
 from intake.flows.engine import Interview
 from intake.flows.first_plan import MATCHING_QUESTIONS
 from intake.flows.matching import DEFAULT_SERVICE, ClientProfile, avoid_words
@@ -34,16 +34,6 @@ def client_profile(interview: Interview, start: dt.date | None = None) -> Client
     if avoid:
         fields["avoid"] = avoid_words(avoid)
     return ClientProfile(start=start or planned_start(interview), **fields)
-
-
-def interests(interview: Interview) -> str:
-    """The client's interest code with only real interests: the areas rated above the middle of the
-    scale (a neutral or lower rating is no interest, and must not count as one or push one out)."""
-    spec = interview.content.scoring.interest_profile
-    profile = interest_profile(spec, interview, top=len(spec.areas))
-    values = [p.value for p in interview.content.scales[spec.scale].points]
-    neutral = (min(values) + max(values)) / 2
-    return "".join(a for a in profile.code if profile.scores[a] > neutral)[:3]
 
 
 def planned_start(interview: Interview) -> dt.date:
