@@ -282,13 +282,17 @@ def test_continuous_assessment_counts_the_reviews_held_when_due(tmp_path, se_con
 @pytest.fixture
 def se_store(tmp_path, se_content) -> Path:
     """A store with two supported-employment clients (first employer contacts 20 and 40 days from the
-    start: 30 on average) and a rehabilitative work activity client with a contact logged 200 days in."""
+    start: 30 on average) and a client with a contact logged 200 days in while in supported employment,
+    whose service was then changed to rehabilitative work activity (no longer counted)."""
     path = tmp_path / "store"
     store = Store(path)
     for label, days, service in (("SE-A", 20, "supported_employment"), ("SE-B", 40, "supported_employment"),
                                  ("KTT-C", 200, "rehabilitative_work_activity")):
-        with client(store, se_content, label, service) as s:
+        with client(store, se_content, label) as s:
             contact_after(s, days)
+            s.interview.state.answers["service_type"] = s.interview.state.answers["service_type"].model_copy(
+                update={"value": service})
+            s.save()
     store.close()
     return path
 
