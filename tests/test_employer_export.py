@@ -30,7 +30,7 @@ from intake.flows.period import FollowUp, Review
 from intake.session import IntakeSession
 from intake.store import SessionRecord, Store
 from tests.test_content import CONTENT, random_value
-from tests.test_exports import PLACEMENT
+from tests.test_exports import PLACEMENT, export_in_app
 from tests.test_follow_up import hold
 
 TODAY = dt.date(2026, 6, 1)
@@ -259,25 +259,32 @@ def test_cli_says_why_the_employer_gets_nothing(tmp_path, capsys):
 
 
 async def test_the_apps_export_offers_the_employer_for_supported_employment(tmp_path):
-    from intake.screens.app import IntakeApp
-    from intake.screens.choice_dialog import ChoiceDialog
-    from intake.screens.summary import SummaryScreen
-
     session = se_session(tmp_path)
-    app = IntakeApp(store=session.store, content=CONTENT, export_dir=tmp_path / "exports")
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.push_screen(SummaryScreen(session.texts, session))
-        await pilot.pause()
-        await pilot.press("ctrl+e")
-        await pilot.pause()
-        assert isinstance(app.screen, ChoiceDialog)
-        assert await pilot.click("#choice-employer")
-        await pilot.pause()
-        assert await pilot.click("#choice-md")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-    files = list((tmp_path / "exports").glob("*"))
+    offered, files = await export_in_app(session, tmp_path / "exports", "employer", "md")
+    assert offered == ["counsellor", "client", "placement", "employer"]
     assert [f.suffix for f in files] == [".md"] and "employer" in files[0].name
     assert "FORMJOBTITLE" in files[0].read_text(encoding="utf-8")
     assert [e["action"] for e in session.store.access_log(session.record.id)][-1] == "export-employer"
+    session.close()
+
+
+def test_plain_mode_offers_the_employer_for_supported_employment(tmp_path):
+    from intake.plain.exports import offer_exports
+    from intake.plain.talk import Talk
+    from tests.test_plain import heading, numbered, typing
+
+    session = se_session(tmp_path)
+    t = session.texts
+    turns = iter([("export.reader_title", "export.reader.employer"), ("export.format_title", "export.format.md"),
+                  ("export.reader_title", "plain.export.done")])
+
+    def reply(prompt: str, said: list[str]) -> str:
+        asked, option = next(turns)
+        assert heading(said) == t(asked)
+        return numbered(said, t(option))
+
+    typing(reply, lambda typist: offer_exports(Talk(typist, t), session, tmp_path / "exports"))
+    files = list((tmp_path / "exports").glob("*"))
+    assert [f.suffix for f in files] == [".md"] and "employer" in files[0].name
+    assert "FORMJOBTITLE" in files[0].read_text(encoding="utf-8")
     session.close()

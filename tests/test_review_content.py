@@ -44,7 +44,10 @@ def choice_values(q: Any) -> list[str]:
 # --- what the app and the report read ------------------------------------------------------------
 
 def test_the_review_kinds_are_the_reviews_and_the_feedback_forms():
-    assert list(CONTENT.reviews) == [INTERIM, END, *FEEDBACK_FORMS]
+    """Then the supported-employment forms (issue 14), held only for its clients."""
+    assert list(CONTENT.reviews)[:4] == [INTERIM, END, *FEEDBACK_FORMS]
+    assert all(kind.startswith("se_") and CONTENT.reviews[kind].services == ["supported_employment"]
+               for kind in list(CONTENT.reviews)[4:])
     assert CONTENT.reviews[END].ends_period and not any(CONTENT.reviews[k].ends_period for k in
                                                         (INTERIM, *FEEDBACK_FORMS))
 
