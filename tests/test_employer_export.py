@@ -136,6 +136,14 @@ def in_brief(text: str, brief: str, fmt: str) -> bool:
     return text in brief
 
 
+def test_the_forms_disclosure_items_are_the_ones_the_brief_knows():
+    form = {q.id: q for s in CONTENT.reviews[AGREEMENT].sections for q in s.questions}
+    assert [c.value for c in form["disclosure"].choices] == ["full", "agreed", "none"]
+    assert tuple(c.value for c in form["disclosure_items"].choices) == ITEMS
+    assert form["disclosure"].who == form["disclosure_items"].who == "client"  # the client decides
+    assert form["health_to_tell"].sensitive == ["health"]
+
+
 CASES = [("full", None), *(("agreed", [item]) for item in ITEMS)]
 
 

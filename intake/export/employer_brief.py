@@ -47,10 +47,9 @@ WORK_HISTORY, JOB, YEARS = "work_history", "job", "years"
 HEALTH_TO_TELL = "health_to_tell"
 
 
-def latest_agreement(after: AfterIntake | None) -> HeldReview | None:
+def latest_agreement(after: AfterIntake) -> HeldReview | None:
     """The employer agreement held last among the complete ones (a new one replaces the one before)."""
-    held = after.held if after is not None else []
-    return next((r for r in reversed(held) if r.review.kind == AGREEMENT), None)
+    return next((r for r in reversed(after.held) if r.review.kind == AGREEMENT), None)
 
 
 def allowed_items(agreement: HeldReview) -> set[str]:
@@ -71,7 +70,7 @@ def build_employer_brief(agreed: AgreedPlan, today: dt.date) -> Document:
     if client_service(agreed.active) != SERVICE:
         raise ExportRefused(t("export.employer_not_supported_employment"))
     after = after_intake(agreed.interview, agreed.record.follow_up, t, today)
-    agreement = latest_agreement(after)
+    agreement = latest_agreement(after) if after is not None else None
     if after is None or agreement is None:
         raise ExportRefused(t("export.no_employer_agreement"))
     allowed = allowed_items(agreement)
