@@ -92,13 +92,14 @@ def parser() -> argparse.ArgumentParser:
                      help="only the sessions whose next review falls within DAYS days (or is late but still in its "
                      "grace days), the soonest first")
     exp = sub.add_parser("export", help="export a session for a reader: the counsellor (the full record as JSON), "
-                         "the client (their own plan) or the placement (only what the host needs)")
+                         "the client (their own plan), the placement (only what the host needs) or, in supported "
+                         "employment, the employer (only what the client allows the job coach to tell)")
     exp.add_argument("session_id")
     exp.add_argument("--for", dest="reader", choices=READERS, default="counsellor",
                      help="who the export is for (default: counsellor)")
     exp.add_argument("--format", dest="fmt", choices=sorted({f for fs in FORMATS.values() for f in fs}),
                      help="json, md (Markdown) or html (a printable page); default: json for the counsellor, "
-                     "html for the client and the placement")
+                     "html for the others")
     exp.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     exp.add_argument("--force", action="store_true", help="replace the file when it exists already")
     log = sub.add_parser("log", help="who opened, changed, exported or deleted sessions, and when")

@@ -28,7 +28,7 @@ from intake.errors import StoreProblem
 from intake.store_files import ShortLock, append_line, dumps, read_bytes, read_json, write_atomic
 
 ACTIONS = ("create", "open", "open-read-only", "list", "change", "agree", "export", "export-client",
-           "export-placement", "delete", "purge", "restore", "migrate", "import", "new-period",
+           "export-placement", "export-employer", "delete", "purge", "restore", "migrate", "import", "new-period",
            "report",  # report: the outcome report read the ended sessions (it shows counts only)
            "copy",  # copy: every session and the log were copied in from another store (`intake store copy`)
            "fidelity")  # fidelity: the fidelity review read every session (it keeps counts and means only)

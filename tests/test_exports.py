@@ -255,24 +255,31 @@ def test_check_content_refuses_a_sensitive_question_without_the_flag(tmp_path, q
 
 # --- the app --------------------------------------------------------------------------------------------
 
-async def test_the_export_key_asks_for_the_reader_and_the_format(session, tmp_path):
+async def export_in_app(session: IntakeSession, export_dir: Path, reader: str, fmt: str) -> tuple[list[str], list[Path]]:
+    """Export from the summary's export key: the readers the app offered, and the files in `export_dir`."""
     from intake.screens.app import IntakeApp
     from intake.screens.choice_dialog import ChoiceDialog
     from intake.screens.summary import SummaryScreen
 
-    app = IntakeApp(store=session.store, content=CONTENT, export_dir=tmp_path / "exports")
+    app = IntakeApp(store=session.store, content=CONTENT, export_dir=export_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(SummaryScreen(session.texts, session))
         await pilot.pause()
         await pilot.press("ctrl+e")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog)
-        assert await pilot.click("#choice-placement")
+        offered = [button.name for button in app.screen.query(".choice")]
+        assert await pilot.click(f"#choice-{reader}")
         await pilot.pause()
-        assert await pilot.click("#choice-md")
+        assert await pilot.click(f"#choice-{fmt}")
         await app.workers.wait_for_complete()
         await pilot.pause()
-    files = list((tmp_path / "exports").glob("*"))
+    return offered, list(export_dir.glob("*"))
+
+
+async def test_the_export_key_asks_for_the_reader_and_the_format(session, tmp_path):
+    offered, files = await export_in_app(session, tmp_path / "exports", "placement", "md")
+    assert offered == ["counsellor", "client", "placement"]  # the employer only in supported employment
     assert [f.suffix for f in files] == [".md"] and "placement" in files[0].name
     assert "Näin tuette työssä" in files[0].read_text(encoding="utf-8")
     assert oct(files[0].stat().st_mode)[-3:] == "600"

@@ -1,5 +1,5 @@
-"""A document for a person to read (the client's plan, the placement's brief), already in words in the
-session's language, and its renderings as Markdown and as a printable HTML page.
+"""A document for a person to read (the client's plan, the placement's or the employer's brief), already
+in words in the session's language, and its renderings as Markdown and as a printable HTML page.
 
 Readers decide what goes in; this module only lays it out, so every format carries the same content.
 """
@@ -38,7 +38,7 @@ class TableSection(DocSection):
 
 
 class Document(Record):
-    format: Literal["intake-client-plan", "intake-placement-brief"]
+    format: Literal["intake-client-plan", "intake-placement-brief", "intake-employer-brief"]
     format_version: Literal[1] = DOCUMENT_FORMAT_VERSION
     language: Language
     title: str

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-Reader = Literal["counsellor", "client", "placement"]
+Reader = Literal["counsellor", "client", "placement", "employer"]
 Format = Literal["json", "md", "html"]
 READERS: tuple[str, ...] = get_args(Reader)
 FORMATS: dict[str, tuple[str, ...]] = {  # the first is the reader's default
     "counsellor": ("json",),
     "client": ("html", "md", "json"),
     "placement": ("html", "md", "json"),
+    "employer": ("html", "md", "json"),
 }
 # The access log's action for each reader; "export" has always meant the full record.
-LOG_ACTION = {"counsellor": "export", "client": "export-client", "placement": "export-placement"}
+LOG_ACTION = {"counsellor": "export", "client": "export-client", "placement": "export-placement",
+              "employer": "export-employer"}
+# Readers only some services have (intake.flows.period.client_service); every other reader is offered to all.
+SERVICE_READERS = {"employer": ("supported_employment",)}
+
+
+def readers_for(service: str) -> tuple[str, ...]:
+    """The readers offered for a client of `service`."""
+    return tuple(r for r in READERS if service in SERVICE_READERS.get(r, (service,)))

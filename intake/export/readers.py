@@ -4,6 +4,8 @@
 - client: the client's own plan (client_plan.py), a printable HTML page, Markdown or JSON.
 - placement: the placement's brief (placement_brief.py): only what the host needs and what the client
   agreed to share, as HTML, Markdown or JSON.
+- employer: the employer's brief (employer_brief.py), for supported employment: the job agreed with the
+  employer and only what the client allowed the job coach to tell, as HTML, Markdown or JSON.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import datetime as dt
 from intake.export.agreed import ExportRefused, agreed_plan
 from intake.export.client_plan import build_client_plan
 from intake.export.document import Document, to_html, to_markdown
+from intake.export.employer_brief import build_employer_brief
 from intake.export.kinds import FORMATS, Format, Reader
 from intake.export.placement_brief import build_placement_brief
 from intake.export.plan_json import export_json
@@ -21,15 +24,15 @@ from intake.flows.placements import Placement
 from intake.store import SessionRecord
 
 
+BUILDERS = {"client": build_client_plan, "placement": build_placement_brief, "employer": build_employer_brief}
+
+
 def document(content: Content, record: SessionRecord, reader: Reader, today: dt.date | None = None,
              placements: list[Placement] | None = None) -> Document:
-    """The client's plan or the placement's brief, from the session's agreed plan (`placements`: the
-    merged catalogue, see PlanBuilder)."""
+    """The client's plan, the placement's or the employer's brief, from the session's agreed plan
+    (`placements`: the merged catalogue, see PlanBuilder)."""
     agreed = agreed_plan(content, record, placements)
-    today = today or dt.date.today()
-    if reader == "client":
-        return build_client_plan(agreed, today)
-    return build_placement_brief(agreed, today)
+    return BUILDERS[reader](agreed, today or dt.date.today())
 
 
 def render(content: Content, record: SessionRecord, reader: Reader = "counsellor", fmt: Format | None = None,

@@ -1,12 +1,14 @@
-"""Exports from plain mode: for each reader the app offers (the counsellor's full record, the
-client's own plan, the placement's brief), in a format that reader gets, to the export folder."""
+"""Exports from plain mode: for each reader the app offers the client's service (the counsellor's full
+record, the client's own plan, the placement's brief, the employer's brief in supported employment), in a
+format that reader gets, to the export folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from intake.errors import IntakeError
-from intake.export.kinds import FORMATS, READERS
+from intake.export.kinds import FORMATS, readers_for
+from intake.flows.period import client_service
 from intake.plain.talk import Talk
 from intake.session import IntakeSession
 
@@ -15,12 +17,13 @@ def offer_exports(talk: Talk, session: IntakeSession, export_dir: Path) -> None:
     """Write exports until the person chooses to finish."""
     from intake.screens.export_file import export_path, write_export  # no textual: paths and writing
 
+    readers = readers_for(client_service(session.interview.active()))
     while True:
         t = talk.t
         talk.say()
         talk.say(t("export.reader_title"))
         reader = talk.choose("plain.prompt", [("done", t("plain.export.done"))]
-                             + [(r, t(f"export.reader.{r}")) for r in READERS])
+                             + [(r, t(f"export.reader.{r}")) for r in readers])
         if reader is None or reader == "done":
             return
         if not isinstance(reader, str):

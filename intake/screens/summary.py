@@ -8,8 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
-from intake.export.kinds import FORMATS, READERS
+from intake.export.kinds import FORMATS, readers_for
 from intake.flows.display import Texts
+from intake.flows.period import client_service
 from intake.screens.base import FAILED, IntakeScreen
 from intake.screens.choice_dialog import ChoiceDialog
 from intake.screens.dialogs import ConfirmDialog
@@ -124,7 +125,8 @@ class SummaryScreen(IntakeScreen):
         t = self.t
         reader = await self.app.push_screen_wait(ChoiceDialog(
             t("export.reader_title"), t("export.reader_message"),
-            [(r, t(f"export.reader.{r}")) for r in READERS], t("button.cancel")))
+            [(r, t(f"export.reader.{r}")) for r in readers_for(client_service(self.session.interview.active()))],
+            t("button.cancel")))
         if reader is None:
             return
         formats = FORMATS[reader]
