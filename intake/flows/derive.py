@@ -1,13 +1,13 @@
-"""What the interview computes from the answers: the interest profile and the
-other services to suggest. Both are defined in content and never stored, so
-they always follow the current answers."""
+"""What the interview computes from the answers: the interest profile, the support level and the
+other services to suggest. All are defined in content and never stored, so they always follow the
+current answers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from intake.flows.engine import Interview
-from intake.flows.scoring import AREAS, SERVICES_TRIED, Area, InterestProfileSpec, Suggestion
+from intake.flows.scoring import AREAS, SERVICES_TRIED, Area, InterestProfileSpec, Suggestion, SupportLevel
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,16 @@ def interest_profile(spec: InterestProfileSpec, interview: Interview, top: int =
         scores[area] = round(sum(values) / len(values), 2) if values else None
     ranked = sorted((a for a in AREAS if scores[a] is not None), key=lambda a: (-scores[a], AREAS.index(a)))
     return InterestProfile(scores, "".join(ranked[:top]))
+
+
+def support_level(interview: Interview) -> SupportLevel | None:
+    """The support level the client's step on the support staircase gives (content/scoring.yaml); None
+    when the content has no staircase or the question is not answered (skipped, or still to come)."""
+    scoring = interview.content.scoring
+    staircase = scoring.support_staircase if scoring is not None else None
+    if staircase is None:
+        return None
+    return staircase.choices.get(interview.active().get(staircase.question))
 
 
 def suggested_services(suggestions: list[Suggestion], interview: Interview) -> list[Suggestion]:
