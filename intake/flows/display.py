@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any, Protocol
 
+from intake.flows.derive import support_level
 from intake.flows.engine import Interview, Step
 from intake.flows.model import (
     Content,
@@ -103,10 +104,26 @@ class Texts:
                 filled = self._fill(line.text.get(self.language, self.plain), interview, steps, group, entry)
                 if filled is not None:
                     lines.append(filled)
+        level = self._support_level_line(interview, section)
+        if level is not None:
+            lines.append(level)
         later = sum(1 for s in interview.waiting() if s.section is section and s.kind == "question")
         if later:  # said, not guessed: what waits for the next meeting is not in the lines above
             lines.append(self("summary.still_to_come", count=later))
         return lines
+
+    def _support_level_line(self, interview: Interview, section: Section) -> str | None:
+        """The support level the section's staircase answer gives, said after the section's own lines."""
+        scoring = self.content.scoring
+        staircase = scoring.support_staircase if scoring is not None else None
+        if staircase is None or not any(q.id == staircase.question for q in section.questions):
+            return None
+        level = support_level(interview)
+        return None if level is None else self("summary.support_level", level=self.support_level(level))
+
+    def support_level(self, level: str) -> str:
+        """A support level's name in words (content/scoring.yaml)."""
+        return self.content.scoring.support_staircase.levels[level].name.get(self.language, self.plain)
 
     def _fill(self, template: str, interview: Interview, steps: dict[str, Step],
               group: RepeatGroup | None, entry: int | None) -> str | None:
@@ -120,13 +137,28 @@ class Texts:
             key = f"{path}@{view}" if view else path
             step = steps.get(key)
             answer = interview.answer_for(key)
-            if step is None or answer is None or answer.skipped:
-                missing = True
-                return ""
-            return self.value(step, answer.value, in_summary=True)
+            if path == name and name not in self.content.question_index:  # not asked here: the intake's
+                words = self._from_intake(interview, name, view)
+            elif step is None or answer is None or answer.skipped:
+                words = None
+            else:
+                words = self.value(step, answer.value, in_summary=True)
+            missing = missing or words is None
+            return words or ""
 
         text = PLACEHOLDER.sub(put, template)
         return None if missing else text
+
+    def _from_intake(self, interview: Interview, name: str, view: str | None) -> str | None:
+        """In a review, a placeholder naming a question the review does not ask: the intake's answer
+        in words (shown, not asked again), or None when the intake has none."""
+        intake, context = self.content.intake, interview.context
+        q = intake.question_index.get(name) if intake is not None and context is not None else None
+        value = context.get(name, view) if q is not None else None
+        if value is None or isinstance(q, RepeatGroup):
+            return None
+        section = next(s for s in intake.sections if q in s.questions)
+        return self.value(Step(name, section, q, view or q.views[0]), value, in_summary=True)
 
     def section_title(self, step_or_section: Any) -> str:
         section = getattr(step_or_section, "section", step_or_section)

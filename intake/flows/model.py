@@ -314,6 +314,8 @@ class Content(Strict):
     suggestions: list[Suggestion] = []
     matching: MatchingFile | None = None
     reviews: dict[str, ReviewFlow] = {}
+    intake: Content | None = Field(None, description=(
+        "A review's content: the intake's, whose answers (the review's context) its summaries may show"))
 
     def reviews_for(self, service: str) -> dict[str, ReviewFlow]:
         """The reviews and forms held for a client of `service`, in the content's order."""
@@ -321,14 +323,14 @@ class Content(Strict):
 
     def review(self, kind: str) -> Content:
         """The content a review's interview runs on: the review's sections in place of the intake's,
-        with the same scales and texts (built once per kind)."""
+        with the same scales, texts and scoring (built once per kind)."""
         made = self.review_cache.get(kind)
         if made is None:
             review = self.reviews[kind]
             made = self.review_cache[kind] = Content.model_construct(
                 flow=Flow(id=review.id, version=1, title=review.title, sections=[s.id for s in review.sections]),
                 sections=review.sections, scales=self.scales, texts=self.texts, rules=None, placements=[],
-                scoring=None, suggestions=[], matching=None, reviews={})
+                scoring=self.scoring, suggestions=[], matching=None, reviews={}, intake=self)
         return made
 
     @cached_property

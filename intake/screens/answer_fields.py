@@ -158,6 +158,13 @@ class LongTextField(AnswerField):
         return None, self.query_one(TextArea).text
 
 
+def described(prompt: Text, description: Any, t: Texts) -> Text:
+    """A choice as offered: its label, and its description (when it has one) indented below it."""
+    if description is not None:
+        prompt.append(f"\n    {description.get(t.language, t.plain)}", style="not bold")
+    return prompt
+
+
 class ChoiceField(AnswerField):
     """One choice from a list: single choice, a scale, yes/no, 'add another?'. Enter or a click answers."""
 
@@ -177,13 +184,12 @@ class ChoiceField(AnswerField):
 
         if isinstance(q, SingleChoice):
             for c in q.choices:
-                add(c.value, c.text.get(t.language, t.plain))
+                label = c.text.get(t.language, t.plain)
+                add(c.value, label if c.description is None else described(Text(label, style="bold"), c.description, t))
         elif isinstance(q, ScaleQuestion):
             for point in t.content.scales[q.scale].points:
-                prompt = Text(f"{point.value} – {point.label.get(t.language, t.plain)}", style="bold")
-                if point.description is not None:
-                    prompt.append(f"\n    {point.description.get(t.language, t.plain)}", style="not bold")
-                add(point.value, prompt)
+                label = Text(f"{point.value} – {point.label.get(t.language, t.plain)}", style="bold")
+                add(point.value, described(label, point.description, t))
             self.separator_after = len(self.values)
             if q.allow_not_discussed:
                 add(NOT_DISCUSSED, t("answer.not_discussed"))
