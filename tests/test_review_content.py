@@ -44,7 +44,9 @@ def choice_values(q: Any) -> list[str]:
 # --- what the app and the report read ------------------------------------------------------------
 
 def test_the_review_kinds_are_the_reviews_and_the_feedback_forms():
-    assert list(CONTENT.reviews) == [INTERIM, END, *FEEDBACK_FORMS]
+    # then the forms of supported employment (issue 14), held for its clients only
+    assert [k for k in CONTENT.reviews if not k.startswith("se_")] == [INTERIM, END, *FEEDBACK_FORMS]
+    assert all(CONTENT.reviews[k].services == ["supported_employment"] for k in CONTENT.reviews if k.startswith("se_"))
     assert CONTENT.reviews[END].ends_period and not any(CONTENT.reviews[k].ends_period for k in
                                                         (INTERIM, *FEEDBACK_FORMS))
 
@@ -193,7 +195,8 @@ def test_no_review_summary_says_a_choice_in_the_first_person(language, plain):
     `summary` form)."""
     said = []
     for kind, review in CONTENT.reviews.items():
-        texts, index = Texts(CONTENT.review(kind), language, plain), questions(kind)
+        # a name the review does not ask is the intake's answer, shown (se_benefits: the benefit)
+        texts, index = Texts(CONTENT.review(kind), language, plain), {**CONTENT.question_index, **questions(kind)}
         for section in review.sections:
             for line in section.summary:
                 for name in {m.group(1) for m in PLACEHOLDER.finditer(line.text.get(language, plain))}:
