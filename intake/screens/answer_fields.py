@@ -158,6 +158,9 @@ class LongTextField(AnswerField):
         return None, self.query_one(TextArea).text
 
 
+LONG_CHOICE = 100  # characters: a choice longer than this wraps over lines in the answer area
+
+
 def described(prompt: Text, description: Any, t: Texts) -> Text:
     """A choice as offered: its label, and its description (when it has one) indented below it."""
     if description is not None:
@@ -172,7 +175,7 @@ class ChoiceField(AnswerField):
         super().__init__(step, texts, previous)
         self.values: list[Any] = []
         self.prompts: list[Any] = []
-        self.separator_after: int | None = None
+        self.separators: set[int] = set()  # a line before each of these options
         self._build()
 
     def _build(self) -> None:
@@ -183,14 +186,18 @@ class ChoiceField(AnswerField):
             self.prompts.append(prompt)
 
         if isinstance(q, SingleChoice):
-            for c in q.choices:
-                label = c.text.get(t.language, t.plain)
-                add(c.value, label if c.description is None else described(Text(label, style="bold"), c.description, t))
+            labels = [c.text.get(t.language, t.plain) for c in q.choices]
+            # Statements over several lines, or with a description, are set apart: bold labels, a line between.
+            spaced = any(c.description is not None or len(label) > LONG_CHOICE for c, label in zip(q.choices, labels))
+            for c, label in zip(q.choices, labels):
+                if spaced and self.values:
+                    self.separators.add(len(self.values))
+                add(c.value, described(Text(label, style="bold"), c.description, t) if spaced else label)
         elif isinstance(q, ScaleQuestion):
             for point in t.content.scales[q.scale].points:
                 label = Text(f"{point.value} – {point.label.get(t.language, t.plain)}", style="bold")
                 add(point.value, described(label, point.description, t))
-            self.separator_after = len(self.values)
+            self.separators.add(len(self.values))
             if q.allow_not_discussed:
                 add(NOT_DISCUSSED, t("answer.not_discussed"))
             if q.allow_not_applicable:
@@ -202,7 +209,7 @@ class ChoiceField(AnswerField):
     def compose(self) -> ComposeResult:
         options: list[Option | None] = []
         for i, prompt in enumerate(self.prompts):
-            if i == self.separator_after and i < len(self.prompts):
+            if i in self.separators:
                 options.append(None)
             options.append(Option(prompt, id=f"choice-{i}"))
         yield AnswerOptionList(*options, id="answer-input", classes="answer-input")
