@@ -163,3 +163,17 @@ def test_a_session_saved_with_the_removed_likert_items_opens_and_keeps_them(sess
         assert reopened.plan().support_level.level == "light"
     finally:
         reopened.close()
+
+
+def test_the_screen_offers_the_long_statements_apart_with_the_tools_under_statement_five():
+    from intake.screens.answer_fields import ChoiceField
+
+    step = next(s for s in answered().steps() if s.key == "support_staircase")
+    field = ChoiceField(step, Texts(CONTENT, "fi"), None)
+    assert field.values == list(LEVELS)
+    assert field.separators == set(range(1, len(LEVELS)))  # a line between every two statements
+    tools = field.prompts[4].plain.split("\n")
+    assert tools[0] == "Selviytyäkseni työssä itsenäisesti voin tarvita konkreettisia keinoja."
+    assert "työhönvalmentaja, jolle soittaa" in tools[1]
+    short = next(s for s in answered().steps() if s.key == "orientation")  # short choices stay as they were
+    assert ChoiceField(short, Texts(CONTENT, "fi"), None).separators == set()
