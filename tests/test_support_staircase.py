@@ -114,7 +114,7 @@ def test_statement_five_is_offered_with_its_tools_in_plain_mode():
     interview = answered()
     step = next(s for s in interview.steps() if s.key == "support_staircase")
     labels = [o.label for o in options(step, Texts(CONTENT, "fi"))]
-    assert labels[4].startswith("Selviytyäkseni työssä itsenäisesti voin tarvita konkreettisia keinoja.: Esimerkiksi")
+    assert labels[4].startswith("Selviytyäkseni työssä itsenäisesti voin tarvita konkreettisia keinoja: Esimerkiksi")
 
 
 @pytest.mark.parametrize("choice,suggested", [("employer_cooperation", True), ("concrete_tools", True),

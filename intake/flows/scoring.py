@@ -12,7 +12,6 @@ from intake.flows.text import CounsellorText, Text
 
 Area = Literal["R", "I", "A", "S", "E", "C"]
 SupportLevel = Literal["intensive", "moderate", "light"]
-SUPPORT_LEVELS: tuple[SupportLevel, ...] = ("intensive", "moderate", "light")
 AREAS: tuple[Area, ...] = ("R", "I", "A", "S", "E", "C")
 SERVICES_TRIED = "services_tried"  # the question whose choices a suggestion's tried_as names
 

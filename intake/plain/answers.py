@@ -52,7 +52,7 @@ def options(step: Step, t: Texts) -> list[Option]:
 def _described(label: Any, description: Any, t: Texts) -> str:
     """A choice's label, with its description after it when it has one."""
     words = label.get(t.language, t.plain)
-    return f"{words}: {description.get(t.language, t.plain)}" if description is not None else words
+    return f"{words.rstrip('.')}: {description.get(t.language, t.plain)}" if description is not None else words
 
 
 def read(step: Step, typed: str, t: Texts) -> tuple[AnswerError | None, Any]:
