@@ -196,7 +196,8 @@ def test_no_review_summary_says_a_choice_in_the_first_person(language, plain):
     `summary` form)."""
     said = []
     for kind, review in CONTENT.reviews.items():
-        texts, index = Texts(CONTENT.review(kind), language, plain), questions(kind)
+        # a name the review does not ask is the intake's answer, shown (se_benefits: the benefit)
+        texts, index = Texts(CONTENT.review(kind), language, plain), {**CONTENT.question_index, **questions(kind)}
         for section in review.sections:
             for line in section.summary:
                 for name in {m.group(1) for m in PLACEHOLDER.finditer(line.text.get(language, plain))}:

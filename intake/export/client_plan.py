@@ -1,10 +1,11 @@
 """The client's own copy of the agreed plan, in the session's language and in plain language when the
 session uses it (seed 004: clients asked for the information in one package, in words they can read).
 
-It holds what the client needs to act on the plan: goals with actions, who helps and by when; the
-placement and how to get there; the schedule and the period; the allowance and who pays it; the next
-review; the counsellor's contact details; the client's rights; after the intake, the reviews' goal
-results, the follow-on plan, the end and the distance travelled (client_follow_up.py). Never the
+It holds what the client needs to act on the plan: goals with actions, who helps and by when; how much
+job coaching suits them (the support staircase); the placement and how to get there; the schedule and
+the period; the allowance and who pays it; the next review; the counsellor's contact details; the
+client's rights; after the intake, the reviews' goal results, the follow-on plan, the end and the
+distance travelled (client_follow_up.py). Never the
 counsellor's guidance or notes, nor the counsellor's ratings of the intake.
 """
 
@@ -24,7 +25,7 @@ def build_client_plan(agreed: AgreedPlan, today: dt.date) -> Document:
     t, plan = agreed.texts, agreed.plan
     support = plan.support_and_guidance  # part of the agreed plan (189/2001), in words for the client
     sections = [_goals(agreed), DocSection(heading=t("plan.label.support"), paragraphs=[support] if support else []),
-                _placement(agreed), _schedule(agreed), _money(agreed)]
+                _support_level(agreed), _placement(agreed), _schedule(agreed), _money(agreed)]
     after = after_intake(agreed.interview, agreed.record.follow_up, t, today)
     if after is None or after.status.ended_on is None:  # an ended period has no next review
         upcoming = [r for r in plan.reviews if r >= today]
@@ -51,6 +52,13 @@ def _goals(agreed: AgreedPlan) -> DocSection:
             ("plan.label.due", t.date(g.due) if g.due else None)) if value]
         entries.append(Entry(title=g.goal, lines=lines))
     return DocSection(heading=t("plan.section.goals"), entries=entries)
+
+
+def _support_level(agreed: AgreedPlan) -> DocSection:
+    """How much job coaching suits the client, from the statement they chose on the support staircase."""
+    t, level = agreed.texts, agreed.plan.support_level
+    lines = [t("plan.support_level_line", level=level.name, description=level.description)] if level else []
+    return DocSection(heading=t("plan.label.support_level"), paragraphs=lines)
 
 
 def _placement(agreed: AgreedPlan) -> DocSection:

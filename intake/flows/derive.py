@@ -1,13 +1,13 @@
-"""What the interview computes from the answers: the interest profile and the
-other services to suggest. Both are defined in content and never stored, so
-they always follow the current answers."""
+"""What the interview computes from the answers: the interest profile, the support level and the
+other services to suggest. All are defined in content and never stored, so they always follow the
+current answers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from intake.flows.engine import Interview
-from intake.flows.scoring import AREAS, SERVICES_TRIED, Area, InterestProfileSpec, Suggestion
+from intake.flows.scoring import AREAS, SERVICES_TRIED, Area, InterestProfileSpec, Suggestion, SupportLevel
 
 # What a section summary may name besides the questions: derived from the answers, never stored
 # (intake.flows.display says it in words). In a review it is derived from the intake's answers.
@@ -41,6 +41,16 @@ def interests(interview: Interview) -> str:
     values = [p.value for p in interview.content.scales[spec.scale].points]
     neutral = (min(values) + max(values)) / 2
     return "".join(a for a in profile.code if profile.scores[a] > neutral)[:3]
+
+
+def support_level(interview: Interview) -> SupportLevel | None:
+    """The support level the client's step on the support staircase gives (content/scoring.yaml); None
+    when the content has no staircase or the question is not answered (skipped, or still to come)."""
+    scoring = interview.content.scoring
+    staircase = scoring.support_staircase if scoring is not None else None
+    if staircase is None:
+        return None
+    return staircase.choices.get(interview.active().get(staircase.question))
 
 
 def suggested_services(suggestions: list[Suggestion], interview: Interview) -> list[Suggestion]:

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import Any, Protocol
 
-from intake.flows.derive import INTEREST_CODE, interests
+from intake.flows.derive import INTEREST_CODE, interests, support_level
 from intake.flows.engine import Interview, Step
 from intake.flows.model import (
     Content,
@@ -104,10 +104,26 @@ class Texts:
                 filled = self._fill(line.text.get(self.language, self.plain), interview, steps, group, entry)
                 if filled is not None:
                     lines.append(filled)
+        level = self._support_level_line(interview, section)
+        if level is not None:
+            lines.append(level)
         later = sum(1 for s in interview.waiting() if s.section is section and s.kind == "question")
         if later:  # said, not guessed: what waits for the next meeting is not in the lines above
             lines.append(self("summary.still_to_come", count=later))
         return lines
+
+    def _support_level_line(self, interview: Interview, section: Section) -> str | None:
+        """The support level the section's staircase answer gives, said after the section's own lines."""
+        scoring = self.content.scoring
+        staircase = scoring.support_staircase if scoring is not None else None
+        if staircase is None or not any(q.id == staircase.question for q in section.questions):
+            return None
+        level = support_level(interview)
+        return None if level is None else self("summary.support_level", level=self.support_level(level))
+
+    def support_level(self, level: str) -> str:
+        """A support level's name in words (content/scoring.yaml)."""
+        return self.content.scoring.support_staircase.levels[level].name.get(self.language, self.plain)
 
     def _fill(self, template: str, interview: Interview, steps: dict[str, Step],
               group: RepeatGroup | None, entry: int | None) -> str | None:
@@ -126,9 +142,11 @@ class Texts:
                 return said or ""
             answer = interview.answer_for(key)
             if step is None or answer is None or answer.skipped:
-                missing = True
-                return ""
-            return self.value(step, answer.value, in_summary=True)
+                words = None
+            else:
+                words = self.value(step, answer.value, in_summary=True)
+            missing = missing or words is None
+            return words or ""
 
         text = PLACEHOLDER.sub(put, template)
         return None if missing else text

@@ -46,7 +46,7 @@ from intake.flows.model import (
 from intake.flows.placements import MatchingFile, MunicipalitiesFile, Placement, PlacementsFile
 from intake.flows.rules import RulesFile
 from intake.flows.text import LANGUAGES, Text
-from intake.flows.scoring import AREAS, SERVICES_TRIED, ScoringFile, SuggestionsFile
+from intake.flows.scoring import AREAS, SERVICES_TRIED, ScoringFile, SuggestionsFile, SupportStaircase
 
 
 # Far above the real content (the largest file has 71 kB and 3,700 values, nested 9 deep), low enough
@@ -464,6 +464,32 @@ def _check_scoring(doc: _Doc, scoring: ScoringFile, questions: dict[str, tuple[Q
             if not (isinstance(q, ScaleQuestion) and q.scale == spec.scale and q.who == "client" and group is None):
                 loc = ("interest_profile", "areas", area, "items", j)
                 problems.append(doc.problem(loc, f"'{item}' must be a client's scale question on '{spec.scale}'"))
+    if scoring.support_staircase is not None:
+        problems.extend(_check_staircase(doc, scoring.support_staircase, questions))
+    return problems
+
+
+def _check_staircase(doc: _Doc, staircase: SupportStaircase, questions: dict[str, tuple[Question, RepeatGroup | None]]
+                     ) -> list[Problem]:
+    """The staircase is a single choice outside repeat groups, each of whose choices has exactly one
+    named level: a choice without a level would give no support level, silently."""
+    q, group = questions.get(staircase.question, (None, None))
+    if not isinstance(q, SingleChoice) or group is not None:
+        return [doc.problem(("support_staircase", "question"),
+                            f"'{staircase.question}' must be a single-choice question outside repeat groups")]
+    problems = []
+    values = [c.value for c in q.choices]
+    missing = [v for v in values if v not in staircase.choices]
+    if missing:
+        problems.append(doc.problem(("support_staircase", "choices"),
+                                    f"no support level for the choices of '{q.id}': {', '.join(missing)}"))
+    for value, level in staircase.choices.items():
+        if value not in values:
+            problems.append(doc.problem(("support_staircase", "choices", value),
+                                        f"'{value}' is not a choice of '{q.id}' (its choices: {', '.join(values)})"))
+        elif level not in staircase.levels:
+            problems.append(doc.problem(("support_staircase", "choices", value),
+                                        f"the level '{level}' has no name under support_staircase.levels"))
     return problems
 
 

@@ -28,6 +28,8 @@ class Choice(Strict):
     value: Id
     text: Text
     exclusive: bool = Field(False, description="In a multiple choice, chosen only on its own (such as 'none')")
+    description: Text | None = Field(None, description=(
+        "Said under the choice when it is offered (what it covers, such as examples), not in summaries"))
     summary: Text | None = Field(None, description=(
         "The choice as a section summary says it, when the label does not fit the summary's sentence "
         "(a first-person label such as 'I came myself' in a 'you' sentence); without it the summary uses the label"))

@@ -13,12 +13,13 @@ from typing import Any
 
 from intake.flows.base import Record
 from intake.flows.decisions import Agreement
-from intake.flows.derive import already_tried, interest_profile, suggested_services
+from intake.flows.derive import already_tried, interest_profile, suggested_services, support_level
 from intake.flows.display import Texts
 from intake.flows.engine import Interview
 from intake.flows.period import add_months, client_benefits, client_service, period_end, review_dates  # noqa: F401 (add_months: the tests')
 from intake.flows.model import ScaleQuestion
 from intake.flows.placements import Placement
+from intake.flows.scoring import SupportLevel
 from intake.flows.plan_fit import placement_fit
 from intake.flows.rules import (
     AllowedHosts,
@@ -68,6 +69,15 @@ class InterestSummary(Record):
     scores: dict[str, float | None]
 
 
+class SupportLevelSummary(Record):
+    """The support level the client's step on the support staircase gives (derived, never stored)."""
+
+    level: SupportLevel
+    name: str         # in the session's language
+    description: str  # what the level means for the coaching
+    statement: str    # the staircase statement the client chose
+
+
 class Allowance(Record):
     name: str   # kulukorvaus or toimintaraha, in the session's language
     payer: str  # who pays it, as the client reads it
@@ -104,6 +114,7 @@ class Plan(Record):
     strengths_client: str | None
     strengths_counsellor: str | None
     interests: InterestSummary | None
+    support_level: SupportLevelSummary | None = None
     goals: list[PlanGoal]
     support_and_guidance: str | None
     placement: PlanPlacement | None
@@ -168,6 +179,7 @@ class PlanBuilder:
             strengths_client=active.get("strengths_self"),
             strengths_counsellor=active.get("strengths_counsellor"),
             interests=self._interests(),
+            support_level=self._support_level(),
             goals=[PlanGoal(goal=g.get("goal") or "", actions=g.get("actions"), helper=g.get("helper"),
                             due=dt.date.fromisoformat(g["due"]) if g.get("due") else None)
                    for g in active.groups.get("goals", []) if g.get("goal")],
@@ -261,6 +273,15 @@ class PlanBuilder:
             return None
         profile = interest_profile(scoring.interest_profile, self.interview)
         return InterestSummary(code=profile.code, scores=dict(profile.scores))
+
+    def _support_level(self) -> SupportLevelSummary | None:
+        level = support_level(self.interview)
+        if level is None:
+            return None
+        staircase = self.interview.content.scoring.support_staircase
+        return SupportLevelSummary(level=level, name=self.texts.support_level(level),
+                                   description=self._text(staircase.levels[level].description),
+                                   statement=self._words(staircase.question) or "")
 
     def _allowance(self, service: str, days: int | None, start: dt.date | None,
                    end: dt.date | None) -> Allowance | None:

@@ -11,6 +11,7 @@ from intake.flows.base import Id, Strict
 from intake.flows.text import CounsellorText, Text
 
 Area = Literal["R", "I", "A", "S", "E", "C"]
+SupportLevel = Literal["intensive", "moderate", "light"]
 AREAS: tuple[Area, ...] = ("R", "I", "A", "S", "E", "C")
 SERVICES_TRIED = "services_tried"  # the question whose choices a suggestion's tried_as names
 
@@ -23,6 +24,19 @@ class InterestArea(Strict):
 class InterestProfileSpec(Strict):
     scale: Id
     areas: dict[Area, InterestArea]
+
+
+class SupportLevelName(Strict):
+    name: Text
+    description: Text = Field(description="What the level means for the coaching, in words the client reads")
+
+
+class SupportStaircase(Strict):
+    """Seed 001's support staircase: one single-choice question whose every choice gives a support level."""
+
+    question: Id
+    levels: dict[SupportLevel, SupportLevelName]
+    choices: dict[Id, SupportLevel] = Field(description="The level of each of the question's choices")
 
 
 class Suggestion(Strict):
@@ -39,6 +53,7 @@ class Suggestion(Strict):
 
 class ScoringFile(Strict):
     interest_profile: InterestProfileSpec
+    support_staircase: SupportStaircase | None = None
 
 
 class SuggestionsFile(Strict):

@@ -35,14 +35,10 @@ def options(step: Step, t: Texts) -> list[Option]:
     if step.is_confirm:
         return [Option("1", True, t("interview.confirm.yes")), Option("2", CORRECT, t("interview.confirm.correct"))]
     if isinstance(q, (SingleChoice, MultiChoice)):
-        return [Option(str(i), c.value, c.text.get(t.language, t.plain)) for i, c in enumerate(q.choices, 1)]
+        return [Option(str(i), c.value, _described(c.text, c.description, t)) for i, c in enumerate(q.choices, 1)]
     if isinstance(q, ScaleQuestion):
-        found = []
-        for point in t.content.scales[q.scale].points:
-            label = point.label.get(t.language, t.plain)
-            if point.description is not None:
-                label = f"{label}: {point.description.get(t.language, t.plain)}"
-            found.append(Option(str(point.value), point.value, label))
+        found = [Option(str(point.value), point.value, _described(point.label, point.description, t))
+                 for point in t.content.scales[q.scale].points]
         if q.allow_not_discussed:
             found.append(Option(_SPECIAL_KEYS[NOT_DISCUSSED], NOT_DISCUSSED, t("answer.not_discussed")))
         if q.allow_not_applicable:
@@ -51,6 +47,12 @@ def options(step: Step, t: Texts) -> list[Option]:
     if q is None or q.type == "yes_no":  # a yes/no question, and "add another entry?"
         return [Option("1", True, t("answer.yes")), Option("2", False, t("answer.no"))]
     return []
+
+
+def _described(label: Any, description: Any, t: Texts) -> str:
+    """A choice's label, with its description after it when it has one."""
+    words = label.get(t.language, t.plain)
+    return f"{words.rstrip('.')}: {description.get(t.language, t.plain)}" if description is not None else words
 
 
 def read(step: Step, typed: str, t: Texts) -> tuple[AnswerError | None, Any]:

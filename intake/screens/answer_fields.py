@@ -158,6 +158,16 @@ class LongTextField(AnswerField):
         return None, self.query_one(TextArea).text
 
 
+LONG_CHOICE = 100  # characters: a choice longer than this wraps over lines in the answer area
+
+
+def described(prompt: Text, description: Any, t: Texts) -> Text:
+    """A choice as offered: its label, and its description (when it has one) indented below it."""
+    if description is not None:
+        prompt.append(f"\n    {description.get(t.language, t.plain)}", style="not bold")
+    return prompt
+
+
 class ChoiceField(AnswerField):
     """One choice from a list: single choice, a scale, yes/no, 'add another?'. Enter or a click answers."""
 
@@ -165,7 +175,7 @@ class ChoiceField(AnswerField):
         super().__init__(step, texts, previous)
         self.values: list[Any] = []
         self.prompts: list[Any] = []
-        self.separator_after: int | None = None
+        self.separators: set[int] = set()  # a line before each of these options
         self._build()
 
     def _build(self) -> None:
@@ -176,15 +186,18 @@ class ChoiceField(AnswerField):
             self.prompts.append(prompt)
 
         if isinstance(q, SingleChoice):
-            for c in q.choices:
-                add(c.value, c.text.get(t.language, t.plain))
+            labels = [c.text.get(t.language, t.plain) for c in q.choices]
+            # Statements over several lines, or with a description, are set apart: bold labels, a line between.
+            spaced = any(c.description is not None or len(label) > LONG_CHOICE for c, label in zip(q.choices, labels))
+            for c, label in zip(q.choices, labels):
+                if spaced and self.values:
+                    self.separators.add(len(self.values))
+                add(c.value, described(Text(label, style="bold"), c.description, t) if spaced else label)
         elif isinstance(q, ScaleQuestion):
             for point in t.content.scales[q.scale].points:
-                prompt = Text(f"{point.value} – {point.label.get(t.language, t.plain)}", style="bold")
-                if point.description is not None:
-                    prompt.append(f"\n    {point.description.get(t.language, t.plain)}", style="not bold")
-                add(point.value, prompt)
-            self.separator_after = len(self.values)
+                label = Text(f"{point.value} – {point.label.get(t.language, t.plain)}", style="bold")
+                add(point.value, described(label, point.description, t))
+            self.separators.add(len(self.values))
             if q.allow_not_discussed:
                 add(NOT_DISCUSSED, t("answer.not_discussed"))
             if q.allow_not_applicable:
@@ -196,7 +209,7 @@ class ChoiceField(AnswerField):
     def compose(self) -> ComposeResult:
         options: list[Option | None] = []
         for i, prompt in enumerate(self.prompts):
-            if i == self.separator_after and i < len(self.prompts):
+            if i in self.separators:
                 options.append(None)
             options.append(Option(prompt, id=f"choice-{i}"))
         yield AnswerOptionList(*options, id="answer-input", classes="answer-input")

@@ -325,6 +325,10 @@ class PlanScreen(IntakeScreen):
                 yield text(line, "plan-text domain discuss" if row.discuss else "plan-text domain")
         else:
             yield text(none)
+        if plan.support_level is not None:
+            level = plan.support_level
+            yield text(f"{t('plan.label.support_level')}: {t('plan.support_level_line', level=level.name, description=level.description)}"
+                       f"\n   ”{level.statement}”")
 
         yield heading("plan.section.strengths")
         lines = [f"{t('plan.label.skills')}: {', '.join(plan.skills) or none}",
