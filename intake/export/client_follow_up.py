@@ -12,22 +12,37 @@ from __future__ import annotations
 from intake.export.document import DocSection, Entry, TableSection
 from intake.export.follow_up import AfterIntake
 from intake.flows.distance import domain_title, moment_labels, ratings_pair
-from intake.flows.period import FOLLOW_ON_PATH
+from intake.flows.period import FOLLOW_ON_PATH, HeldReview
 
 
 def client_follow_up(after: AfterIntake) -> list[DocSection]:
-    return [_reviews(after), _follow_on(after), _end(after), _distance(after)]
+    return [_reviews(after), _agreed_in_forms(after), _follow_on(after), _end(after), _distance(after)]
 
 
 def _reviews(after: AfterIntake) -> DocSection:
     t = after.texts
     entries = []
     for review in after.held:
-        title = review.interview.content.flow.title.get(t.language, t.plain)
+        if after.forms[review.review.kind].client_copy:
+            continue  # in the section of what the forms agreed
         results = [t("client.goal_result", goal=goal.rstrip("."), status=status) for goal, status in after.goal_results(review)]
-        entries.append(Entry(title=t("distance.moment_on", label=title, date=t.date(review.held_on))
-                             if review.held_on else title, lines=results))
+        entries.append(Entry(title=_title(after, review), lines=results))
     return DocSection(heading=t("client.section.reviews"), entries=entries)
+
+
+def _agreed_in_forms(after: AfterIntake) -> DocSection:
+    """The forms the client keeps a copy of (reviews.yaml client_copy: the stages of supported
+    employment), each with what was agreed in it."""
+    t = after.texts
+    entries = [Entry(title=_title(after, review), lines=after.agreed_lines(review))
+               for review in after.held if after.forms[review.review.kind].client_copy]
+    return DocSection(heading=t("client.section.forms"), entries=entries)
+
+
+def _title(after: AfterIntake, review: HeldReview) -> str:
+    t = after.texts
+    title = review.interview.content.flow.title.get(t.language, t.plain)
+    return t("distance.moment_on", label=title, date=t.date(review.held_on)) if review.held_on else title
 
 
 def _follow_on(after: AfterIntake) -> DocSection:

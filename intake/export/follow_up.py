@@ -11,7 +11,8 @@ from typing import Any
 from intake.flows.display import Texts
 from intake.flows.distance import Distance, complete_in_order, distance_travelled
 from intake.flows.engine import Interview
-from intake.flows.period import GOAL_REVIEW, GOAL_STATUS, FollowUp, HeldReview, PeriodStatus, period_status
+from intake.flows.model import ReviewFlow
+from intake.flows.period import GOAL_REVIEW, GOAL_STATUS, HELD_ON, FollowUp, HeldReview, PeriodStatus, period_status
 from intake.flows.plan import answer_words
 from intake.flows.rules import Rules
 
@@ -38,6 +39,7 @@ class AfterIntake:
     status: PeriodStatus
     distance: Distance
     texts: Texts  # the export's language (plain language for the client when the session uses it)
+    forms: dict[str, ReviewFlow]  # the content's reviews and forms by kind
 
     @property
     def held(self) -> list[HeldReview]:
@@ -54,6 +56,15 @@ class AfterIntake:
     def words(self, review: HeldReview, question_id: str) -> str | None:
         """A review's top-level answer in words, or None when not relevant or skipped."""
         return answer_words(review.interview, self.review_texts(review), question_id)
+
+    def agreed_lines(self, review: HeldReview) -> list[str]:
+        """What a form the client keeps a copy of records, question by question in words: every answer
+        but the day it was held (its title says it) and a sensitive one."""
+        texts = self.review_texts(review)
+        return [f"{texts.question(step)} {texts.value(step, answer.value, answer.skipped)}"
+                for step, answer in review.interview.transcript()
+                if step.question is not None and step.question.id != HELD_ON and not step.question.sensitive
+                and not (answer.skipped or step.is_confirm or step.is_add_another)]
 
     def goal_results(self, review: HeldReview) -> list[tuple[str, str]]:
         """Each goal of the intake (in its own words) and how far the review found it reached, in words."""
@@ -80,5 +91,5 @@ def after_intake(interview: Interview, follow_up: FollowUp, texts: Texts, today:
         return None
     content = interview.content
     status = period_status(interview, follow_up, Rules(content.rules) if content.rules else None, today)
-    return AfterIntake(follow_up, status, distance_travelled(interview, status.reviews), texts)
+    return AfterIntake(follow_up, status, distance_travelled(interview, status.reviews), texts, content.reviews)
 

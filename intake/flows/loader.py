@@ -409,7 +409,8 @@ def _load_reviews(root: Path, intake_sections: list[str], scales: ScalesFile,
         problems.extend(_check_voice(section_docs))
         reviews[kind] = ReviewFlow(id=kind, title=review.title, sections=[s for _, s in section_docs],
                                    interval_months=review.interval_months, grace_days=review.grace_days,
-                                   ends_period=review.ends_period, services=review.services, stage=review.stage)
+                                   ends_period=review.ends_period, services=review.services, stage=review.stage,
+                                   client_copy=review.client_copy)
     return reviews
 
 

@@ -236,6 +236,8 @@ class ReviewFlowFile(Strict):
         "The services (rules.yaml service_types) whose clients it is held for; none: every service"))
     stage: int | None = Field(None, ge=1, le=5, description=(
         "The stage of supported employment it records (seed 001's five stages), when it is one"))
+    client_copy: bool = Field(False, description=(
+        "What was agreed in it goes into the client's own plan: its answers in words, never a sensitive one"))
 
 
 class ReviewsFile(Strict):
@@ -253,6 +255,7 @@ class ReviewFlow(Strict):
     ends_period: bool = False
     services: list[str] = []
     stage: int | None = None
+    client_copy: bool = False
 
     def held_for(self, service: str) -> bool:
         """Whether it is held for a client of `service`."""
