@@ -466,10 +466,6 @@ def cmd_placements_list(args: argparse.Namespace) -> int:
 
 def never_why(placement: Placement) -> str:
     """Why no service in force can propose a placement of this host type (for `placements list`)."""
-    if placement.host_type == "company":
-        return ("a company never hosts rehabilitative work activity: it is not arranged in companies nor as "
-                "profit-making work (Act on Rehabilitative Work Activity 189/2001), and matching proposes no "
-                "company for any service.")
     return (f"no rule in force lets a host of type '{placement.host_type}' offer any service "
             "(content/rules.yaml, allowed_hosts).")
 

@@ -21,6 +21,7 @@ from intake.flows.model import ScaleQuestion
 from intake.flows.placements import Placement
 from intake.flows.plan_fit import placement_fit
 from intake.flows.rules import (
+    DEFAULT_HOSTS,
     AllowedHosts,
     DaysPerWeek,
     HoursPerDay,
@@ -306,8 +307,8 @@ class PlanBuilder:
                     self._issue("plan.no_goal", rule)
                 if "support_and_guidance" in rule.items and not plan.support_and_guidance:
                     self._issue("plan.no_support", rule)
-        if host_type == "company" and not any(isinstance(r, AllowedHosts) for r in rules):
-            self._issue("plan.host_not_allowed")  # no rule lets a company host this service
+        if host_type not in (None, *DEFAULT_HOSTS) and not any(isinstance(r, AllowedHosts) for r in rules):
+            self._issue("plan.host_not_allowed")  # where no rule says, only the public and non-profit hosts
         self._check_plan_type(plan, service)
         self._check_goal_dates(plan)
         for name, value in (("placement", plan.placement), ("start", plan.start), ("months", period),
