@@ -136,7 +136,7 @@ def answer_words(interview: Interview, texts: Texts, question_id: str) -> str | 
 class PlanBuilder:
     """Reads the interview for the plan; `texts` gives the session's language. `placements` is the
     catalogue the placement is chosen from: the built-in placements merged with the county's imported
-    ones (session.plan_placements gives just the one chosen); None is the built-in ones only."""
+    ones (session.plan_placements gives just the one chosen); None is the built-in ones (and jobs) only."""
 
     interview: Interview
     texts: Texts
@@ -155,7 +155,7 @@ class PlanBuilder:
         end = period_end(start, d.months) if start and d.months else None
         day = start or dt.date.today()
         interval = self.rules.in_force(service, day, "guidance").get("review_interval") if self.rules else None
-        catalogue = content.placements if self.placements is None else self.placements
+        catalogue = [*content.placements, *content.employers] if self.placements is None else self.placements
         placement = next((p for p in catalogue if p.id == d.placement_id), None)
         plan = Plan(
             client_label=self.client_label,

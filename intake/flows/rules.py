@@ -199,9 +199,11 @@ class Rules:
             self.in_force(service, day, "guidance").get("allowed_hosts")
         return frozenset(rule.host_types) if isinstance(rule, AllowedHosts) else DEFAULT_HOSTS
 
-    def services_for_host(self, host_type: str, day: dt.date) -> list[ServiceType]:
-        """The services in force on `day` that a placement of this host type can be proposed for."""
-        return [s for s in self.service_types(day) if host_type in self.hosts(s.id, day)]
+    def services_for_host(self, host_type: str, day: dt.date, job: bool = False) -> list[ServiceType]:
+        """The services in force on `day` that a placement of this host type (a `job` at an employer: only
+        a service on the open labour market) can be proposed for."""
+        return [s for s in self.service_types(day)
+                if host_type in self.hosts(s.id, day) and (s.open_labour_market or not job)]
 
     def open_labour_market(self, service: str, day: dt.date) -> bool:
         """Whether matching for `service` proposes jobs at employers and ranks rather than excludes."""
