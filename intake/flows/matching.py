@@ -612,8 +612,9 @@ class MatchResult:
         if c.times:   # only a wish can be met; with none, every time of day is fine
             offered = self.catalogue.hours_of(p.schedule.times)
             shared = offered & self.limits.hours_of_day
-            reasons.append(Reason("reason.times" if shared == offered else "reason.times_partly",
-                                  {"window": _spans(shared)}))
+            if shared:   # none: a job whose times are to check with the employer (Limits.open_market)
+                reasons.append(Reason("reason.times" if shared == offered else "reason.times_partly",
+                                      {"window": _spans(shared)}))
         own = sorted(_own_languages(c) & set(p.support.guidance_languages))
         if own:
             reasons.append(Reason("reason.language", {"offered": own}))
