@@ -348,3 +348,16 @@ BOTH_WANTED = "word it so that either can answer: no 'I', no 'you', no 'the clie
 def test_a_text_in_the_wrong_voice_is_refused(content_copy, file, old, new, says):
     line = edit(content_copy / file, old, new)
     assert problems(content_copy) == [f"{file}:{line}: {says}"]
+
+
+def test_a_job_at_an_employer_is_checked_as_a_placement_and_its_id_unique_across_both(content_copy):
+    jobs = content_copy / "employers" / "kouvola.yaml"
+    text = jobs.read_text(encoding="utf-8")
+    placement = next(line.split(":", 1)[1].strip() for line in
+                     (content_copy / "placements" / "kouvola.yaml").read_text(encoding="utf-8").splitlines()
+                     if line.strip().startswith("- id:"))
+    jobs.write_text(text.replace("id: kouvola_kymen_tukku_warehouse_job", f"id: {placement}")
+                    .replace("municipality: Kouvola", "municipality: Atlantis"), encoding="utf-8")
+    found = problems(content_copy)
+    assert any("employers/kouvola.yaml" in p and f"duplicate placement id '{placement}'" in p for p in found)
+    assert any("employers/kouvola.yaml" in p and "unknown municipality 'Atlantis'" in p for p in found)
