@@ -221,6 +221,7 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     print(f"{directory}: OK — flow '{content.flow.id}' v{content.flow.version}: {len(content.sections)} sections, "
           f"{questions} questions, {len(content.scales)} scales, {len(content.texts)} texts, {rules} rules, "
           f"{len(content.suggestions)} service suggestions, {len(content.placements)} placements, "
+          f"{len(content.employers)} jobs at employers, "
           f"reviews: {', '.join(content.reviews) or 'none'}")
     return 0
 
