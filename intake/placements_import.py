@@ -104,7 +104,6 @@ MAX_BYTES = 400 * 1024 * 1024
 PROGRESS_ROWS = 1000   # how often the progress is told
 
 
-
 @dataclass(frozen=True)
 class Kind:
     """A catalogue a list is imported into: its name in the store and in the content (placements or
@@ -121,7 +120,6 @@ class Kind:
 
 PLACEMENTS = Kind("placements", "rehabilitative_work_activity", "placement")
 EMPLOYERS = Kind("employers", "supported_employment", "job")
-SERVICE = PLACEMENTS.service
 # Finnish and Swedish company forms, written out or abbreviated (Oy, Ab…), as whole words only.
 _COMPANY_FORMS = (r"osakeyhtiö|kommandiittiyhtiö|avoin yhtiö|toiminimi|aktiebolag|kommanditbolag|öppet bolag"
                   r"|oyj?|abp?|ky|ay|tmi")
@@ -271,7 +269,7 @@ def _message(error: dict[str, Any], column: str, item: int | None, cells: dict[s
     return f"{where}{given!r}: {text}" if given else text
 
 
-def company_reason(rules: RulesFile | None, service: str = SERVICE) -> str | None:
+def company_reason(rules: RulesFile | None, service: str = PLACEMENTS.service) -> str | None:
     """Why a company cannot be in the catalogue of `service`, in the words of the allowed_hosts rule in force
     today; None when the rule lets companies offer it (supported employment)."""
     today = dt.date.today()
