@@ -23,8 +23,9 @@ REGENERATE = "python -m intake.schemas"
 
 _CONTENT_FILES: dict[str, type[BaseModel]] = {
     "flow": FlowFile, "section": SectionFile, "scales": ScalesFile, "texts": CatalogFile,
-    "rules": RulesFile, "placements": PlacementsFile, "employers": EmployersFile, "scoring": ScoringFile, "suggestions": SuggestionsFile,
-    "matching": MatchingFile, "municipalities": MunicipalitiesFile, "reviews": ReviewsFile,
+    "rules": RulesFile, "placements": PlacementsFile, "employers": EmployersFile, "scoring": ScoringFile,
+    "suggestions": SuggestionsFile, "matching": MatchingFile, "municipalities": MunicipalitiesFile,
+    "reviews": ReviewsFile,
 }
 
 

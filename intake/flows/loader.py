@@ -24,8 +24,8 @@ from ruamel.yaml.events import AliasEvent
 from intake.flows import expr, voice
 from intake.flows.first_plan import NEEDED
 from intake.flows.problems import ContentError, Problem
-from intake.flows.files import (EMPLOYERS_DIR, FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR, RULES_FILE, SCALES_FILE,
-                                REVIEWS_DIR, REVIEWS_FILE, SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
+from intake.flows.files import (EMPLOYERS_DIR, FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR,
+                                RULES_FILE, SCALES_FILE, REVIEWS_DIR, REVIEWS_FILE, SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
 from intake.flows.model import (
     CatalogFile,
     Content,
