@@ -420,8 +420,8 @@ def _catalogue_parser(sub: argparse._SubParsersAction, name: str, about: str, wh
     plist = places_sub.add_parser("list", help=f"the {name}: built-in and imported")
     plist.add_argument("--json", action="store_true", help="print JSON for machines")
     plist.add_argument("--municipality", metavar="NAME", help=f"only the {name} in this municipality")
-    pimport = places_sub.add_parser("import", help=f"import a county's own list of {name} (CSV, the columns of "
-                                    "docs/placements-template.csv)")
+    pimport = places_sub.add_parser("import", help=f"import a county's own list of {name} (CSV; template: "
+                                    f"docs/{name}-template.csv)")
     pimport.add_argument("file", type=Path, metavar="FILE.csv")
     pimport.add_argument("--skip-bad", action="store_true",
                          help="import the good rows even when some rows have problems (they are listed)")
@@ -462,7 +462,7 @@ def cmd_placements_list(args: argparse.Namespace, kind: Kind) -> int:
                                          for e in entries], indent=2, ensure_ascii=False)))
         return 0
     if not entries:
-        print(f"No {kind.name} in {args.municipality}." if args.municipality else f"No {kind.name}.")
+        print(f"No {kind.what}s in {args.municipality}." if args.municipality else f"No {kind.what}s.")
         return 0
     rows = [("ID", "NAME", "HOST", "MUNICIPALITY", "FORM", "OPEN", "SOURCE", "PROPOSED")]
     for e in entries:
@@ -516,12 +516,12 @@ def cmd_placements_import(args: argparse.Namespace, kind: Kind) -> int:
     unknown = unknown_municipalities(done.municipalities, content)
     if unknown:
         print(f"Warning: {', '.join(unknown)} not in the municipalities of content/municipalities.yaml: matching cannot "
-              f"work out the journey there, so these {kind.name} are not proposed to a client with a journey limit.")
+              f"work out the journey there, so these {kind.what}s are not proposed to a client with a journey limit.")
     skills = unknown_skills(done.skills, content)
     if skills:
         print(f"Warning: the skills {', '.join(skills)} are not in the interview's skill list, so they never match "
               "a client; check the spelling in the skills column.")
-    print(f"'intake {kind.name} undo' puts back the {kind.name} as they were before this import.")
+    print(f"'intake {kind.name} undo' puts back the {kind.what}s as they were before this import.")
     return 0
 
 

@@ -17,7 +17,7 @@ from intake.flows.matching import ClientProfile
 from intake.flows.rules import Rules
 from intake.merged_catalogue import matching_catalogue
 from intake.placements_import import (EMPLOYERS, PLACEMENTS, PlacementsImportProblem, catalogue_entries, import_csv,
-                                      template_rows)
+                                      read_placements_csv, template_rows)
 from intake.session import plan_placements
 from tests.catalogue_backends import Backend, backend  # noqa: F401  (the fixture: each database)
 from tests.test_content import CONTENT
@@ -120,3 +120,11 @@ def test_the_cli_imports_lists_and_undoes_jobs_apart_from_the_placements(store_p
     assert code == 2   # nothing imported into the placements: nothing to undo there
     code, out, _ = run(capsys, "--store", str(store_path), "employers", "undo")
     assert code == 0 and "2 removed" in out
+
+
+def test_the_employer_template_reads_without_problems_and_its_company_is_refused_as_a_placement():
+    template = Path(__file__).resolve().parent.parent / "docs" / "employers-template.csv"
+    found = read_placements_csv(template, rules=CONTENT.rules, kind=EMPLOYERS)
+    assert not found.problems and {p.host_type for _, p in found.placements} == {"company", "foundation"}
+    as_placements = read_placements_csv(template, rules=CONTENT.rules)
+    assert [(p.row, p.column) for p in as_placements.problems] == [(2, "host_type")]
