@@ -8,7 +8,8 @@ then times ranking one client: `catalogue.match(client, rules)` plus `result.pro
 the median and 95th percentile of --runs runs after a warm-up, for each client of PROFILES: one
 who says a lot (Asiakas X: restrictions, schedule, journey, language, support), one who says
 little (nearly everything eligible), and ones with a journey limit, words to avoid, languages and
-an age. Also times `result.excluded()` (every placement not proposed, with its reasons).
+an age, and Asiakas X in supported employment (every place ranked, none excluded). Also times
+`result.excluded()` (every placement not proposed, with its reasons).
 
 Targets: 10,000 placements within 16 ms (one frame, issue 5); 100,000 within 10x the time for
 10,000 for every client profile (issue 11), each reported with its median and 95th percentile;
@@ -19,6 +20,7 @@ largest size.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import cProfile
 import datetime as dt
 import gc
@@ -117,6 +119,8 @@ PROFILES = {
     "language_age": ClientProfile(start=dt.date(2026, 3, 2), interest_code="CI", languages=frozenset({"fi", "sv"}),
                                   age=24, restrictions=frozenset({"needs_quiet", "no_crowds"}), times=frozenset(
                                       {"daytime"})),
+    # Asiakas X in supported employment: nothing excludes (zero exclusion), every place is ranked by what to check.
+    "supported_employment": dataclasses.replace(CLIENT, service="supported_employment"),
 }
 
 

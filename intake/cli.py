@@ -13,6 +13,7 @@ import ipaddress
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_cache_path, user_data_path
 
@@ -36,6 +37,9 @@ from intake.export.kinds import FORMATS, READERS
 from intake.flows.text import LANGUAGES
 from intake.flows.validate import iso_date
 from intake.text_safety import json_printable, printable
+
+if TYPE_CHECKING:
+    from intake.placements_import import Kind
 
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
 LIST_NEWEST = 50  # `intake list` without --all: the damaged sessions and this many of the most recently changed
@@ -120,19 +124,10 @@ def parser() -> argparse.ArgumentParser:
                          "colleague taking over)")
     imp.add_argument("file", type=Path, metavar="FILE.json")
     imp.add_argument("--replace", action="store_true", help="replace the session with the same id in this store")
-    places = sub.add_parser("placements", help="the placement catalogue: list it, or import a county's own list")
-    places_sub = places.add_subparsers(dest="placements_command", required=True, metavar="{list,import,undo}")
-    plist = places_sub.add_parser("list", help="the placements: built-in and imported")
-    plist.add_argument("--json", action="store_true", help="print JSON for machines")
-    plist.add_argument("--municipality", metavar="NAME", help="only the placements in this municipality")
-    pimport = places_sub.add_parser("import", help="import a county's own placement list (CSV; template: "
-                                    "docs/placements-template.csv)")
-    pimport.add_argument("file", type=Path, metavar="FILE.csv")
-    pimport.add_argument("--skip-bad", action="store_true",
-                         help="import the good rows even when some rows have problems (they are listed)")
-    pimport.add_argument("--replace-all", action="store_true",
-                         help="drop every placement imported earlier (otherwise rows replace earlier ones by id)")
-    places_sub.add_parser("undo", help="put back the imported placements as they were before the last import")
+    _catalogue_parser(sub, "placements", "the placement catalogue: list it, or import a county's own list",
+                      "placement")
+    _catalogue_parser(sub, "employers", "the employer catalogue (jobs on the open labour market, for supported "
+                      "employment): list it, or import a county's own list", "job")
     stores = sub.add_parser("store", help="set up a county's database, or copy a whole store into another")
     stores_sub = stores.add_subparsers(dest="store_command", required=True, metavar="{init,copy}")
     stores_sub.add_parser("init", help="create intake's tables, group roles and access rules in the database of "
@@ -242,6 +237,7 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     print(f"{directory}: OK — flow '{content.flow.id}' v{content.flow.version}: {len(content.sections)} sections, "
           f"{questions} questions, {len(content.scales)} scales, {len(content.texts)} texts, {rules} rules, "
           f"{len(content.suggestions)} service suggestions, {len(content.placements)} placements, "
+          f"{len(content.employers)} jobs at employers, "
           f"reviews: {', '.join(content.reviews) or 'none'}")
     if (directory / FIDELITY_FILE).exists():
         from intake.flows.fidelity_scale import load_fidelity
@@ -442,24 +438,46 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _catalogue_parser(sub: argparse._SubParsersAction, name: str, about: str, what: str) -> None:
+    """`intake placements` or `intake employers`: the same commands on either catalogue."""
+    places = sub.add_parser(name, help=about)
+    places_sub = places.add_subparsers(dest="catalogue_command", required=True, metavar="{list,import,undo}")
+    plist = places_sub.add_parser("list", help=f"the {name}: built-in and imported")
+    plist.add_argument("--json", action="store_true", help="print JSON for machines")
+    plist.add_argument("--municipality", metavar="NAME", help=f"only the {name} in this municipality")
+    pimport = places_sub.add_parser("import", help=f"import a county's own list of {name} (CSV; template: "
+                                    f"docs/{name}-template.csv)")
+    pimport.add_argument("file", type=Path, metavar="FILE.csv")
+    pimport.add_argument("--skip-bad", action="store_true",
+                         help="import the good rows even when some rows have problems (they are listed)")
+    pimport.add_argument("--replace-all", action="store_true",
+                         help=f"drop every {what} imported earlier (otherwise rows replace earlier ones by id)")
+    places_sub.add_parser("undo", help=f"put back the imported {name} as they were before the last import")
+
+
 def cmd_placements(args: argparse.Namespace) -> int:
+    """`intake placements …` and `intake employers …`."""
+    from intake.placements_import import EMPLOYERS, PLACEMENTS
+
+    kind = EMPLOYERS if args.command == "employers" else PLACEMENTS
     return {"list": cmd_placements_list, "import": cmd_placements_import,
-            "undo": cmd_placements_undo}[args.placements_command](args)
+            "undo": cmd_placements_undo}[args.catalogue_command](args, kind)
 
 
-def cmd_placements_list(args: argparse.Namespace) -> int:
+def cmd_placements_list(args: argparse.Namespace, kind: Kind) -> int:
     from intake.placements_import import catalogue_entries
 
     from intake.flows.rules import Rules
 
     content = load(args.content or DEFAULT_CONTENT)
-    entries = catalogue_entries(open_store(args), content)
+    entries = catalogue_entries(open_store(args), content, kind)
     if args.municipality:
         entries = [e for e in entries if e.placement.municipality.casefold() == args.municipality.strip().casefold()]
     today = dt.date.today()
     rules = Rules(content.rules) if content.rules else None
-    services = {e.placement.id: [s.id for s in rules.services_for_host(e.placement.host_type, today)] if rules
-                else [] for e in entries}
+    jobs = kind.name == "employers"
+    services = {e.placement.id: [s.id for s in rules.services_for_host(e.placement.host_type, today, jobs)]
+                if rules else [] for e in entries}
     if args.json:
         print(json_printable(json.dumps([{"id": e.placement.id, "name": e.placement.name, "host": e.placement.host,
                                           "municipality": e.placement.municipality, "form": e.placement.form,
@@ -469,7 +487,7 @@ def cmd_placements_list(args: argparse.Namespace) -> int:
                                          for e in entries], indent=2, ensure_ascii=False)))
         return 0
     if not entries:
-        print(f"No placements in {args.municipality}." if args.municipality else "No placements.")
+        print(f"No {kind.what}s in {args.municipality}." if args.municipality else f"No {kind.what}s.")
         return 0
     rows = [("ID", "NAME", "HOST", "MUNICIPALITY", "FORM", "OPEN", "SOURCE", "PROPOSED")]
     for e in entries:
@@ -482,30 +500,27 @@ def cmd_placements_list(args: argparse.Namespace) -> int:
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
     imported = sum(e.source == "imported" for e in entries)
-    print(f"\n{len(entries)} placement(s): {len(entries) - imported} built-in, {imported} imported.")
+    print(f"\n{len(entries)} {kind.what}(s): {len(entries) - imported} built-in, {imported} imported.")
     for e in entries:
         if not services[e.placement.id]:
-            print(printable(f"Never proposed: {e.placement.id} ({e.placement.host}): {never_why(e.placement)}"))
+            print(printable(f"Never proposed: {e.placement.id} ({e.placement.host}): {never_why(e.placement, jobs)}"))
     return 0
 
 
-def never_why(placement: Placement) -> str:
+def never_why(placement: Placement, job: bool = False) -> str:
     """Why no service in force can propose a placement of this host type (for `placements list`)."""
-    if placement.host_type == "company":
-        return ("a company never hosts rehabilitative work activity: it is not arranged in companies nor as "
-                "profit-making work (Act on Rehabilitative Work Activity 189/2001), and matching proposes no "
-                "company for any service.")
-    return (f"no rule in force lets a host of type '{placement.host_type}' offer any service "
+    services = "a service on the open labour market (open_labour_market in rules.yaml)" if job else "any service"
+    return (f"no rule in force lets a host of type '{placement.host_type}' offer {services} "
             "(content/rules.yaml, allowed_hosts).")
 
 
-def cmd_placements_import(args: argparse.Namespace) -> int:
+def cmd_placements_import(args: argparse.Namespace, kind: Kind) -> int:
     from intake.placements_import import import_csv, unknown_municipalities, unknown_skills
 
     content = load(args.content or DEFAULT_CONTENT)
     progress = Progress(f"Importing {args.file.name}") if sys.stderr.isatty() else None
     try:
-        done = import_csv(open_store(args).placements, args.file, content, replace_all=args.replace_all,
+        done = import_csv(open_store(args), args.file, content, kind=kind, replace_all=args.replace_all,
                           skip_bad=args.skip_bad, progress=progress)
     finally:
         if progress is not None:
@@ -515,29 +530,30 @@ def cmd_placements_import(args: argparse.Namespace) -> int:
         print(printable(f"Skipped {len(found.bad_rows)} bad row(s) of {args.file} (rows "
                         f"{', '.join(map(str, found.bad_rows))}):\n" + "\n".join(found.report()), keep="\n"),
               file=sys.stderr)
-    print(f"Imported {found.good} placement(s) from {args.file}: {len(outcome.added)} new, "
+    print(f"Imported {found.good} {kind.what}(s) from {args.file}: {len(outcome.added)} new, "
           f"{len(outcome.replaced)} replacing an earlier import.")
     if outcome.removed:
-        print(printable(f"Removed {len(outcome.removed)} placement(s) of the earlier import: "
+        print(printable(f"Removed {len(outcome.removed)} {kind.what}(s) of the earlier import: "
                         f"{', '.join(outcome.removed)}"))
     if done.overrides:
-        print(f"These replace the built-in placement with the same id (the imported one is used): "
+        print(f"These replace the built-in {kind.what} with the same id (the imported one is used): "
               f"{', '.join(done.overrides)}")
     unknown = unknown_municipalities(done.municipalities, content)
     if unknown:
         print(f"Warning: {', '.join(unknown)} not in the municipalities of content/municipalities.yaml: matching cannot "
-              "work out the journey there, so these placements are not proposed to a client with a journey limit.")
+              f"work out the journey there, so these {kind.what}s are not proposed to a client with a journey limit.")
     skills = unknown_skills(done.skills, content)
     if skills:
         print(f"Warning: the skills {', '.join(skills)} are not in the interview's skill list, so they never match "
               "a client; check the spelling in the skills column.")
-    print("'intake placements undo' puts back the placements as they were before this import.")
+    print(f"'intake {kind.name} undo' puts back the {kind.what}s as they were before this import.")
     return 0
 
 
-def cmd_placements_undo(args: argparse.Namespace) -> int:
-    back, removed = open_store(args).placements.undo()
-    print(printable(f"Undid the last import: {len(back)} placement(s) put back as they were, {len(removed)} "
+def cmd_placements_undo(args: argparse.Namespace, kind: Kind) -> int:
+    placement_store = getattr(open_store(args), kind.name)
+    back, removed = placement_store.undo()
+    print(printable(f"Undid the last import: {len(back)} {kind.what}(s) put back as they were, {len(removed)} "
                     f"removed{': ' + ', '.join(removed) if removed else ''}."))
     return 0
 
@@ -679,9 +695,9 @@ def cmd_store_copy(args: argparse.Namespace) -> int:
             destination.close()
     finally:
         source.close()
-    print(f"Copied {copied.sessions} session(s), {copied.placements} imported placement(s) and {copied.entries} "
-          "access log entries. The store copied from is unchanged: delete it when the copy is in use, as it holds "
-          "every client's answers.")
+    print(f"Copied {copied.sessions} session(s), {copied.placements} imported placement(s), {copied.employers} "
+          f"imported job(s) at employers and {copied.entries} access log entries. The store copied from is "
+          "unchanged: delete it when the copy is in use, as it holds every client's answers.")
     return 0
 
 
@@ -695,7 +711,8 @@ def cmd_plain(args: argparse.Namespace, console, by_itself: bool) -> int:
 
 COMMANDS = {"run": cmd_run, None: cmd_run, "serve": cmd_serve, "check-content": cmd_check_content,
             "list": cmd_list, "export": cmd_export, "log": cmd_log, "delete": cmd_delete,
-            "purge": cmd_purge, "restore": cmd_restore, "placements": cmd_placements, "import": cmd_import,
+            "purge": cmd_purge, "restore": cmd_restore, "placements": cmd_placements,
+            "employers": cmd_placements, "import": cmd_import,
             "report": cmd_report, "store": cmd_store, "fidelity": cmd_fidelity}
 
 

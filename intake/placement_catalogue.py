@@ -3,6 +3,7 @@
   placements.sqlite          one row per imported placement, in import order (SQLite in WAL mode)
   placements.columns.npz     what matching reads of each, as arrays (a cache, see catalogue_columns.py)
   placements.json.migrated   the TinyDB file of older versions, kept after it was copied in
+  employers.sqlite, employers.columns.npz   the county's jobs at employers (`intake employers import`), the same way
 
 What a catalogue does (validation, imports, undo, the columns) is placement_catalogue_base.py's;
 this is its SQL layer. An import is one durable transaction (BEGIN IMMEDIATE, under a lock file
@@ -28,11 +29,6 @@ from intake.placement_catalogue_base import (FORMAT, INSERT, CatalogueBase, Cata
                                              new_generation, row_values)
 from intake.store_files import ShortLock, make_private, read_json
 
-FILE = "placements.sqlite"
-COLUMNS_FILE = "placements.columns.npz"
-LEGACY_FILE = "placements.json"
-FILES = (FILE, FILE + "-wal", FILE + "-shm", COLUMNS_FILE, LEGACY_FILE, LEGACY_FILE + ".bak",
-         LEGACY_FILE + ".migrated")
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE placements (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, placement TEXT NOT NULL,
@@ -60,18 +56,20 @@ class PlacementCatalogue(CatalogueBase):
     NAMES = ("SELECT id, json_extract(placement, '$.name'), json_extract(placement, '$.host'), "
              "json_extract(placement, '$.municipality') FROM placements")
     TABLES = {"placements": "placements", "undo": "undo", "meta": "meta"}
+    FILE, COLUMNS_FILE = "placements.sqlite", "placements.columns.npz"
+    LEGACY_FILE = "placements.json"   # the TinyDB file of older versions, copied in once
 
     def __init__(self, folder: Path, locks_dir: Path, user: str):
-        super().__init__(user, folder / COLUMNS_FILE)
+        super().__init__(user, folder / self.COLUMNS_FILE)
         self.folder = folder
-        self.path = folder / FILE
-        self.legacy = folder / LEGACY_FILE
-        self.lock_file = locks_dir / "placements.lock"
+        self.path = folder / self.FILE
+        self.legacy = folder / self.LEGACY_FILE
+        self.lock_file = locks_dir / self.FILE.replace(".sqlite", ".lock")
         self._db: sqlite3.Connection | None = None
 
     @property
     def what(self) -> str:
-        return f"The imported placements file {self.path} is"
+        return f"The {self.NOUN} file {self.path} is"
 
     @property
     def hint(self) -> str:
@@ -86,12 +84,12 @@ class PlacementCatalogue(CatalogueBase):
         try:
             yield self._connect()
         except sqlite3.OperationalError as exc:   # busy, or the disk: nothing says the file is damaged
-            raise StoreProblem(f"Cannot use the imported placements file {self.path}: {exc}. Try again; if it "
+            raise StoreProblem(f"Cannot use the {self.NOUN} file {self.path}: {exc}. Try again; if it "
                                "persists, check the disk and the folder's permissions.") from None
         except sqlite3.DatabaseError as exc:
             raise self._damaged(exc) from None
         except OSError as exc:
-            raise StoreProblem(f"Cannot use the imported placements file {self.path}: {exc.strerror or exc}. "
+            raise StoreProblem(f"Cannot use the {self.NOUN} file {self.path}: {exc.strerror or exc}. "
                                "Check the disk and the folder's permissions.") from None
 
     def _execute(self, statement: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
@@ -112,7 +110,7 @@ class PlacementCatalogue(CatalogueBase):
                 db.close()
                 raise
             self._db = db
-            for name in FILES[:3]:
+            for name in (self.FILE, self.FILE + "-wal", self.FILE + "-shm"):
                 make_private(self.folder / name)
         return self._db
 
@@ -133,7 +131,7 @@ class PlacementCatalogue(CatalogueBase):
                     db.executemany(self._statement(INSERT), map(row_values, legacy))
             if legacy:
                 # Copied in and committed: kept under another name, so that it is never read again as the truth.
-                os.replace(self.legacy, self.legacy.with_name(LEGACY_FILE + ".migrated"))
+                os.replace(self.legacy, self.legacy.with_name(self.LEGACY_FILE + ".migrated"))
         version = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
         self._check_format(version and version[0])
 
@@ -196,7 +194,17 @@ class PlacementCatalogue(CatalogueBase):
             self.close()
             damaged = self.path if self.path.exists() and not self.legacy.exists() else self.legacy
             if damaged == self.path:
-                for name in (FILE + "-wal", FILE + "-shm"):
+                for name in (self.FILE + "-wal", self.FILE + "-shm"):
                     if (self.folder / name).exists():
                         _keep_aside(self.folder / name)
             _keep_aside(damaged)
+
+
+class EmployerCatalogue(PlacementCatalogue):
+    """The jobs at employers the county imported (`intake employers import`): a catalogue of its own file
+    beside the placements', so that importing (or undoing) one never touches the other. Supported
+    employment matches them (Rules.open_labour_market)."""
+
+    NOUN = "imported employers' jobs"
+    FILE, COLUMNS_FILE = "employers.sqlite", "employers.columns.npz"
+    LEGACY_FILE = "employers.json"   # never written: older versions had no employer catalogue

@@ -77,6 +77,7 @@ class CatalogueBase(ABC):
     ROW: ClassVar[str]     # the columns of a row as read: seq, id, placement (JSON text), imported_at, file, who
     NAMES: ClassVar[str]   # SELECT id, name, host, municipality of every row
     TABLES: ClassVar[dict[str, str]]   # placements, undo, meta: the tables' names in this database
+    NOUN: ClassVar[str] = "imported placements"   # what the catalogue holds, as messages name it
 
     def __init__(self, user: str, columns_file: Path | None):
         self.user = user

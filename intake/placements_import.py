@@ -9,8 +9,12 @@ writes `;`); the delimiter is worked out from the header row.
 Every problem is reported at once as `FILE:ROW: column: message`, with rows numbered as a
 spreadsheet shows them (the header is row 1). Nothing here writes anything: the store does.
 
-Refused, besides what the Placement model refuses: rows whose host is a company (the law does
-not allow it, see the allowed_hosts rule in content/rules.yaml), cells a spreadsheet would run
+The same columns serve the employer catalogue (`intake employers import`: jobs at employers on the
+open labour market, for supported employment). Each catalogue is kept apart in the store (Kind).
+
+Refused, besides what the Placement model refuses: rows whose host is a company where the
+catalogue's service does not allow companies (the placements: the law does not allow it, see the
+allowed_hosts rules in content/rules.yaml), ids the other catalogue holds, cells a spreadsheet would run
 as a formula when the list is opened again, and control characters. The file is read row by
 row and each good row can be handed on at once (`sink`: the store writes it), so memory stays
 bounded whatever is given; the size and the rows are limited too, so that a wrong file is
@@ -34,7 +38,7 @@ from intake.errors import IntakeError
 from intake.flows.matching import paused_gc
 from intake.flows.parse import parse_date
 from intake.flows.placements import Placement
-from intake.store_api import PlacementStore, SessionStore
+from intake.store_api import SessionStore
 from intake.flows.rules import AllowedHosts, Rules, RulesFile
 from intake.placement_catalogue_base import PlacementsImport
 
@@ -99,8 +103,23 @@ MAX_ROWS = 200_000
 MAX_BYTES = 400 * 1024 * 1024
 PROGRESS_ROWS = 1000   # how often the progress is told
 
-# The service the catalogue is for: its allowed_hosts rule says why a company cannot host a placement.
-SERVICE = "rehabilitative_work_activity"
+
+@dataclass(frozen=True)
+class Kind:
+    """A catalogue a list is imported into: its name in the store and in the content (placements or
+    employers), and the service whose allowed_hosts rule decides whether a company may be in it."""
+
+    name: Literal["placements", "employers"]
+    service: str
+    what: str        # one entry, as messages name it
+
+    @property
+    def other(self) -> Kind:
+        return EMPLOYERS if self is PLACEMENTS else PLACEMENTS
+
+
+PLACEMENTS = Kind("placements", "rehabilitative_work_activity", "placement")
+EMPLOYERS = Kind("employers", "supported_employment", "job")
 # Finnish and Swedish company forms, written out or abbreviated (Oy, Ab…), as whole words only.
 _COMPANY_FORMS = (r"osakeyhtiö|kommandiittiyhtiö|avoin yhtiö|toiminimi|aktiebolag|kommanditbolag|öppet bolag"
                   r"|oyj?|abp?|ky|ay|tmi")
@@ -250,12 +269,16 @@ def _message(error: dict[str, Any], column: str, item: int | None, cells: dict[s
     return f"{where}{given!r}: {text}" if given else text
 
 
-def company_reason(rules: RulesFile | None) -> str:
-    """Why a company cannot host a placement, in the words of the allowed_hosts rule in force today."""
-    rule = Rules(rules).in_force(SERVICE, dt.date.today()).get("allowed_hosts") if rules else None
+def company_reason(rules: RulesFile | None, service: str = PLACEMENTS.service) -> str | None:
+    """Why a company cannot be in the catalogue of `service`, in the words of the allowed_hosts rule in force
+    today; None when the rule lets companies offer it (supported employment)."""
+    today = dt.date.today()
+    if rules and "company" in Rules(rules).hosts(service, today):
+        return None
+    rule = Rules(rules).in_force(service, today).get("allowed_hosts") if rules else None
     law = f": {rule.explanation.en} ({rule.source.en})" if isinstance(rule, AllowedHosts) else \
         " (see allowed_hosts in content/rules.yaml)"
-    return f"a company cannot host rehabilitative work activity{law}. Leave the row out, or correct it if the " \
+    return f"a company cannot host {service.replace('_', ' ')}{law}. Leave the row out, or correct it if the " \
            "host is not a company"
 
 
@@ -288,14 +311,15 @@ def _cell_problems(row: int, cells: dict[str, str]) -> list[RowProblem]:
     return problems
 
 
-def validate_row(row: int, cells: dict[str, str], rules: RulesFile | None = None
+def validate_row(row: int, cells: dict[str, str], no_company: str | None
                  ) -> tuple[Placement | None, list[RowProblem]]:
-    """The placement of a row, or every problem in it (a refused cell is not also checked by the model)."""
+    """The placement of a row, or every problem in it (a refused cell is not also checked by the model).
+    `no_company`: why a company is refused (company_reason), None where companies are allowed."""
     problems = _cell_problems(row, cells)
-    company = _company(cells)
+    company = _company(cells) if no_company else None
     if company:
         column, why = company
-        problems.append(RowProblem(row, column, f"{why}: {company_reason(rules)}"))
+        problems.append(RowProblem(row, column, f"{why}: {no_company}"))
     refused = {p.column for p in problems}
     try:
         placement = Placement.model_validate(row_to_dict(cells))
@@ -330,16 +354,16 @@ def _is_utf8(raw: bytes) -> bool:
     return True
 
 
-def parse_csv(text: str, file: str, rules: RulesFile | None = None) -> CsvPlacements:
+def parse_csv(text: str, file: str, rules: RulesFile | None = None, kind: Kind = PLACEMENTS) -> CsvPlacements:
     """Every row of the text validated; problems for the header, each bad row, and duplicate ids."""
-    return parse_lines(io.StringIO(text.lstrip("\ufeff"), newline=""), file, rules)
+    return parse_lines(io.StringIO(text.lstrip("\ufeff"), newline=""), file, rules, kind=kind)
 
 
 Sink = Callable[[Placement], None]
 
 
 def parse_lines(lines: Iterator[str], file: str, rules: RulesFile | None = None, sink: Sink | None = None,
-                progress: Callable[[int], None] | None = None) -> CsvPlacements:
+                progress: Callable[[int], None] | None = None, kind: Kind = PLACEMENTS) -> CsvPlacements:
     """parse_csv for lines read one at a time (a file opened with newline=''), holding only the good rows,
     or handing each to `sink` (then `placements` stays empty). `progress` is told the rows read so far
     every PROGRESS_ROWS rows."""
@@ -347,14 +371,14 @@ def parse_lines(lines: Iterator[str], file: str, rules: RulesFile | None = None,
     first = next(lines, "")
     reader = csv.reader(itertools.chain([first], lines), delimiter=_delimiter(first))
     try:
-        _read_rows(reader, result, rules, sink, progress)
+        _read_rows(reader, result, company_reason(rules, kind.service), sink, progress)
     except csv.Error as exc:
         result.problems.append(RowProblem(reader.line_num, "row", f"cannot be read as CSV: {exc}"))
         result.header_broken = True
     return result
 
 
-def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, rules: RulesFile | None, sink: Sink | None,
+def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, no_company: str | None, sink: Sink | None,
                progress: Callable[[int], None] | None) -> None:
     header_cells = next(reader, [])
     if not any(c.strip() for c in header_cells):
@@ -398,7 +422,7 @@ def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, rules: RulesF
         # Line breaks inside a cell as Excel (CR LF) or an old Mac (CR) writes them are one line break.
         cells = {name: value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
                  for name, value in zip(header, record) if name}
-        placement, problems = validate_row(row, cells, rules)
+        placement, problems = validate_row(row, cells, no_company)
         if placement is not None and placement.id in first_row:
             problems = [RowProblem(row, "id", f"'{placement.id}' is already on row {first_row[placement.id]}")]
         if problems:
@@ -416,10 +440,11 @@ def _read_rows(reader: Iterator[list[str]], result: CsvPlacements, rules: RulesF
 
 
 def read_placements_csv(path: Path, file: str | None = None, rules: RulesFile | None = None,
-                        sink: Sink | None = None, progress: Callable[[float], None] | None = None) -> CsvPlacements:
-    """Read and validate a county's placement list. `file` is the name used in messages;
-    `rules` (content/rules.yaml) gives the legal reason a company row is refused; `sink` and
-    `progress` (told the share of the file read, 0-1) as in parse_lines."""
+                        sink: Sink | None = None, progress: Callable[[float], None] | None = None,
+                        kind: Kind = PLACEMENTS) -> CsvPlacements:
+    """Read and validate a county's placement list (or, by `kind`, its list of jobs at employers). `file` is
+    the name used in messages; `rules` (content/rules.yaml) says whether a company row is refused, and gives the
+    legal reason; `sink` and `progress` (told the share of the file read, 0-1) as in parse_lines."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -428,7 +453,7 @@ def read_placements_csv(path: Path, file: str | None = None, rules: RulesFile | 
                 "right file? Split a longer list into smaller files.")
         with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
             told = None if progress is None else (lambda rows: progress(raw.tell() / (size or 1)))
-            return parse_lines(f, file or str(path), rules, sink, told)
+            return parse_lines(f, file or str(path), rules, sink, told, kind)
     except FileNotFoundError:
         raise PlacementsImportProblem(f"No such file: {path}") from None
     except IsADirectoryError:
@@ -450,23 +475,34 @@ class CsvImport:
     skills: set[str] = field(default_factory=set)
 
 
-def import_csv(catalogue: PlacementStore, path: Path, content: Any, *, replace_all: bool = False,
+def import_csv(store: SessionStore, path: Path, content: Any, *, kind: Kind = PLACEMENTS, replace_all: bool = False,
                skip_bad: bool = False, progress: Callable[[float], None] | None = None) -> CsvImport:
-    """Import a county's list into the store's catalogue as one transaction: each good row is written as it is
-    read, and a file with a bad row (unless `skip_bad`) or no good one leaves everything as it was
-    (PlacementsImportProblem lists every problem)."""
-    built_in = {p.id for p in content.placements}
+    """Import a county's list into the store's catalogue of `kind` as one transaction: each good row is written
+    as it is read, and a file with a bad row (unless `skip_bad`), an id of the other catalogue or no good row
+    leaves everything as it was (PlacementsImportProblem lists every problem). The other catalogue is never
+    changed."""
+    built_in = {p.id for p in getattr(content, kind.name)}
+    placement_store, other = getattr(store, kind.name), getattr(store, kind.other.name)
+    taken = {p.id for p in getattr(content, kind.other.name)} | set(other.names())
     seen = CsvImport(CsvPlacements(str(path)), PlacementsImport())
+    clashes: list[str] = []
 
     def keep(p: Placement) -> None:
+        if p.id in taken:   # matching ranks both catalogues together: one id, one entry
+            clashes.append(p.id)
+            return
         importer.add(p)
         seen.municipalities.add(p.municipality)
         seen.skills.update(p.skills)
         if p.id in built_in:
             seen.overrides.append(p.id)
 
-    with catalogue.importing(path.name, replace_all=replace_all) as importer, paused_gc():
-        found = read_placements_csv(path, rules=content.rules, sink=keep, progress=progress)
+    with placement_store.importing(path.name, replace_all=replace_all) as importer, paused_gc():
+        found = read_placements_csv(path, rules=content.rules, sink=keep, progress=progress, kind=kind)
+        if clashes:
+            raise PlacementsImportProblem(
+                f"{len(clashes)} id(s) of {path} are already used in the {kind.other.name} catalogue: "
+                f"{', '.join(clashes)}; nothing was imported. Give each {kind.what} an id of its own.")
         report = "\n".join(found.report())
         if found.header_broken or not found.good:
             raise PlacementsImportProblem(f"{len(found.problems)} problem(s) in {path}; nothing was imported:\n"
@@ -517,15 +553,17 @@ class CatalogueEntry:
     file: str | None = None           # the CSV file it was imported from
 
 
-def catalogue_entries(store: SessionStore, content: Any) -> list[CatalogueEntry]:
-    """The built-in placements (content/placements/) with the ones imported into `store`.
+def catalogue_entries(store: SessionStore, content: Any, kind: Kind = PLACEMENTS) -> list[CatalogueEntry]:
+    """The built-in placements (content/placements/, or by `kind` the jobs of content/employers/) with the
+    ones imported into `store`.
 
     An imported placement whose id is a built-in one takes its place; the others follow the
     built-in ones in import order. Reading the store validates every imported placement.
     """
-    imported = {e.placement.id: e for e in store.placements.entries()}
+    placement_store = getattr(store, kind.name)
+    imported = {e.placement.id: e for e in placement_store.entries()}
     entries = []
-    for p in content.placements:
+    for p in getattr(content, kind.name):
         e = imported.pop(p.id, None)
         entries.append(CatalogueEntry(p, "built-in") if e is None
                        else CatalogueEntry(e.placement, "imported", True, e.file))

@@ -15,7 +15,7 @@ from pydantic import BaseModel, TypeAdapter
 from intake.export.plan_json import PlanExport
 from intake.flows.fidelity_scale import FidelityFile
 from intake.flows.model import CatalogFile, FlowFile, ReviewsFile, ScalesFile, SectionFile
-from intake.flows.placements import MatchingFile, MunicipalitiesFile, PlacementsFile
+from intake.flows.placements import EmployersFile, MatchingFile, MunicipalitiesFile, PlacementsFile
 from intake.flows.rules import RulesFile
 from intake.flows.scoring import ScoringFile, SuggestionsFile
 
@@ -24,9 +24,9 @@ REGENERATE = "python -m intake.schemas"
 
 _CONTENT_FILES: dict[str, type[BaseModel]] = {
     "flow": FlowFile, "section": SectionFile, "scales": ScalesFile, "texts": CatalogFile,
-    "rules": RulesFile, "placements": PlacementsFile, "scoring": ScoringFile, "suggestions": SuggestionsFile,
-    "matching": MatchingFile, "municipalities": MunicipalitiesFile, "reviews": ReviewsFile,
-    "fidelity": FidelityFile,
+    "rules": RulesFile, "placements": PlacementsFile, "employers": EmployersFile, "scoring": ScoringFile,
+    "suggestions": SuggestionsFile, "matching": MatchingFile, "municipalities": MunicipalitiesFile,
+    "reviews": ReviewsFile, "fidelity": FidelityFile,
 }
 
 

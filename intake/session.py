@@ -35,11 +35,12 @@ def catalogue_placements(store: SessionStore, content: Content) -> list[Placemen
 
 
 def plan_placements(store: SessionStore, content: Content, placement_id: str | None) -> list[Placement]:
-    """The one placement a plan names, as in the merged catalogue (an imported one replaces the
-    built-in one with its id), for PlanBuilder: a plan or an export never reads a county's whole list."""
+    """The one placement (or job at an employer) a plan names, as in the merged catalogue (an imported one
+    replaces the built-in one with its id), for PlanBuilder: a plan or an export never reads a county's whole list."""
     if placement_id is None:
         return []
-    found = store.placements.get(placement_id) or next((p for p in content.placements if p.id == placement_id), None)
+    found = (store.placements.get(placement_id) or store.employers.get(placement_id)
+             or next((p for p in [*content.placements, *content.employers] if p.id == placement_id), None))
     return [found] if found is not None else []
 
 

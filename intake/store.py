@@ -9,6 +9,7 @@ A store is a folder (format 2):
   locks/                    edit locks, one per session (store_locks.py)
   access.log.jsonl          who opened, changed, exported or deleted which session (store_log.py)
   placements.sqlite         the county's own placements (`intake placements import`, placement_catalogue.py)
+  employers.sqlite          the county's jobs at employers (`intake employers import`), the same way
 
 Saving an answer rewrites only that session's file: the cost does not depend on how many
 sessions the store holds. Files are 0600 and folders 0700.
@@ -73,7 +74,7 @@ from intake.store_records import (  # the records are imported from here too
 from intake.store_migrate import erase_from_v1_backup, interrupted_migration, migrate_v1
 
 if TYPE_CHECKING:
-    from intake.placement_catalogue import PlacementCatalogue
+    from intake.placement_catalogue import EmployerCatalogue, PlacementCatalogue
 
 FORMAT = 2
 SESSION_TABLE = "session"
@@ -218,7 +219,7 @@ class Store:
         fmt = read_json(fmt_file, "store format file", hint)
         if fmt is None:
             if existed and any(p.name not in ("sessions", "index", "locks", "access.log.jsonl")
-                               and not p.name.startswith("placements.") for p in self.path.iterdir()):
+                               and not p.name.startswith(("placements.", "employers.")) for p in self.path.iterdir()):
                 raise StoreProblem(f"The folder {self.path} is not an intake store (it has no format.json). "
                                    "Use --store with an empty or new folder.")
             fmt = {"format": FORMAT, "app": "intake"}
@@ -264,8 +265,9 @@ class Store:
         self._locks.clear()
         if hasattr(self, "index"):
             self.index.close()
-        if "placements" in self.__dict__:
-            self.placements.close()
+        for catalogue in ("placements", "employers"):
+            if catalogue in self.__dict__:
+                self.__dict__[catalogue].close()
 
     # -- files ---------------------------------------------------------------------------
     def session_file(self, session_id: str) -> Path:
@@ -554,6 +556,12 @@ class Store:
         from intake.placement_catalogue import PlacementCatalogue  # SQLite and numpy: only when used
 
         return PlacementCatalogue(self.path, self.locks_dir, self.user)
+
+    @functools.cached_property
+    def employers(self) -> EmployerCatalogue:
+        from intake.placement_catalogue import EmployerCatalogue  # SQLite and numpy: only when used
+
+        return EmployerCatalogue(self.path, self.locks_dir, self.user)
 
     def log_access(self, action: str, session_id: str | None, who: str | None = None) -> None:
         self.log.write(action, session_id, who or self.user)

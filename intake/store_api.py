@@ -198,6 +198,12 @@ class SessionStore(Protocol):
         """The placements the county imported (`intake placements import`)."""
         ...
 
+    @property
+    def employers(self) -> PlacementStore:
+        """The jobs at employers the county imported (`intake employers import`), kept apart from the
+        placements: importing one never removes or replaces the other."""
+        ...
+
     def close(self) -> None:
         """Let go of every lock held and every connection open."""
         ...

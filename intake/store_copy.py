@@ -1,8 +1,8 @@
 """`intake store copy`: a whole store into another, empty one (a folder into a county's database, or back).
 
-Every session is copied as it is (its id, revision and times), the county's imported placements with
-when, from which file and by whom they were imported, and the access log entry by entry, in its order
-(the destination chains them anew). At the end the destination's log says that it was filled by a copy.
+Every session is copied as it is (its id, revision and times), the county's imported placements and jobs
+at employers with when, from which file and by whom they were imported, and the access log entry by entry,
+in its order (the destination chains them anew). At the end the destination's log says that it was filled by a copy.
 A store with damaged sessions is not copied: they would be lost or spread; restore or delete them first.
 """
 
@@ -19,6 +19,7 @@ class Copied:
     sessions: int
     placements: int
     entries: int
+    employers: int = 0
 
 
 def copy_store(source: SessionStore, destination: SessionStore, **assign: str) -> Copied:
@@ -39,6 +40,9 @@ def copy_store(source: SessionStore, destination: SessionStore, **assign: str) -
     placements = source.placements.entries()
     if placements:
         destination.placements.take_copy(placements)
+    employers = source.employers.entries()
+    if employers:
+        destination.employers.take_copy(employers)
     destination.log_access("copy", None)
-    return Copied(len(summaries), len(placements), len(entries))
+    return Copied(len(summaries), len(placements), len(entries), len(employers))
 

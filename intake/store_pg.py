@@ -196,8 +196,9 @@ class PostgresStore:
                 self.unlock_session(session_id)
         with contextlib.suppress(psycopg.Error):
             self._con.close()  # the server releases every advisory lock of the connection
-        if "placements" in self.__dict__:
-            self.placements.close()
+        for catalogue in ("placements", "employers"):
+            if catalogue in self.__dict__:
+                self.__dict__[catalogue].close()
 
     # -- one editor per session -----------------------------------------------------------
     def lock_session(self, session_id: str, holder: str | None = None) -> str:
@@ -565,6 +566,12 @@ class PostgresStore:
         from intake.placement_catalogue_pg import PgPlacementCatalogue
 
         return PgPlacementCatalogue(functools.partial(_connection, self.conninfo), self.user, self.cache_dir)
+
+    @functools.cached_property
+    def employers(self):
+        from intake.placement_catalogue_pg import PgEmployerCatalogue
+
+        return PgEmployerCatalogue(functools.partial(_connection, self.conninfo), self.user, self.cache_dir)
 
 
 def _like(word: str) -> str:

@@ -24,16 +24,17 @@ class Backend:
     name: str
     new: Callable[[], CatalogueBase]   # a catalogue on the same data, as another process would open it
     run: Callable[[str, tuple], None]  # a statement run by hand, as with psql or sqlite3
+    new_employers: Callable[[], CatalogueBase]   # the jobs at employers kept beside the placements
     opened: list[CatalogueBase] = field(default_factory=list)
 
-    def open(self) -> CatalogueBase:
-        catalogue = self.new()
+    def open(self, new: Callable[[], CatalogueBase] | None = None) -> CatalogueBase:
+        catalogue = (new or self.new)()
         self.opened.append(catalogue)
         return catalogue
 
     def store(self) -> Any:
-        """A store of which only the placements are used (matching_catalogue, catalogue_placements)."""
-        return SimpleNamespace(placements=self.open())
+        """A store of which only the placements and the jobs are used (matching_catalogue, catalogue_placements)."""
+        return SimpleNamespace(placements=self.open(), employers=self.open(self.new_employers))
 
     def sql(self, statement: str, params: tuple = ()) -> None:
         """Run a statement naming the tables {placements}, {undo}, {meta}, with ? parameters."""
@@ -66,11 +67,12 @@ def _sqlite(store_path: Path) -> Backend:
         with sqlite3.connect(store_path / "placements.sqlite") as db:
             db.execute(statement, params)
 
-    return Backend("sqlite", lambda: Store(store_path, user=USER).placements, run)
+    return Backend("sqlite", lambda: Store(store_path, user=USER).placements, run,
+                   lambda: Store(store_path, user=USER).employers)
 
 
 def _postgres(url: str, cache_dir: Path) -> Backend:
-    from intake.placement_catalogue_pg import PgPlacementCatalogue
+    from intake.placement_catalogue_pg import PgEmployerCatalogue, PgPlacementCatalogue
 
     install(url)
 
@@ -78,7 +80,8 @@ def _postgres(url: str, cache_dir: Path) -> Backend:
         with pg_connect(url, autocommit=True)() as db:
             db.execute(statement, params)
 
-    return Backend("postgres", lambda: PgPlacementCatalogue(pg_connect(url), USER, cache_dir), run)
+    return Backend("postgres", lambda: PgPlacementCatalogue(pg_connect(url), USER, cache_dir), run,
+                   lambda: PgEmployerCatalogue(pg_connect(url), USER, cache_dir))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

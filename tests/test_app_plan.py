@@ -176,7 +176,8 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         assert isinstance(screen, MatchingScreen)     # a complete interview opens the matching step
         proposals = screen.proposals
         assert len(proposals) >= 2
-        assert all(p.placement.host_type != "company" for p in proposals)
+        assert all(p.placement.host_type != "company" for p in proposals)   # rehabilitative work activity
+        assert not {p.placement.id for p in proposals} & {job.id for job in content.employers}
         ids = [p.placement.id for p in proposals]
         assert "espoo_kivenlahti_digital_guidance" in ids[:3]   # the Asiakas X placement, near the top
         # The first one's details: name, reasons in words, tasks, contact.
@@ -217,7 +218,7 @@ async def test_matching_compare_why_not_visit_choose_plan_agree_export(store_pat
         await pilot.press("right", "enter")            # take the suggestion, then ask
         await pilot.pause()
         answer = text_of(why, "#why-answer")
-        assert "Yritys ei voi koskaan järjestää kuntouttavaa työtoimintaa." in answer
+        assert "Yritys ei voi järjestää tätä palvelua: sen säännöt eivät salli yrityksiä." in answer
         assert company.name in answer
         # One on the list says so.
         await pilot.press("ctrl+u", *proposals[1].placement.name, "enter")

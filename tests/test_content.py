@@ -62,6 +62,7 @@ CLIENT_FACING = [
     *texts_in([s.service for s in CONTENT.suggestions], "suggestions"),
     *texts_in(CONTENT.rules, "rules"),
     *texts_in([p.tasks for p in CONTENT.placements], "placements"),
+    *texts_in([p.tasks for p in CONTENT.employers], "employers"),
     # The client reads the whole screen, so every catalogue text is client-facing.
     *((f"texts.{k}", t) for k, t in CONTENT.texts.items()),
 ]
@@ -276,9 +277,10 @@ def test_matching_reads_questions_that_exist():
 
 def test_placement_vocabularies_match_the_interview():
     skills = {c.value for c in question("skills").choices}
-    assert {s for p in CONTENT.placements for s in p.skills} <= skills
+    catalogue = [*CONTENT.placements, *CONTENT.employers]
+    assert CONTENT.employers and {s for p in catalogue for s in p.skills} <= skills
     languages = {c.value for c in question("languages").choices}
-    assert {lang for p in CONTENT.placements for lang in p.support.guidance_languages} <= languages
+    assert {lang for p in catalogue for lang in p.support.guidance_languages} <= languages
     homes = {c.value for c in question("home_municipality").choices} - {"other"}
     assert homes == {m.id for m in CONTENT.matching.municipalities}
     services = {c.value for c in question("service_type").choices}
@@ -327,7 +329,7 @@ ALL_TEXTS = [
     *every_text(CONTENT.sections, "sections"), *every_text(CONTENT.scales, "scales"),
     *every_text(CONTENT.scoring, "scoring"), *every_text(CONTENT.suggestions, "suggestions"),
     *every_text(CONTENT.rules, "rules"), *every_text(CONTENT.placements, "placements"),
-    *every_text(CONTENT.texts, "texts"),
+    *every_text(CONTENT.employers, "employers"), *every_text(CONTENT.texts, "texts"),
 ]
 
 

@@ -357,3 +357,16 @@ def test_a_review_for_an_unknown_service_is_refused_with_its_line(content_copy):
     assert len(found) == 1, found
     assert found[0].startswith(f"reviews.yaml:{line}: "), found
     assert "unknown service type 'job_club'" in found[0] and "supported_employment" in found[0]
+
+
+def test_a_job_at_an_employer_is_checked_as_a_placement_and_its_id_unique_across_both(content_copy):
+    jobs = content_copy / "employers" / "kouvola.yaml"
+    text = jobs.read_text(encoding="utf-8")
+    placement = next(line.split(":", 1)[1].strip() for line in
+                     (content_copy / "placements" / "kouvola.yaml").read_text(encoding="utf-8").splitlines()
+                     if line.strip().startswith("- id:"))
+    jobs.write_text(text.replace("id: kouvola_kymen_tukku_warehouse_job", f"id: {placement}")
+                    .replace("municipality: Kouvola", "municipality: Atlantis"), encoding="utf-8")
+    found = problems(content_copy)
+    assert any("employers/kouvola.yaml" in p and f"duplicate placement id '{placement}'" in p for p in found)
+    assert any("employers/kouvola.yaml" in p and "unknown municipality 'Atlantis'" in p for p in found)

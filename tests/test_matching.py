@@ -45,6 +45,27 @@ def rules() -> Rules:
     return real()[2]
 
 
+@cache
+def employers() -> list[Placement]:
+    """The jobs at employers of content/employers/."""
+    return list(load_content(CONTENT_DIR).employers)
+
+
+@cache
+def with_jobs() -> Catalogue:
+    """The real placements and the jobs at employers, as the app matches them."""
+    placements, config, _ = real()
+    return Catalogue.of(placements, employers(), config)
+
+
+def without_open_market() -> Rules:
+    """The real rules, but supported employment excludes as the other services do."""
+    data = real()[2].data.model_dump()
+    for service in data["service_types"]:
+        service["open_labour_market"] = False
+    return Rules(RulesFile.model_validate(data))
+
+
 def by_id() -> dict[str, Placement]:
     return {p.id: p for p in real()[0]}
 
@@ -384,20 +405,99 @@ def test_asiakas_x_builder_placements_are_excluded_for_his_back():
 
 
 @pytest.mark.parametrize("base", VARIED, ids=range(len(VARIED)))
-def test_a_company_is_never_proposed(base: ClientProfile):
+def test_a_company_is_never_proposed_for_rehabilitative_work_activity(base: ClientProfile):
     for with_rules in (rules(), None):
-        result = real_catalogue().match(base, with_rules)
+        result = with_jobs().match(base, with_rules)
         assert COMPANY not in result.ranked_ids
         assert Reason("exclude.company", {"host_type": "company"}) in result.why_not(COMPANY)
         assert COMPANY in result.excluded()
 
 
-def test_a_company_is_excluded_even_for_a_service_without_a_host_rule():
-    # supported_employment has no allowed_hosts rule in rules.yaml: the default still excludes companies.
+@pytest.mark.parametrize("service", ["rehabilitative_work_activity", "work_activity",
+                                     "employment_supporting_activity"])
+def test_a_company_is_excluded_where_the_service_rule_does_not_list_companies(service: str):
     ps = [placement("a_company", host_type="company"), placement("an_association")]
-    result = match(ps, client(service="supported_employment"))
+    result = match(ps, client(service=service))
     assert result.ranked_ids == ["an_association"]
     assert result.why_not("a_company") == [Reason("exclude.company", {"host_type": "company"})]
+
+
+def test_a_company_is_proposed_for_supported_employment_because_its_rule_lists_companies():
+    ps = [placement("a_company", host_type="company"), placement("an_association")]
+    se = client(service="supported_employment")
+    assert sorted(match(ps, se).ranked_ids) == ["a_company", "an_association"]
+    # The rule decides: without company in it, supported employment excludes companies too.
+    data = real()[2].data.model_dump()
+    for rule in data["rules"]:
+        if rule["id"] == "allowed_hosts_supported_employment":
+            rule["host_types"].remove("company")
+    result = match(ps, se, with_rules=Rules(RulesFile.model_validate(data)))
+    assert result.ranked_ids == ["an_association"]
+    assert result.why_not("a_company") == [Reason("exclude.company", {"host_type": "company"})]
+    # And with no rules at all, only the public and non-profit hosts.
+    assert match(ps, se, with_rules=None).ranked_ids == ["an_association"]
+
+
+def test_jobs_at_employers_are_proposed_for_supported_employment_and_never_for_rehabilitative_work_activity():
+    jobs = {p.id for p in employers()}
+    companies = {p.id for p in [*real()[0], *employers()] if p.host_type == "company"}
+    assert COMPANY in companies and jobs - companies   # a company placement, and a job at a foundation
+    se = with_jobs().match(client(service="supported_employment"), rules())
+    assert jobs | companies <= set(se.ranked_ids)
+    ktt = with_jobs().match(client(), rules())
+    assert not (jobs | companies) & set(ktt.ranked_ids)
+    for job in jobs:
+        assert Reason("exclude.job", {}) in ktt.why_not(job)
+    # Jobs are matched for supported employment only: the other services never see them.
+    for service in ("work_activity", "employment_supporting_activity"):
+        assert not jobs & set(with_jobs().match(client(service=service), rules()).ranked_ids)
+
+
+# Everything a client can say that would exclude a place for rehabilitative work activity.
+EVERY_RESTRICTION = dict(
+    service="supported_employment", restrictions={"no_lifting", "no_long_standing", "no_long_sitting", "needs_quiet",
+                                                  "no_crowds", "no_mornings", "no_evenings"},
+    days_per_week=1, hours_per_day=2, times={"afternoon"}, home="espoo", max_journey=5, transport={"walking"},
+    languages={"so"}, support_needs={"step_free_access"}, age=16)
+
+
+def test_zero_exclusion_a_client_with_every_restriction_still_gets_every_job_ranked():
+    everything = client(**EVERY_RESTRICTION)
+    result = with_jobs().match(everything, rules())
+    assert set(result.ranked_ids) == {p.id for p in [*real()[0], *employers()]}
+    assert result.excluded() == {}
+    proposals = result.proposals()
+    assert len(proposals) == real()[1].proposals
+    # What would have excluded each for a service that excludes is named instead, to check with the employer.
+    hard = with_jobs().match(everything, without_open_market())
+    for proposal in proposals:
+        expected = [Reason("reason.check_with_employer", {"about": r})
+                    for r in hard.why_not(proposal.placement.id) if r.key != "exclude.job"]
+        assert [r for r in proposal.reasons if r.key == "reason.check_with_employer"] == expected
+        assert expected   # this client fits nowhere as they are: every proposal has something to check
+
+
+def test_a_job_with_something_to_check_ranks_below_one_without_whatever_its_fit():
+    lifting = placement("heavy_but_interesting", interest_code="S", demands={"lifting": "heavy"})
+    plain = placement("light_and_dull", interest_code="C")
+    result = match([lifting, plain], client(service="supported_employment", interest_code="S",
+                                            restrictions={"no_lifting"}))
+    assert result.ranked_ids == ["light_and_dull", "heavy_but_interesting"]
+    first, second = result.proposals()
+    assert second.score > first.score
+    assert second.reasons[0] == Reason("reason.check_with_employer", {"about": Reason("exclude.lifting", {})})
+    assert not any(r.key == "reason.check_with_employer" for r in first.reasons)
+
+
+def test_a_check_with_the_employer_is_said_in_words(content):
+    from intake.flows.display import Texts
+    from tests.test_content import CONTENT
+
+    reason = Reason("reason.check_with_employer", {"about": Reason("exclude.lifting", {})})
+    assert Texts(CONTENT, "en", False).reason(reason) == ("Check with the employer. The work needs more lifting "
+                                                          "than your health allows.")
+    assert Texts(CONTENT, "fi", True).reason(reason) == ("Tästä pitää kysyä työnantajalta. Työssä pitää nostaa "
+                                                         "liikaa.")
 
 
 def test_host_types_come_from_the_rules_in_force():

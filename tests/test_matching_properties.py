@@ -8,15 +8,17 @@ oracle), not only against the code's own why_not.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake.flows.matching import Catalogue, ClientProfile, MatchResult
+from intake.flows.matching import Catalogue, ClientProfile, MatchResult, Reason
 from intake.flows.placements import Placement
 from intake.flows.rules import AllowedHosts, DaysPerWeek, HoursPerDay, Rules
-from tests.test_matching import BASE, COMPANY, expected_journey, real, real_catalogue, rules
+from tests.test_matching import (BASE, COMPANY, employers, expected_journey, keys, real, real_catalogue, rules,
+                                 with_jobs)
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -37,6 +39,7 @@ HOMES = ["espoo", "vantaa", "forssa", "kouvola", "seinajoki"] + sorted(
     m.id for m in real()[1].municipalities if m.id not in ("espoo", "vantaa", "forssa", "kouvola", "seinajoki"))
 DEFAULT_HOSTS = {"public_unit", "association", "foundation", "state_agency", "religious_community"}
 # Special cases of a constraint: a company of the host type; no way there, no home or an unknown place of the journey.
+# A job at an employer for a service not on the open labour market fails "job".
 SAME_CONSTRAINT = {"exclude.company": "host_type", "exclude.no_route": "journey", "exclude.no_home": "journey",
                    "exclude.unknown_municipality": "journey", "exclude.journey.within": "journey",
                    "exclude.journey.table": "journey", "exclude.journey.estimate": "journey"}
@@ -91,7 +94,7 @@ def limits_of(c: ClientProfile, with_rules: Rules | None) -> tuple[set[str], tup
         hi_d = max(lo_d, min(hi_d, c.days_per_week))
     if c.hours_per_day is not None:
         hi_h = max(lo_h, min(hi_h, c.hours_per_day))
-    return hosts - {"company"}, (lo_d, hi_d), (lo_h, hi_h)
+    return hosts, (lo_d, hi_d), (lo_h, hi_h)
 
 
 def oracle(p: Placement, c: ClientProfile, with_rules: Rules | None) -> set[str]:
@@ -129,8 +132,17 @@ def oracle(p: Placement, c: ClientProfile, with_rules: Rules | None) -> set[str]
     return failed
 
 
+def named(reasons: list[Reason]) -> set[str]:
+    """The constraints the reasons name; a company and "no way there" are special cases of two."""
+    return {SAME_CONSTRAINT.get(r.key, r.key.removeprefix("exclude.")) for r in reasons}
+
+
 def check_consistent(result: MatchResult, placements: list[Placement], c: ClientProfile,
-                     with_rules: Rules | None) -> None:
+                     with_rules: Rules | None, jobs: frozenset[str] = frozenset()) -> None:
+    """The result against the oracle. On the open labour market (supported employment) only the hosts
+    exclude; what else the oracle finds is named in the proposal, to check with the employer, and ranks it
+    lower (zero exclusion). Otherwise a job at an employer (`jobs`) is always excluded."""
+    open_market = with_rules is not None and with_rules.open_labour_market(c.service, c.start)
     ranked = result.ranked_ids
     assert len(set(ranked)) == len(ranked)
     excluded = result.excluded()
@@ -140,24 +152,30 @@ def check_consistent(result: MatchResult, placements: list[Placement], c: Client
         assert result.why_not(pid) == []
     for pid, reasons in excluded.items():
         assert reasons, pid
+    to_check = {}
     for p in placements:
-        failed = oracle(p, c, with_rules)
-        assert (p.id in ranked) == (not failed), (p.id, failed)
-        if failed:
-            # Each reason names its constraint; a company and "no way there" are special cases of two.
-            named = {SAME_CONSTRAINT.get(r.key, r.key.removeprefix("exclude.")) for r in excluded[p.id]}
-            assert named == failed, (p.id, excluded[p.id], failed)
+        failed = oracle(p, c, with_rules) | ({"job"} if p.id in jobs and not open_market else set())
+        binding = failed & {"host_type"} if open_market else failed
+        assert (p.id in ranked) == (not binding), (p.id, failed)
+        if binding:
+            assert named(excluded[p.id]) == binding, (p.id, excluded[p.id], binding)
+        to_check[p.id] = failed - binding
     proposals = result.proposals(len(ranked))
     assert [x.placement.id for x in proposals] == ranked
-    scores = [x.score for x in proposals]
-    assert scores == sorted(scores, reverse=True)
+    # Fewer things to check first; the better fit first among those with as many.
+    order = [(len(to_check[x.placement.id]), -x.score) for x in proposals]
+    assert order == sorted(order)
     _, (lo_d, hi_d), (lo_h, hi_h) = limits_of(c, with_rules)
     for x in proposals:
+        checks = [r.params["about"] for r in x.reasons if r.key == "reason.check_with_employer"]
+        assert named(checks) == to_check[x.placement.id]
         assert 0 <= x.score <= 100
         assert all(0 <= v <= 1 for v in x.parts.values())
-        assert lo_d <= x.days_per_week <= hi_d and x.days_per_week in x.placement.schedule.days_per_week
-        assert lo_h <= x.hours_per_day <= hi_h and x.hours_per_day in x.placement.schedule.hours_per_day
-        if c.max_journey is not None:
+        assert x.days_per_week in x.placement.schedule.days_per_week
+        assert x.hours_per_day in x.placement.schedule.hours_per_day
+        assert (lo_d <= x.days_per_week <= hi_d) == ("days" not in to_check[x.placement.id])
+        assert (lo_h <= x.hours_per_day <= hi_h) == ("hours" not in to_check[x.placement.id])
+        if c.max_journey is not None and "journey" not in to_check[x.placement.id]:
             assert x.journey_minutes is not None and x.journey_minutes <= c.max_journey
 
 
@@ -173,13 +191,33 @@ def test_no_excluded_placement_is_ever_proposed(profile: ClientProfile, use_rule
 
 @SETTINGS
 @given(profile=profiles, use_rules=st.booleans())
-def test_no_company_is_ever_proposed(profile: ClientProfile, use_rules: bool):
-    result = real_catalogue().match(profile, rules() if use_rules else None)
-    companies = {p.id for p in real()[0] if p.host_type == "company"}
-    assert companies == {COMPANY}
+def test_jobs_and_placements_are_matched_by_the_service_rules(profile: ClientProfile, use_rules: bool):
+    with_rules = rules() if use_rules else None
+    result = with_jobs().match(profile, with_rules)
+    check_consistent(result, [*real()[0], *employers()], profile, with_rules, frozenset(p.id for p in employers()))
+
+
+@SETTINGS
+@given(profile=profiles, use_rules=st.booleans())
+def test_no_company_is_ever_proposed_for_rehabilitative_work_activity(profile: ClientProfile, use_rules: bool):
+    profile = replace(profile, service="rehabilitative_work_activity")
+    result = with_jobs().match(profile, rules() if use_rules else None)
+    companies = {p.id for p in [*real()[0], *employers()] if p.host_type == "company"}
+    assert COMPANY in companies and len(companies) > 1   # the built-in placement and jobs at companies
     assert not companies & set(result.ranked_ids)
     assert not companies & {x.placement.id for x in result.proposals()}
     assert "exclude.company" in {r.key for r in result.why_not(COMPANY)}
+
+
+@SETTINGS
+@given(profile=profiles)
+def test_every_company_is_ranked_for_supported_employment_whatever_the_client_says(profile: ClientProfile):
+    # Zero exclusion (IPS criterion 9): the rule lists companies, and nothing the client says excludes a job.
+    in_force = next(s.valid_from for s in rules().data.service_types if s.id == "supported_employment")
+    se = replace(profile, service="supported_employment", start=max(profile.start, in_force))
+    result = with_jobs().match(se, rules())
+    assert set(result.ranked_ids) == {p.id for p in [*real()[0], *employers()]}
+    assert result.excluded() == {}
 
 
 @SETTINGS
@@ -202,7 +240,9 @@ def test_scores_are_within_0_and_100_and_proposals_sorted(profile: ClientProfile
     assert len(proposals) == min(real()[1].proposals, len(result.ranked_ids))
     scores = [x.score for x in proposals]
     assert all(0 <= s <= 100 for s in scores)
-    assert scores == sorted(scores, reverse=True)
+    # Fewer things to check with the employer first (supported employment only), then the better fit.
+    order = [(keys(x.reasons).count("reason.check_with_employer"), -x.score) for x in proposals]
+    assert order == sorted(order)
     assert [x.placement.id for x in proposals] == result.ranked_ids[:len(proposals)]
 
 

@@ -18,7 +18,8 @@ from intake.flows.placements import Placement
 from intake.flows.profile import client_profile
 from tests.test_content import CONTENT, _answer, answer_inventory
 from tests.test_matching import (
-    VARIED, all_proposals, by_id, client, expected_route, keys, match, placement, real, real_catalogue, rules)
+    VARIED, all_proposals, by_id, client, expected_route, keys, match, placement, real, real_catalogue, rules,
+    without_open_market)
 from tests.test_matching_properties import HOMES, MODES, SETTINGS, WINDOWS, placements, profiles
 
 ALL = real()[1].municipalities
@@ -270,10 +271,15 @@ def check_reason(r: Reason, p: Placement, c: ClientProfile) -> None:
         assert c.orientation == k.removeprefix("reason.") and c.orientation in p.orientation
     elif k == "reason.schedule":
         assert a["days"] in p.schedule.days_per_week and a["hours"] in p.schedule.hours_per_day
-        assert c.days_per_week is None or a["days"] <= max(c.days_per_week, 1)
+        # On the open labour market a job's days may be beyond the wish: a check with the employer says so.
+        assert c.days_per_week is None or a["days"] <= max(c.days_per_week, 1) or rules().open_labour_market(
+            c.service, c.start)
     elif k.startswith("reason.journey."):
         minutes, mode, how = expected_route(c.home, p.municipality, set(c.transport or MODES), p.public_transport)
         assert (a["minutes"], a["mode"], k) == (minutes, mode, f"reason.journey.{how}")
+    elif k == "reason.check_with_employer":   # what would exclude the place if the service excluded
+        assert rules().open_labour_market(c.service, c.start)
+        assert a["about"] in Catalogue([p], real()[1]).match(c, without_open_market()).why_not(p.id)
     else:
         raise AssertionError(f"no checker for {k}")
 

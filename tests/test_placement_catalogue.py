@@ -17,12 +17,15 @@ from intake.flows.catalogue_columns import CODED, SMALL, Columns
 from intake.flows.matching import Catalogue, ClientProfile
 from intake.placement_catalogue_base import ImportedPlacement
 from intake.merged_catalogue import matching_catalogue
+from intake.flows.rules import Rules
+from intake.placements_import import EMPLOYERS, catalogue_entries
 from intake.session import catalogue_placements
 from intake.store import Store
 from tests.catalogue_backends import Backend, backend  # noqa: F401  (the fixture: each database)
 from tests.test_content import CONTENT
 
 START = dt.date(2027, 1, 11)
+RULES = Rules(CONTENT.rules)
 
 
 def county(n: int, seed: int = 1) -> list:
@@ -122,14 +125,17 @@ def test_matching_reads_the_merged_catalogue_as_the_placements_would_give_it(bac
     store = backend.store()
     store.placements.import_all([built_in.model_copy(update={"name": "Kunnan oma", "open_places": 0}),
                                  *county(200)], "county.csv")
+    store.employers.import_all(county(20, seed=3), "jobs.csv")
     merged = matching_catalogue(store, CONTENT)
-    full = Catalogue(catalogue_placements(store, CONTENT), CONTENT.matching)
+    jobs = [e.placement for e in catalogue_entries(store, CONTENT, EMPLOYERS)]
+    full = Catalogue.of(catalogue_placements(store, CONTENT), jobs, CONTENT.matching)
     assert merged.ids == full.ids and merged.placements[0].name == "Kunnan oma"
     for client in (ClientProfile(start=START, interest_code="RS", skills=frozenset({"cooking"})),
                    ClientProfile(start=START, home="espoo", max_journey=45, restrictions=frozenset({"no_lifting"}),
                                  languages=frozenset({"fi", "sv"}), avoid=frozenset({"kahvila"}), age=40),
-                   ClientProfile(start=START, interest_code="SA", avoid=frozenset({"paikka", "asiakas"}))):
-        a, b = merged.match(client), full.match(client)
+                   ClientProfile(start=START, interest_code="SA", avoid=frozenset({"paikka", "asiakas"})),
+                   ClientProfile(start=START, service="supported_employment", restrictions=frozenset({"no_lifting"}))):
+        a, b = merged.match(client, RULES), full.match(client, RULES)
         proposals = a.proposals()   # the best few, found without sorting (or reading) the rest
         assert a.ranked_ids == b.ranked_ids
         assert [p.placement.id for p in proposals] == a.ranked_ids[:len(proposals)]
@@ -148,7 +154,8 @@ def test_the_merged_catalogue_builds_only_the_placements_asked_for(backend: Back
     result = catalogue.match(ClientProfile(start=START, interest_code="RS"))
     proposals = result.proposals()
     assert result.why_not(result.catalogue.ids[-1]) is not None
-    assert len(built) <= len(proposals) and len(catalogue.ids) == len(CONTENT.placements) + 300
+    assert len(built) <= len(proposals)
+    assert len(catalogue.ids) == len(CONTENT.placements) + 300 + len(CONTENT.employers)
 
 
 def test_a_catalogue_of_a_newer_version_is_refused_and_never_set_aside(backend: Backend, store_path):

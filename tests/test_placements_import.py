@@ -465,18 +465,32 @@ def test_a_file_too_large_is_refused_before_it_is_read(store_path, tmp_path, cap
     assert imported_ids(store_path) == []
 
 
-def test_list_marks_the_placements_no_rule_lets_be_proposed_and_says_why(store_path, capsys):
-    code, out, _ = run(capsys, "--store", str(store_path), "placements", "list")
+def test_list_names_the_services_the_rules_let_propose_each_placement(store_path, capsys):
+    code, out, _ = run(capsys, "--store", str(store_path), "placements", "list", "--json")
+    assert code == 0
+    services = {r["id"]: r["services"] for r in json.loads(out)}
+    assert services["vantaa_kehalogistiikka_warehouse"] == ["supported_employment"]   # a company: its rule only
+    assert "rehabilitative_work_activity" in services["vantaa_tikkurila_parish_food_aid"]  # parishes may host it
+    code, out, _ = run(capsys, "--store", str(store_path), "employers", "list", "--json")
+    assert {job["id"]: job["services"] for job in json.loads(out)}["seinajoki_lakeus_care_assistant_job"] == [
+        "supported_employment"]   # a job at a foundation: for the open labour market only
+
+
+def test_list_marks_the_placements_no_rule_lets_be_proposed_and_says_why(store_path, content_copy, capsys):
+    content = content_copy
+    rules = (content / "rules.yaml").read_text(encoding="utf-8")
+    # Without company in supported employment's rule no service lets a company offer it.
+    (content / "rules.yaml").write_text(rules.replace(
+        "host_types: [public_unit, association, foundation, state_agency, religious_community, company]",
+        "host_types: [public_unit, association, foundation, state_agency, religious_community]"), encoding="utf-8")
+    code, out, _ = run(capsys, "--store", str(store_path), "--content", str(content), "placements", "list")
     assert code == 0
     company = next(line for line in out.splitlines() if line.startswith("vantaa_kehalogistiikka_warehouse"))
     assert company.rstrip().endswith("NEVER")
-    assert "Never proposed: vantaa_kehalogistiikka_warehouse (Kehä-Logistiikka Oy): a company never hosts" in out
+    assert ("Never proposed: vantaa_kehalogistiikka_warehouse (Kehä-Logistiikka Oy): no rule in force lets a host "
+            "of type 'company' offer any service") in out
     parish = next(line for line in out.splitlines() if line.startswith("vantaa_tikkurila_parish_food_aid"))
     assert parish.rstrip().endswith("yes")
-    code, out, _ = run(capsys, "--store", str(store_path), "placements", "list", "--json")
-    services = {r["id"]: r["services"] for r in json.loads(out)}
-    assert services["vantaa_kehalogistiikka_warehouse"] == []
-    assert "rehabilitative_work_activity" in services["vantaa_tikkurila_parish_food_aid"]  # parishes may host it
 
 
 def test_a_progress_bar_only_on_a_terminal(store_path, tmp_path, capsys, monkeypatch):

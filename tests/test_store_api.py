@@ -75,7 +75,8 @@ def test_callers_use_only_what_the_interface_declares() -> None:
     assert undeclared == set()
     # the scan does see the callers (it is not passing on an empty list)
     assert {"lock_session", "save"} <= uses["intake/session.py"]
-    assert {"verify_access_log", "has_session", "placements"} <= uses["intake/cli.py"]
+    assert {"verify_access_log", "has_session"} <= uses["intake/cli.py"]
+    assert {"placements", "employers"} <= uses["intake/merged_catalogue.py"]
     assert "page" in uses["intake/screens/start.py"]
 
 

@@ -35,13 +35,16 @@ def _fill(store: Store) -> None:
     store.placements.import_all([county_copy(id="county_a", name="Kunnan digiapu")], "first.csv", who="Liisa")
     store.placements.import_all([county_copy(id="county_b", name="Puutyöpaja", open_places=0)], "second.csv",
                                 who="Ville")
+    store.employers.import_all([county_copy(id="county_job", host_type="company", host="Yritys Oy")], "jobs.csv",
+                               who="Liisa")
     store.log_access("export", agreed.record.id, "Liisa Ohjaaja")
 
 
 def _everything(store) -> tuple[dict, list, list]:
     sessions = {s.id: store.get(s.id).model_dump(mode="json") for s in store.list()}
     entries = [{k: e.get(k) for k in LOGGED} for e in store.access_log()]
-    placements = [p.model_dump(mode="json") for p in store.placements.entries()]
+    placements = [p.model_dump(mode="json") for catalogue in (store.placements, store.employers)
+                  for p in catalogue.entries()]
     return sessions, entries, placements
 
 
@@ -49,7 +52,7 @@ def test_a_folder_store_goes_into_the_database_and_back_unchanged(tmp_path, post
     _fill(Store(tmp_path / "folder"))
     before = _everything(Store(tmp_path / "folder"))
     assert main(["store", "copy", "--from", str(tmp_path / "folder"), "--to", postgres_url]) == 0
-    assert "Copied 3 session(s), 2 imported placement(s)" in capsys.readouterr().out
+    assert "Copied 3 session(s), 2 imported placement(s), 1 imported job(s) at employers" in capsys.readouterr().out
     in_database = _everything(PostgresStore(postgres_url))
     assert main(["store", "copy", "--from", postgres_url, "--to", str(tmp_path / "back")]) == 0
     after = _everything(Store(tmp_path / "back"))
@@ -57,7 +60,7 @@ def test_a_folder_store_goes_into_the_database_and_back_unchanged(tmp_path, post
     for copy in (in_database, after):
         sessions, entries, placements = copy
         assert sessions == before[0]  # every session, document for document, revisions and times too
-        assert placements == before[2]  # with when, from which file and by whom each was imported
+        assert placements == before[2]  # with when, from which file and by whom each was imported (the jobs too)
         assert entries[:len(before[1])] == before[1]  # the log as it was, then the copy's own entries
     assert [e["action"] for e in in_database[1][len(before[1]):]] == ["copy"]
     # The access logs are whole chains in both: each copy chained the entries anew.

@@ -255,6 +255,8 @@ class Texts:
         return self(reason.key, **params)
 
     def _param(self, name: str, value: Any) -> str:
+        if hasattr(value, "key") and hasattr(value, "params"):   # a reason within a reason (check with the employer)
+            return self.reason(value)
         if isinstance(value, (list, tuple)):
             return ", ".join(self._param(name, v) for v in value)
         if isinstance(value, float):

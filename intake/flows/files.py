@@ -13,6 +13,7 @@ SUGGESTIONS_FILE = "suggestions.yaml"
 MATCHING_FILE = "matching.yaml"
 MUNICIPALITIES_FILE = "municipalities.yaml"
 PLACEMENTS_DIR = "placements"
+EMPLOYERS_DIR = "employers"   # jobs at employers on the open labour market (supported employment)
 REVIEWS_FILE = "reviews.yaml"
 REVIEWS_DIR = "reviews"  # the reviews' own section files (a review may also name the intake's)
 FIDELITY_FILE = "fidelity.yaml"  # the IPS quality criteria: read by `intake fidelity` only, not part of Content
@@ -25,5 +26,6 @@ def content_files(root: Path, sections: list[str]) -> list[Path]:
     """Every file the loader reads for a directory whose flow names `sections`: what the content is
     made of (a file may be missing)."""
     placements = sorted((root / PLACEMENTS_DIR).glob("*.yaml"))
+    employers = sorted((root / EMPLOYERS_DIR).glob("*.yaml"))
     reviews = sorted((root / REVIEWS_DIR).glob("*.yaml"))
-    return [root / name for name in NAMED_FILES] + [root / name for name in sections] + placements + reviews
+    return [root / name for name in NAMED_FILES] + [root / name for name in sections] + placements + employers + reviews

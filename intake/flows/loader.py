@@ -25,8 +25,8 @@ from intake.flows import expr, voice
 from intake.flows.derive import DERIVED
 from intake.flows.first_plan import NEEDED
 from intake.flows.problems import ContentError, Problem
-from intake.flows.files import (FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR, RULES_FILE, SCALES_FILE,
-                                REVIEWS_DIR, REVIEWS_FILE, SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
+from intake.flows.files import (EMPLOYERS_DIR, FLOW_FILE, MATCHING_FILE, MUNICIPALITIES_FILE, PLACEMENTS_DIR,
+                                RULES_FILE, SCALES_FILE, REVIEWS_DIR, REVIEWS_FILE, SCORING_FILE, SUGGESTIONS_FILE, TEXTS_FILE)
 from intake.flows.model import (
     CatalogFile,
     Content,
@@ -43,7 +43,7 @@ from intake.flows.model import (
     MultiChoice,
     PLACEHOLDER,
 )
-from intake.flows.placements import MatchingFile, MunicipalitiesFile, Placement, PlacementsFile
+from intake.flows.placements import EmployersFile, MatchingFile, MunicipalitiesFile, Placement, PlacementsFile
 from intake.flows.rules import RulesFile
 from intake.flows.text import LANGUAGES, Text
 from intake.flows.scoring import AREAS, SERVICES_TRIED, ScoringFile, SuggestionsFile, SupportStaircase
@@ -319,7 +319,7 @@ def load_content(root: Path) -> Content:
     texts = _validate(texts_doc, CatalogFile, problems) if texts_doc else None
     rules_doc = _read(root / RULES_FILE, root, problems)
     rules = _validate(rules_doc, RulesFile, problems) if rules_doc else None
-    placements = _load_placements(root, problems)
+    placements, employers = _load_catalogues(root, problems)
     scoring_doc = _read(root / SCORING_FILE, root, problems) if (root / SCORING_FILE).exists() else None
     scoring = _validate(scoring_doc, ScoringFile, problems) if scoring_doc else None
     suggestions_doc = _read(root / SUGGESTIONS_FILE, root, problems) if (root / SUGGESTIONS_FILE).exists() else None
@@ -329,7 +329,7 @@ def load_content(root: Path) -> Content:
     if matching and (root / MUNICIPALITIES_FILE).exists():
         matching = _with_municipalities(matching_doc, matching, root, problems)
     if matching:
-        problems.extend(_check_matching(matching_doc, matching, placements))
+        problems.extend(_check_matching(matching_doc, matching, placements + employers))
 
     if flow_file and scales and len(section_docs) == len(flow_file.flow.sections):
         questions = _cross_check(section_docs, scales, problems)
@@ -365,6 +365,7 @@ def load_content(root: Path) -> Content:
         texts=texts.texts,
         rules=rules,
         placements=[p for _, _, p in placements],
+        employers=[p for _, _, p in employers],
         scoring=scoring,
         suggestions=suggestions.suggestions if suggestions else [],
         matching=matching,
@@ -432,8 +433,7 @@ def _with_municipalities(doc: _Doc, matching: MatchingFile, root: Path, problems
     return matching.model_copy(update={"municipalities": parsed.municipalities})
 
 
-def _check_matching(doc: _Doc, matching: MatchingFile, placements: list[tuple[_Doc, int, Placement]]
-                    ) -> list[Problem]:
+def _check_matching(doc: _Doc, matching: MatchingFile, placements: _Found) -> list[Problem]:
     """Journeys name known municipalities, and every placement is in one of them."""
     ids = {m.id for m in matching.municipalities}
     names = {m.name.casefold() for m in matching.municipalities}
@@ -443,9 +443,9 @@ def _check_matching(doc: _Doc, matching: MatchingFile, placements: list[tuple[_D
             if end not in ids:
                 loc = ("travel", "between", i, "between", j)
                 problems.append(doc.problem(loc, f"unknown municipality '{end}' (listed: {', '.join(sorted(ids))})"))
-    for pdoc, i, placement in placements:
+    for pdoc, at, placement in placements:
         if placement.municipality.casefold() not in names:
-            loc = ("placements", i, "municipality")
+            loc = (*at, "municipality")
             problems.append(pdoc.problem(loc, f"unknown municipality '{placement.municipality}': add it to {MUNICIPALITIES_FILE}"))
     return problems
 
@@ -494,21 +494,32 @@ def _check_staircase(doc: _Doc, staircase: SupportStaircase, questions: dict[str
     return problems
 
 
-def _load_placements(root: Path, problems: list[Problem]) -> list[tuple[_Doc, int, Placement]]:
-    """Every placement in content/placements/*.yaml, with ids unique across the files."""
-    found: list[tuple[_Doc, int, Placement]] = []
+_Found = list[tuple[_Doc, tuple[str, int], Placement]]   # each with where it is in its file
+
+
+def _load_catalogues(root: Path, problems: list[Problem]) -> tuple[_Found, _Found]:
+    """Every placement in content/placements/*.yaml and every job in content/employers/*.yaml, with ids
+    unique across all of them (matching ranks both in one catalogue)."""
     seen: set[str] = set()
-    for path in sorted((root / PLACEMENTS_DIR).glob("*.yaml")):
+    return (_load_placements(root, PLACEMENTS_DIR, PlacementsFile, problems, seen),
+            _load_placements(root, EMPLOYERS_DIR, EmployersFile, problems, seen))
+
+
+def _load_placements(root: Path, folder: str, model: type[PlacementsFile | EmployersFile], problems: list[Problem],
+                     seen: set[str]) -> _Found:
+    """Every placement in the folder's *.yaml files, none with an id in `seen` (which then holds theirs)."""
+    key = next(iter(model.model_fields))   # placements or employers
+    found: _Found = []
+    for path in sorted((root / folder).glob("*.yaml")):
         doc = _read(path, root, problems)
-        parsed = _validate(doc, PlacementsFile, problems) if doc else None
-        if not isinstance(parsed, PlacementsFile):
+        parsed = _validate(doc, model, problems) if doc else None
+        if not isinstance(parsed, model):
             continue
-        for i, placement in enumerate(parsed.placements):
+        for i, placement in enumerate(getattr(parsed, key)):
             if placement.id in seen:
-                loc = ("placements", i, "id")
-                problems.append(doc.problem(loc, f"duplicate placement id '{placement.id}'"))
+                problems.append(doc.problem((key, i, "id"), f"duplicate placement id '{placement.id}'"))
             seen.add(placement.id)
-            found.append((doc, i, placement))
+            found.append((doc, (key, i), placement))
     return found
 
 

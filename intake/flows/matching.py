@@ -122,12 +122,15 @@ class Catalogue:
     """
 
     def __init__(self, placements: Sequence[Placement], config: MatchingFile, columns: Columns | None = None,
-                 texts: Callable[[], Iterable[str]] | None = None):
+                 texts: Callable[[], Iterable[str]] | None = None, jobs: np.ndarray | None = None):
         """`placements` may load each one only when it is asked for (session.matching_catalogue); then
-        `columns` (Columns.of them) and `texts` (placement_text of each, in order) come with it."""
+        `columns` (Columns.of them) and `texts` (placement_text of each, in order) come with it. `jobs` marks
+        the jobs at employers (the employer catalogue), proposed only for a service on the open labour market;
+        none: every one is a placement."""
         self.placements = placements if columns is not None else list(placements)
         self.config = config
         self.columns = columns = Columns.of(self.placements) if columns is None else columns
+        self.jobs = np.zeros(len(columns), bool) if jobs is None else np.asarray(jobs, bool)
         self._texts = texts or (lambda: map(placement_text, self.placements))
         self.ids: list[str] = columns.ids.tolist()
         values, rows = columns.values, columns.rows
@@ -263,6 +266,12 @@ class Catalogue:
         found = words(placement_text(self.placements[index]))
         return [w for w in sorted(avoid) if any(same_word(w, x) for x in found)]
 
+    @classmethod
+    def of(cls, placements: Sequence[Placement], employers: Sequence[Placement], config: MatchingFile) -> Catalogue:
+        """The placements and the jobs at employers as one catalogue (the jobs after the placements)."""
+        jobs = np.concatenate([np.zeros(len(placements), bool), np.ones(len(employers), bool)])
+        return cls([*placements, *employers], config, jobs=jobs)
+
     @property
     def word_index(self) -> _WordIndex:
         if self._words is None:   # only when a client has something to avoid
@@ -276,6 +285,13 @@ class Catalogue:
         table = self.mode_table(client.home or "", _modes(client))
         journeys = self.journeys(client, table) if client.max_journey is not None else None
         checks = self._constraints(client, limits, journeys)
+        cautions: dict[str, np.ndarray] = {}
+        if limits.open_market:
+            # Zero exclusion (IPS criterion 9): only the rules' hosts bind; the rest is to check with the employer.
+            cautions = {name: ok for name, ok in checks.items() if name != "host_type"}
+            checks = {"host_type": checks["host_type"]}
+        elif self.jobs.any():
+            checks = {"job": ~self.jobs, **checks}
         eligible = np.ones(len(self.ids), bool)
         for ok in checks.values():
             eligible &= ok
@@ -285,14 +301,16 @@ class Catalogue:
         # Equal fits: a placement that guides in the client's own language (not only Finnish) first.
         own = _table(bool(s & _own_languages(client)) for s in self.language_sets)[self.language_code[rows]]
         order = _rank_keys(score, own, self.id_rank[rows], len(self.ids))
-        return MatchResult(self, client, limits, checks, fit, rows, order, table, journeys)
+        # A job with more to check with the employer comes after those with less, whatever its fit.
+        tier = sum((~ok[rows]).astype(np.int8) for ok in cautions.values()) if cautions else None
+        return MatchResult(self, client, limits, checks, fit, rows, order, table, journeys, cautions, tier)
 
     def _constraints(self, client: ClientProfile, limits: Limits, journeys: np.ndarray | None
                      ) -> dict[str, np.ndarray]:
         lv, r = self.level, client.restrictions
         (lo_d, hi_d), (lo_h, hi_h) = limits.days, limits.hours
         checks = {
-            "host_type": _table(h in limits.hosts and h != "company" for h in self.host_types)[self.host_code],
+            "host_type": _table(h in limits.hosts for h in self.host_types)[self.host_code],
             "open_places": self.has_places,
             "days": _table(any(lo_d <= d <= hi_d for d in s) for s in self.day_sets)[self.day_code],
             "hours": _table(any(lo_h <= h <= hi_h for h in s) for s in self.hour_sets)[self.hour_code],
@@ -406,6 +424,7 @@ class Limits:
     days: tuple[int, int]
     hours: tuple[float, float]
     hours_of_day: int        # the hours (one bit each) of the times of day the client can come
+    open_market: bool = False   # jobs at employers too, ranked and never excluded (Rules.open_labour_market)
 
     @classmethod
     def of(cls, client: ClientProfile, rules: Rules | None, catalogue: Catalogue) -> Limits:
@@ -424,7 +443,8 @@ class Limits:
         # Without the barred hours too: daytime (9-15) overlaps morning (7-10), but a place open only in the
         # morning is no place for a client who cannot come early.
         hours = catalogue.hours_of(times) & ~catalogue.hours_of(barred)
-        return cls(hosts, (lo_d, hi_d), (lo_h, hi_h), hours)
+        open_market = rules.open_labour_market(client.service, client.start) if rules else False
+        return cls(hosts, (lo_d, hi_d), (lo_h, hi_h), hours, open_market)
 
 
 class MatchResult:
@@ -432,7 +452,8 @@ class MatchResult:
 
     def __init__(self, catalogue: Catalogue, client: ClientProfile, limits: Limits, checks: dict[str, np.ndarray],
                  fit: _Fit, rows: np.ndarray, order: np.ndarray,
-                 table: dict[str, tuple[np.ndarray, np.ndarray]], journeys: np.ndarray | None):
+                 table: dict[str, tuple[np.ndarray, np.ndarray]], journeys: np.ndarray | None,
+                 cautions: dict[str, np.ndarray] | None = None, tier: np.ndarray | None = None):
         self.catalogue = catalogue
         self.client = client
         self.limits = limits
@@ -442,6 +463,8 @@ class MatchResult:
         self._table = table          # minutes to every municipality by each mode (Catalogue.mode_table)
         self._journeys = journeys    # minutes to every placement, when the client has a limit
         self._order = order          # for each of those rows its rank key: the smaller, the better
+        self._cautions = cautions or {}   # the constraints that only lower a job's rank (Limits.open_market)
+        self._tier = tier            # for each row, how many of them it fails: ranked before the key
 
     @property
     def ranked_ids(self) -> list[str]:
@@ -457,7 +480,7 @@ class MatchResult:
     @functools.cached_property
     def ranked(self) -> list[int]:
         """Every placement that passes the constraints, best first (the words to avoid are looked for in all)."""
-        order = self._rows[np.argsort(self._order)]
+        order = self._sorted()
         if self.client.avoid:
             avoided = self.catalogue.avoided(self.client.avoid)[order]
             order = np.concatenate([order[~avoided], order[avoided]])
@@ -470,22 +493,34 @@ class MatchResult:
             return self.ranked
         if self.client.avoid:
             first, later = [], []
-            for i in self._rows[np.argsort(self._order)].tolist():
+            for i in self._sorted().tolist():
                 (later if self.catalogue.avoids(i, self.client.avoid) else first).append(i)
                 if len(first) == count:
                     break
             return (first + later)[:count]
+        if self._tier is not None:
+            return self._sorted()[:count].tolist()
         best = np.argpartition(self._order, count)[:count]
         return self._rows[best[np.argsort(self._order[best])]].tolist()
 
+    def _sorted(self) -> np.ndarray:
+        """Every row that passes the constraints, best first (before the words to avoid)."""
+        keys = (self._order,) if self._tier is None else (self._order, self._tier)
+        return self._rows[np.lexsort(keys)]
+
     def proposal(self, index: int) -> Proposal:
         p = self.catalogue.placements[index]
-        days = max(d for d in p.schedule.days_per_week if self.limits.days[0] <= d <= self.limits.days[1])
-        hours = max(h for h in p.schedule.hours_per_day if self.limits.hours[0] <= h <= self.limits.hours[1])
+        # A job may offer only a schedule beyond the client's wish (Limits.open_market): its least, to check.
+        days = max((d for d in p.schedule.days_per_week if self.limits.days[0] <= d <= self.limits.days[1]),
+                   default=min(p.schedule.days_per_week))
+        hours = max((h for h in p.schedule.hours_per_day if self.limits.hours[0] <= h <= self.limits.hours[1]),
+                    default=min(p.schedule.hours_per_day))
         route = self.catalogue.route(index, self._table)
         parts, score = self._fit_of(index)
         parts = {name: round(value, 3) for name, value in parts.items()}
-        return Proposal(p, round(score, 1), parts, self._reasons(index, days, hours, route), days, hours,
+        checks = [Reason("reason.check_with_employer", {"about": self._exclusion(name, index)})
+                  for name, ok in self._cautions.items() if not ok[index]]
+        return Proposal(p, round(score, 1), parts, checks + self._reasons(index, days, hours, route), days, hours,
                         route.minutes if route else None)
 
     def why_not(self, placement_id: str) -> list[Reason]:
@@ -577,8 +612,9 @@ class MatchResult:
         if c.times:   # only a wish can be met; with none, every time of day is fine
             offered = self.catalogue.hours_of(p.schedule.times)
             shared = offered & self.limits.hours_of_day
-            reasons.append(Reason("reason.times" if shared == offered else "reason.times_partly",
-                                  {"window": _spans(shared)}))
+            if shared:   # none: a job whose times are to check with the employer (Limits.open_market)
+                reasons.append(Reason("reason.times" if shared == offered else "reason.times_partly",
+                                      {"window": _spans(shared)}))
         own = sorted(_own_languages(c) & set(p.support.guidance_languages))
         if own:
             reasons.append(Reason("reason.language", {"offered": own}))

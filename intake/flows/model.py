@@ -313,6 +313,7 @@ class Content(Strict):
     texts: dict[str, Text]
     rules: RulesFile | None = None
     placements: list[Placement] = []
+    employers: list[Placement] = []   # jobs at employers (content/employers/): Rules.open_labour_market services
     scoring: ScoringFile | None = None
     suggestions: list[Suggestion] = []
     matching: MatchingFile | None = None

@@ -121,6 +121,12 @@ class PlacementsFile(Strict):
     placements: list[Placement] = Field(min_length=1)
 
 
+class EmployersFile(Strict):
+    """Jobs at employers on the open labour market (content/employers/), each described as a placement."""
+
+    employers: list[Placement] = Field(min_length=1)
+
+
 Mode = Literal["car", "public_transport", "bicycle", "walking"]
 
 

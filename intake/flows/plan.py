@@ -22,6 +22,7 @@ from intake.flows.placements import Placement
 from intake.flows.scoring import SupportLevel
 from intake.flows.plan_fit import placement_fit
 from intake.flows.rules import (
+    DEFAULT_HOSTS,
     AllowedHosts,
     DaysPerWeek,
     HoursPerDay,
@@ -146,7 +147,7 @@ def answer_words(interview: Interview, texts: Texts, question_id: str) -> str | 
 class PlanBuilder:
     """Reads the interview for the plan; `texts` gives the session's language. `placements` is the
     catalogue the placement is chosen from: the built-in placements merged with the county's imported
-    ones (session.plan_placements gives just the one chosen); None is the built-in ones only."""
+    ones (session.plan_placements gives just the one chosen); None is the built-in ones (and jobs) only."""
 
     interview: Interview
     texts: Texts
@@ -165,7 +166,7 @@ class PlanBuilder:
         end = period_end(start, d.months) if start and d.months else None
         day = start or dt.date.today()
         interval = self.rules.in_force(service, day, "guidance").get("review_interval") if self.rules else None
-        catalogue = content.placements if self.placements is None else self.placements
+        catalogue = [*content.placements, *content.employers] if self.placements is None else self.placements
         placement = next((p for p in catalogue if p.id == d.placement_id), None)
         plan = Plan(
             client_label=self.client_label,
@@ -327,8 +328,8 @@ class PlanBuilder:
                     self._issue("plan.no_goal", rule)
                 if "support_and_guidance" in rule.items and not plan.support_and_guidance:
                     self._issue("plan.no_support", rule)
-        if host_type == "company" and not any(isinstance(r, AllowedHosts) for r in rules):
-            self._issue("plan.host_not_allowed")  # no rule lets a company host this service
+        if host_type not in (None, *DEFAULT_HOSTS) and not any(isinstance(r, AllowedHosts) for r in rules):
+            self._issue("plan.host_not_allowed")  # where no rule says, only the public and non-profit hosts
         self._check_plan_type(plan, service)
         self._check_goal_dates(plan)
         # A service with no months rule is time-unlimited (supported employment): agreed without months.

@@ -135,6 +135,10 @@ class ServiceType(InForce):
     id: Id
     name: Text
     description: Text
+    open_labour_market: bool = Field(False, description=(
+        "Matching proposes jobs at employers (content/employers/, `intake employers import`) besides the "
+        "placements, and never excludes a client for their assessment: what a job asks that the client cannot "
+        "give lowers its rank and is named, to check with the employer (IPS criteria 9 and 10)"))
 
 
 class PlanType(InForce):
@@ -194,14 +198,21 @@ class Rules:
                      and r.in_force(day) and benefits & set(r.for_benefits)), None)
 
     def hosts(self, service: str, day: dt.date) -> frozenset[str]:
-        """The host types the law lets offer `service` on `day` (the public and non-profit ones where
-        no rule says). Matching never proposes a company, whatever a rule allows."""
-        rule = self.in_force(service, day).get("allowed_hosts")
+        """The host types that may offer `service` on `day`: the law's rule, else guidance's (the public and
+        non-profit ones where neither says). A company only where a rule lists it."""
+        rule = self.in_force(service, day).get("allowed_hosts") or \
+            self.in_force(service, day, "guidance").get("allowed_hosts")
         return frozenset(rule.host_types) if isinstance(rule, AllowedHosts) else DEFAULT_HOSTS
 
-    def services_for_host(self, host_type: str, day: dt.date) -> list[ServiceType]:
-        """The services in force on `day` that a placement of this host type can be proposed for."""
-        return [s for s in self.service_types(day) if host_type != "company" and host_type in self.hosts(s.id, day)]
+    def services_for_host(self, host_type: str, day: dt.date, job: bool = False) -> list[ServiceType]:
+        """The services in force on `day` that a placement of this host type (a `job` at an employer: only
+        a service on the open labour market) can be proposed for."""
+        return [s for s in self.service_types(day)
+                if host_type in self.hosts(s.id, day) and (s.open_labour_market or not job)]
+
+    def open_labour_market(self, service: str, day: dt.date) -> bool:
+        """Whether matching for `service` proposes jobs at employers and ranks rather than excludes."""
+        return any(s.open_labour_market for s in self.service_types(day) if s.id == service)
 
     def service_types(self, day: dt.date) -> list[ServiceType]:
         return [s for s in self.data.service_types if s.in_force(day)]
