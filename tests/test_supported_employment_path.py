@@ -16,6 +16,7 @@ from intake.flows.derive import support_level
 from intake.flows.fidelity import rapid_job_search
 from intake.flows.se_progress import se_progress
 from intake.flows.stages import employer_contacts, stages
+from intake.merged_catalogue import matching_catalogue
 from intake.session import IntakeSession
 from intake.store import Store
 from tests.test_content import CONTENT
@@ -68,6 +69,15 @@ def test_the_intake_gives_a_support_level_and_a_plan_with_no_fixed_end(client):
     assert status.planned_end is None and status.start == START
     assert set(client.reviews_held()) >= {kind for kind, _ in FORMS}
     assert "placement_feedback" not in client.reviews_held()  # a work-activity placement's form
+
+
+def test_the_matching_proposes_jobs_at_companies_for_this_client_and_none_as_a_ktt_client(client):
+    catalogue = matching_catalogue(client.store, CONTENT)
+    companies = {p.id for p in [*CONTENT.placements, *CONTENT.employers] if p.host_type == "company"}
+    assert companies & set(client.match(catalogue).ranked_ids)
+    client.jump("service_type")  # the same client, had the intake chosen rehabilitative work activity
+    assert client.answer("rehabilitative_work_activity") is None
+    assert not companies & set(client.match(catalogue).ranked_ids)
 
 
 def test_from_the_referral_to_a_job_and_follow_along_support_every_stage_is_reached(client):

@@ -333,10 +333,17 @@ class PlanBuilder:
         self._check_plan_type(plan, service)
         self._check_goal_dates(plan)
         # A service with no months rule is time-unlimited (supported employment): agreed without months.
-        needs_months = self.rules is None or self.rules.time_limited(service, plan.start or dt.date.today())
+        # On the open labour market the job is found in the job search and agreed with the employer
+        # (stages 3 and 4), so the plan is agreed before there is one.
+        day = plan.start or dt.date.today()
+        optional = set()
+        if self.rules is not None and not self.rules.time_limited(service, day):
+            optional.add("months")
+        if self.rules is not None and self.rules.open_labour_market(service, day):
+            optional.add("placement")
         for name, value in (("placement", plan.placement), ("start", plan.start), ("months", period),
                             ("days", days), ("hours", hours)):
-            if value is None and (name != "months" or needs_months):
+            if value is None and name not in optional:
                 self._issue(f"plan.missing_{name}")
         return self._issues
 
