@@ -41,12 +41,12 @@ FORMS: dict[str, tuple[int, dict[str, Any]]] = {
                         "recruitment_events"],
         "sectors": LongText, "first_contact_by": DateQuestion, "search_tasks": LongText}),
     "se_employer_contact": (3, {
-        "held_on": DateQuestion, "employer": ShortText, "employer_id": ShortText,
+        "held_on": DateQuestion, "employer": ShortText,
         "contact_way": ["visit", "phone", "email", "meeting_with_client"],
         "outcome": ["no_need_now", "call_later", "job_interview", "work_trial", "job_offer", "hired", "declined"],
         "next_step": LongText, "next_step_on": DateQuestion}),
 }
-OPTIONAL = {"employer_id", "next_step_on", "handover_notes"}  # the contract's optional ones, and the notes
+OPTIONAL = {"next_step_on", "handover_notes"}  # the contract's optional ones, and the notes
 # Asiakas X as a supported-employment client, with skills, strengths and interests the profile must say back:
 # social (S) and enterprising (E) rated high, the rest low, so the real interests are "SE".
 INTERESTS = {f"interest_{area}{n}": {"s": 5, "e": 4}.get(area, 1) for area in "riasec" for n in range(1, 5)}

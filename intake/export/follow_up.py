@@ -29,6 +29,11 @@ class FollowOnStep:
     by_when: dt.date | None
 
 
+def _asked(question: str) -> str:
+    """A question as a line's lead: a heading-like one ("Palkkatuki") gets a colon before its answer."""
+    return question if question.rstrip().endswith(("?", ".", ":", "!")) else f"{question}:"
+
+
 def _day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
 
@@ -61,7 +66,7 @@ class AfterIntake:
         """What a form the client keeps a copy of records, question by question in words: every answer
         but the day it was held (its title says it) and a sensitive one."""
         texts = self.review_texts(review)
-        return [f"{texts.question(step)} {texts.value(step, answer.value, answer.skipped)}"
+        return [f"{_asked(texts.question(step))} {texts.value(step, answer.value, answer.skipped)}"
                 for step, answer in review.interview.transcript()
                 if step.question is not None and step.question.id != HELD_ON and not step.question.sensitive
                 and not (answer.skipped or step.is_confirm or step.is_add_another)]
