@@ -124,3 +124,15 @@ def test_the_fidelity_review_computes_rapid_job_search_from_the_stored_forms(cli
     clients = read_clients(client.store, CONTENT, TODAY)
     mean, figures = rapid_job_search(clients)
     assert (mean, figures["clients"], figures["of"]) == (18, 1, 1)
+
+
+def test_the_plan_says_the_job_is_found_in_the_job_search_and_asks_for_a_placement_only_in_ktt(client):
+    from intake.screens.words import placement_missing  # the plan screen's and plain mode's words
+
+    t = client.texts
+    assert placement_missing(t, client.plan()) == t("plan.job_in_job_search")
+    client.jump("service_type")
+    assert client.answer("rehabilitative_work_activity") is None
+    plan = client.plan()
+    assert "plan.missing_placement" in {issue.key for issue in plan.issues}
+    assert placement_missing(t, plan) == t("plan.missing_placement")

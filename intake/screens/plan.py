@@ -21,7 +21,7 @@ from intake.screens.dialogs import MessageDialog
 from intake.screens.footer import KeyFooter
 from intake.screens.period import has_period
 from intake.screens.texts_util import plain
-from intake.screens.words import date, number, plan_period
+from intake.screens.words import date, number, placement_missing, plan_period
 from intake.session import IntakeSession
 
 FIELDS = ("start", "months", "days", "hours")
@@ -78,7 +78,8 @@ class PlanScreen(IntakeScreen):
                 yield Static(t("plan.form.title"), classes="panel-title")
                 yield Label(t("plan.form.start"), classes="field-label")
                 yield Input(id="plan-start", placeholder=t("field.date_placeholder"))
-                yield Label(t("plan.form.months"), classes="field-label")
+                yield Label(t("plan.form.months" if self.time_limited() else "plan.form.months_open"),
+                            classes="field-label")
                 yield Input(id="plan-months", placeholder=t("plan.form.months_placeholder"))
                 yield Label(t("plan.form.days"), classes="field-label")
                 yield Input(id="plan-days")
@@ -109,6 +110,11 @@ class PlanScreen(IntakeScreen):
 
     def service(self) -> str:
         return client_service(self.session.interview.active())
+
+    def time_limited(self) -> bool:
+        """Whether the client's service has a period of months (not supported employment)."""
+        rules = self.session.rules
+        return rules is None or rules.time_limited(self.service(), self.decisions.start or dt.date.today())
 
     def plan_type_options(self) -> list[tuple[str, str]]:
         rules = self.session.rules
@@ -275,7 +281,7 @@ class PlanScreen(IntakeScreen):
                 lines.append(t("matching.mark.visit", date=t.date(p.visit)))
             yield text("\n".join(lines))
         else:
-            yield text(t("plan.missing_placement"))
+            yield text(placement_missing(t, plan))
 
         yield heading("plan.section.schedule")
         schedule = [

@@ -39,6 +39,14 @@ def plan_period(t: Texts, plan: Any, months: int | None) -> str:
     return t("plan.period_open")
 
 
+def placement_missing(t: Texts, plan: Any) -> str:
+    """Why the plan names no placement: none is chosen yet, or (when the rules ask for none) the job is
+    found in the job search and agreed with the employer (supported employment, stages 3 and 4)."""
+    if any(issue.key == "plan.missing_placement" for issue in plan.issues):
+        return t("plan.missing_placement")
+    return t("plan.job_in_job_search")
+
+
 def proposal_line(t: Texts, rank: int, proposal: Proposal, *, chosen: bool, visit: dt.date | None,
                   comparing: bool) -> str:
     """One row of the list of proposals: rank, name, host, municipality and score, and marks."""
