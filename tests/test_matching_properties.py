@@ -194,7 +194,10 @@ def test_no_excluded_placement_is_ever_proposed(profile: ClientProfile, use_rule
 def test_jobs_and_placements_are_matched_by_the_service_rules(profile: ClientProfile, use_rules: bool):
     with_rules = rules() if use_rules else None
     result = with_jobs().match(profile, with_rules)
-    check_consistent(result, [*real()[0], *employers()], profile, with_rules, frozenset(p.id for p in employers()))
+    jobs = frozenset(p.id for p in employers())
+    check_consistent(result, [*real()[0], *employers()], profile, with_rules, jobs)
+    if not (use_rules and profile.service == "supported_employment"):  # only its rule opens the labour market
+        assert not jobs & set(result.ranked_ids)
 
 
 @SETTINGS
