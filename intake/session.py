@@ -213,6 +213,12 @@ class IntakeSession:
         self.save()
         return ReviewSession(self, review)
 
+    def matching_title(self) -> str:
+        """The matching step's heading: jobs for a service on the open labour market, else placements."""
+        service, day = client_service(self.interview.active()), self.interview.state.decisions.start or dt.date.today()
+        jobs = self.rules is not None and self.rules.open_labour_market(service, day)
+        return self.texts("matching.title_jobs" if jobs else "matching.title", client=self.record.client_label)
+
     def reviews_held(self) -> dict[str, ReviewFlow]:
         """The reviews and forms held for this client's service, in the content's order."""
         return self.content.reviews_for(client_service(self.interview.active()))

@@ -113,8 +113,9 @@ def placement(id: str, **changes: Any) -> Placement:
 
 
 def match(placements: list[Placement], profile: ClientProfile, config: MatchingFile | None = None,
-          with_rules: Rules | None | str = "real") -> MatchResult:
-    catalogue = Catalogue(placements, config or real()[1])
+          with_rules: Rules | None | str = "real", *, jobs: bool = False) -> MatchResult:
+    """`placements` matched for `profile`; as jobs at employers (the employer catalogue) when `jobs`."""
+    catalogue = Catalogue(placements, config or real()[1], jobs=[jobs] * len(placements))
     return catalogue.match(profile, rules() if with_rules == "real" else with_rules)
 
 
@@ -425,13 +426,13 @@ def test_a_company_is_excluded_where_the_service_rule_does_not_list_companies(se
 def test_a_company_is_proposed_for_supported_employment_because_its_rule_lists_companies():
     ps = [placement("a_company", host_type="company"), placement("an_association")]
     se = client(service="supported_employment")
-    assert sorted(match(ps, se).ranked_ids) == ["a_company", "an_association"]
+    assert sorted(match(ps, se, jobs=True).ranked_ids) == ["a_company", "an_association"]
     # The rule decides: without company in it, supported employment excludes companies too.
     data = real()[2].data.model_dump()
     for rule in data["rules"]:
         if rule["id"] == "allowed_hosts_supported_employment":
             rule["host_types"].remove("company")
-    result = match(ps, se, with_rules=Rules(RulesFile.model_validate(data)))
+    result = match(ps, se, with_rules=Rules(RulesFile.model_validate(data)), jobs=True)
     assert result.ranked_ids == ["an_association"]
     assert result.why_not("a_company") == [Reason("exclude.company", {"host_type": "company"})]
     # And with no rules at all, only the public and non-profit hosts.
@@ -443,7 +444,8 @@ def test_jobs_at_employers_are_proposed_for_supported_employment_and_never_for_r
     companies = {p.id for p in [*real()[0], *employers()] if p.host_type == "company"}
     assert COMPANY in companies and jobs - companies   # a company placement, and a job at a foundation
     se = with_jobs().match(client(service="supported_employment"), rules())
-    assert jobs | companies <= set(se.ranked_ids)
+    assert set(se.ranked_ids) == jobs   # paid work on the open labour market: no work-activity placement
+    assert COMPANY not in se.ranked_ids and se.why_not(COMPANY) == [Reason("exclude.not_job", {})]
     ktt = with_jobs().match(client(), rules())
     assert not (jobs | companies) & set(ktt.ranked_ids)
     for job in jobs:
@@ -464,10 +466,10 @@ EVERY_RESTRICTION = dict(
 def test_zero_exclusion_a_client_with_every_restriction_still_gets_every_job_ranked():
     everything = client(**EVERY_RESTRICTION)
     result = with_jobs().match(everything, rules())
-    assert set(result.ranked_ids) == {p.id for p in [*real()[0], *employers()]}
-    assert result.excluded() == {}
+    assert set(result.ranked_ids) == {p.id for p in employers()}
+    assert all(reasons == [Reason("exclude.not_job", {})] for reasons in result.excluded().values())
     proposals = result.proposals()
-    assert len(proposals) == real()[1].proposals
+    assert len(proposals) == min(len(employers()), real()[1].proposals)
     # What would have excluded each for a service that excludes is named instead, to check with the employer.
     hard = with_jobs().match(everything, without_open_market())
     for proposal in proposals:
@@ -481,7 +483,7 @@ def test_a_job_with_something_to_check_ranks_below_one_without_whatever_its_fit(
     lifting = placement("heavy_but_interesting", interest_code="S", demands={"lifting": "heavy"})
     plain = placement("light_and_dull", interest_code="C")
     result = match([lifting, plain], client(service="supported_employment", interest_code="S",
-                                            restrictions={"no_lifting"}))
+                                            restrictions={"no_lifting"}), jobs=True)
     assert result.ranked_ids == ["light_and_dull", "heavy_but_interesting"]
     first, second = result.proposals()
     assert second.score > first.score

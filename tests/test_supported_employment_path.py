@@ -74,10 +74,14 @@ def test_the_intake_gives_a_support_level_and_a_plan_with_no_fixed_end(client):
 def test_the_matching_proposes_jobs_at_companies_for_this_client_and_none_as_a_ktt_client(client):
     catalogue = matching_catalogue(client.store, CONTENT)
     companies = {p.id for p in [*CONTENT.placements, *CONTENT.employers] if p.host_type == "company"}
-    assert companies & set(client.match(catalogue).ranked_ids)
+    ranked = set(client.match(catalogue).ranked_ids)
+    assert companies & ranked and ranked <= {p.id for p in CONTENT.employers}  # jobs only: paid work
+    t, label = client.texts, client.record.client_label
+    assert client.matching_title() == t("matching.title_jobs", client=label)
     client.jump("service_type")  # the same client, had the intake chosen rehabilitative work activity
     assert client.answer("rehabilitative_work_activity") is None
     assert not companies & set(client.match(catalogue).ranked_ids)
+    assert client.matching_title() == t("matching.title", client=label)
 
 
 def test_from_the_referral_to_a_job_and_follow_along_support_every_stage_is_reached(client):

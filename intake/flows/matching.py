@@ -288,8 +288,9 @@ class Catalogue:
         cautions: dict[str, np.ndarray] = {}
         if limits.open_market:
             # Zero exclusion (IPS criterion 9): only the rules' hosts bind; the rest is to check with the employer.
+            # Only jobs: a work-activity placement is no paid work on the open labour market (criteria 10, 21).
             cautions = {name: ok for name, ok in checks.items() if name != "host_type"}
-            checks = {"host_type": checks["host_type"]}
+            checks = {"not_job": self.jobs, "host_type": checks["host_type"]}
         elif self.jobs.any():
             checks = {"job": ~self.jobs, **checks}
         eligible = np.ones(len(self.ids), bool)

@@ -63,7 +63,7 @@ def say_proposals(talk: Talk, session: IntakeSession, proposals: list) -> None:
 
     t, d = talk.t, session.interview.state.decisions
     talk.say()
-    talk.say_stored(t("matching.title", client=session.record.client_label))
+    talk.say_stored(session.matching_title())
     if not proposals:
         talk.say(t("matching.none_found"))
     for i, p in enumerate(proposals, 1):

@@ -52,7 +52,7 @@ class MatchingScreen(IntakeScreen):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(plain(t("matching.title", client=self.session.record.client_label)), id="matching-header")
+        yield Static(plain(self.session.matching_title()), id="matching-header")
         yield Static(t("matching.hint"), id="matching-hint", markup=False)
         with Horizontal(id="matching-body"):
             with Vertical(id="proposals-pane"):
