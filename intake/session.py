@@ -10,7 +10,7 @@ from intake.flows.decisions import Agreement, PlanDecisions
 from intake.flows.display import Texts
 from intake.flows.engine import Answer, Interview, InterviewState, NotAllowed
 from intake.flows.model import Content, ReviewFlow
-from intake.flows.period import EARLIER_KTT, EARLIER_KTT_ENDED, EARLIER_KTT_MONTHS, ENDED_ON, HELD_ON, Mark, PeriodStatus, PreviousPeriod, Review, client_service, period_status, review_interview
+from intake.flows.period import EARLIER_KTT, EARLIER_KTT_ENDED, EARLIER_KTT_MONTHS, ENDED_ON, HELD_ON, Mark, PeriodStatus, PreviousPeriod, REHABILITATIVE_WORK_ACTIVITY, Review, client_service, period_status, review_interview
 from intake.flows.placements import Placement
 from intake.flows.rules import Rules
 from intake.flows.text import LANGUAGES, Language
@@ -313,7 +313,10 @@ def carried_answers(content: Content, interview: Interview, status: PeriodStatus
                 if not step.is_confirm and step.key in latest:
                     latest[step.key] = answer
     carried_now = {key: answer.model_copy(update={"carried": True, "at": at}) for key, answer in latest.items()}
-    # The period that ended is now an earlier period too: its months counted into those used so far.
+    # The period that ended is now an earlier period too, if it was one of rehabilitative work activity
+    # (189/2001 counts those): its months counted into those used so far.
+    if client_service(interview.active()) != REHABILITATIVE_WORK_ACTIVITY:
+        return carried_now
     before = interview.active().get(EARLIER_KTT_MONTHS) or 0
     earlier = {EARLIER_KTT: True, EARLIER_KTT_MONTHS: max(1, round(before + status.months)),
                EARLIER_KTT_ENDED: status.ended_on.isoformat()}

@@ -140,3 +140,18 @@ def test_the_plan_says_the_job_is_found_in_the_job_search_and_asks_for_a_placeme
     plan = client.plan()
     assert "plan.missing_placement" in {issue.key for issue in plan.issues}
     assert placement_missing(t, plan) == t("plan.missing_placement")
+
+
+def test_a_new_period_after_supported_employment_is_not_counted_as_rehabilitative_work_activity(client):
+    told = client.interview.active().get("earlier_ktt_months")
+    hold(client.open_review("end"), {"held_on": "2026-08-31", "ended_on": "2026-08-31", "ended_as": "planned",
+                                     "follow_on_path": "new_period"})
+    new = client.new_period()
+    try:
+        carried = new.interview.state.answers
+        assert ("earlier_ktt_months" in carried) == (told is not None)  # carried as the client told it, no more
+        if told is not None:
+            assert carried["earlier_ktt_months"].value == told
+        assert new.follow_up.previous.months_before == client.status().months_total  # the months still counted
+    finally:
+        new.close()

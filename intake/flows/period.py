@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from intake.flows.model import Content
     from intake.flows.rules import ReviewInterval, Rules
 
+REHABILITATIVE_WORK_ACTIVITY = "rehabilitative_work_activity"
 # The service when the client's answers name none.
-DEFAULT_SERVICE = "rehabilitative_work_activity"
+DEFAULT_SERVICE = REHABILITATIVE_WORK_ACTIVITY
 
 
 def client_service(answers: ActiveAnswers) -> str:
