@@ -155,3 +155,19 @@ def test_a_new_period_after_supported_employment_is_not_counted_as_rehabilitativ
         assert new.follow_up.previous.months_before == client.status().months_total  # the months still counted
     finally:
         new.close()
+
+
+def test_the_plan_is_agreed_without_days_or_hours_which_the_job_brings_and_says_only_its_period(tmp_path):
+    from intake.screens.words import schedule
+
+    session = IntakeSession.start(Store(tmp_path / "store"), CONTENT, "SE-2", "Liisa Ohjaaja")
+    try:
+        answer_as(session, INTAKE)
+        session.decide(start=START, plan_type="client_plan")
+        plan = session.agree()
+        assert plan.agreed is not None, [i.key for i in plan.issues]
+        assert schedule(session.texts, plan, None) == [session.texts("plan.period_open_ended", start="2.2.2026")]
+        client_copy = render(CONTENT, session.record, "client", "md", today=TODAY)
+        assert session.texts("plan.period_open_ended", start="2.2.2026") in client_copy and "– päivää" not in client_copy
+    finally:
+        session.close()

@@ -17,7 +17,7 @@ from intake.export.agreed import AgreedPlan
 from intake.export.client_follow_up import client_follow_up
 from intake.export.follow_up import after_intake
 from intake.export.document import DocSection, Document, Entry
-from intake.screens.words import number, plan_period
+from intake.screens.words import schedule
 
 
 
@@ -81,12 +81,7 @@ def _placement(agreed: AgreedPlan) -> DocSection:
 
 def schedule_lines(agreed: AgreedPlan) -> list[str]:
     """The days, the hours and the period, as the plan screen says them."""
-    t, plan = agreed.texts, agreed.plan
-    months = agreed.record.state.decisions.months
-    return [
-        t("plan.schedule_line", days=number(t, plan.days_per_week), hours=number(t, plan.hours_per_day)),
-        plan_period(t, plan, months),
-    ]
+    return schedule(agreed.texts, agreed.plan, agreed.record.state.decisions.months)
 
 
 def _schedule(agreed: AgreedPlan) -> DocSection:

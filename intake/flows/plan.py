@@ -340,7 +340,7 @@ class PlanBuilder:
         if self.rules is not None and not self.rules.time_limited(service, day):
             optional.add("months")
         if self.rules is not None and self.rules.open_labour_market(service, day):
-            optional.add("placement")
+            optional |= {"placement", "days", "hours"}  # the job's, once there is one
         for name, value in (("placement", plan.placement), ("start", plan.start), ("months", period),
                             ("days", days), ("hours", hours)):
             if value is None and name not in optional:

@@ -128,7 +128,7 @@ def choose_plan_type(talk: Talk, session: IntakeSession) -> bool:
 
 
 def say_plan(talk: Talk, plan, months: int | None) -> None:
-    from intake.screens.words import number, placement_missing, plan_period  # no textual: numbers and days in the session's words
+    from intake.screens.words import placement_missing, schedule  # no textual: numbers and days in the session's words
 
     t = talk.t
     none = t("plan.none")
@@ -136,8 +136,8 @@ def say_plan(talk: Talk, plan, months: int | None) -> None:
     talk.say_stored(t("plan.title", client=plan.client_label))
     talk.say_stored(f"{t('plan.label.plan_type')}: {plan.plan_type or none}")
     talk.say_stored(plan.placement.name if plan.placement is not None else placement_missing(t, plan))
-    talk.say(t("plan.schedule_line", days=number(t, plan.days_per_week), hours=number(t, plan.hours_per_day)))
-    talk.say(plan_period(t, plan, months))
+    for line in schedule(t, plan, months):
+        talk.say(line)
     if plan.reviews:
         talk.say(f"{t('plan.label.reviews')}: " + ", ".join(t.date(r) for r in plan.reviews))
     talk.say(t("plan.section.goals"))

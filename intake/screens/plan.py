@@ -21,7 +21,7 @@ from intake.screens.dialogs import MessageDialog
 from intake.screens.footer import KeyFooter
 from intake.screens.period import has_period
 from intake.screens.texts_util import plain
-from intake.screens.words import date, number, placement_missing, plan_period
+from intake.screens.words import date, number, placement_missing, schedule
 from intake.session import IntakeSession
 
 FIELDS = ("start", "months", "days", "hours")
@@ -284,22 +284,19 @@ class PlanScreen(IntakeScreen):
             yield text(placement_missing(t, plan))
 
         yield heading("plan.section.schedule")
-        schedule = [
-            t("plan.schedule_line", days=number(t, plan.days_per_week), hours=number(t, plan.hours_per_day)),
-            plan_period(t, plan, self.decisions.months),
-        ]
+        said = schedule(t, plan, self.decisions.months)
         if plan.reviews:
-            schedule.append(f"{t('plan.label.reviews')}: " + ", ".join(t.date(r) for r in plan.reviews))
+            said.append(f"{t('plan.label.reviews')}: " + ", ".join(t.date(r) for r in plan.reviews))
         if plan.allowance is not None:
             a = plan.allowance
-            schedule.append(t("plan.allowance_line", name=a.name, per_day=t.euros(a.euros_per_day),
-                              days=a.attended_days, total=t.euros(a.total_euros)))
+            said.append(t("plan.allowance_line", name=a.name, per_day=t.euros(a.euros_per_day),
+                          days=a.attended_days, total=t.euros(a.total_euros)))
             if a.travel_costs:
-                schedule.append(t("plan.travel_costs"))
-            schedule.append(a.payer)
+                said.append(t("plan.travel_costs"))
+            said.append(a.payer)
         if (earlier := earlier_ktt_line(t, plan)) is not None:
-            schedule.append(earlier)
-        yield text("\n".join(schedule))
+            said.append(earlier)
+        yield text("\n".join(said))
 
         yield heading("plan.section.goals")
         if plan.goals:

@@ -39,6 +39,14 @@ def plan_period(t: Texts, plan: Any, months: int | None) -> str:
     return t("plan.period_open")
 
 
+def schedule(t: Texts, plan: Any, months: int | None) -> list[str]:
+    """The plan's days and hours (when it has them: supported employment need not) and its period."""
+    days = None
+    if plan.days_per_week is not None or plan.hours_per_day is not None:
+        days = t("plan.schedule_line", days=number(t, plan.days_per_week), hours=number(t, plan.hours_per_day))
+    return [line for line in (days, plan_period(t, plan, months)) if line]
+
+
 def placement_missing(t: Texts, plan: Any) -> str:
     """Why the plan names no placement: none is chosen yet, or (when the rules ask for none) the job is
     found in the job search and agreed with the employer (supported employment, stages 3 and 4)."""
