@@ -62,3 +62,12 @@ def deny_reading(monkeypatch: Any, path: Any) -> None:
         return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr("builtins.open", fake_open)
+
+
+async def until(pilot: Any, condition: Any) -> None:
+    """Let the app work until `condition()` holds (no fixed sleeps: each pause is the app catching up)."""
+    for _ in range(50):
+        if condition():
+            return
+        await pilot.pause()
+    assert condition()

@@ -19,6 +19,7 @@ from intake.screens.start import StartScreen
 from intake.screens.summary import SummaryScreen
 from intake.screens.transcript import TranscriptAnswer
 from intake.store import Store
+from tests.helpers import until
 from tests.test_app_plan import SIZE, open_first_session
 from tests.test_content import CONTENT
 from tests.test_follow_up import agreed_session, hold
@@ -48,15 +49,6 @@ def text_of(screen, selector: str) -> str:
 def held_list(screen: PeriodScreen) -> str:
     listed = screen.query_one("#period-reviews", OptionList)
     return "\n".join(str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count))
-
-
-async def until(pilot, condition) -> None:
-    """Let the app work until `condition()` holds (no fixed sleeps: each pause is the app catching up)."""
-    for _ in range(50):
-        if condition():
-            return
-        await pilot.pause()
-    assert condition()
 
 
 @asynccontextmanager

@@ -17,7 +17,8 @@ from intake.screens.period import REVIEW_KEYS, PeriodScreen
 from intake.screens.plan import PlanScreen
 from intake.store import Store
 from tests.se_forms import FORMS, START, se_content, se_session
-from tests.test_app_period import text_of, until
+from tests.helpers import until
+from tests.test_app_period import text_of
 from tests.test_app_plan import SIZE, open_first_session
 from tests.test_follow_up import hold
 

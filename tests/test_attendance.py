@@ -16,7 +16,8 @@ from intake.flows.rules import DailyAllowance, Rules
 from intake.screens.attendance import AttendanceScreen
 from intake.screens.period import PeriodScreen
 from intake.store import Store
-from tests.test_app_period import on_the_period_screen, text_of, until
+from tests.helpers import until
+from tests.test_app_period import on_the_period_screen, text_of
 from tests.conftest import REPO
 from tests.test_content import CONTENT
 
