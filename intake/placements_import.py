@@ -42,10 +42,10 @@ from intake.store_api import SessionStore
 from intake.flows.rules import AllowedHosts, Rules, RulesFile
 from intake.placement_catalogue_base import PlacementsImport
 
-Kind = Literal["text", "list", "bool", "numbers", "dates"]
+ColumnKind = Literal["text", "list", "bool", "numbers", "dates"]
 
 # column -> (path in the Placement model, kind). The order is the template's.
-COLUMNS: dict[str, tuple[tuple[str, ...], Kind]] = {
+COLUMNS: dict[str, tuple[tuple[str, ...], ColumnKind]] = {
     "id": (("id",), "text"),
     "name": (("name",), "text"),
     "host": (("host",), "text"),
@@ -518,7 +518,7 @@ def import_csv(store: SessionStore, path: Path, content: Any, *, kind: Kind = PL
 def template_rows(placements: list[Placement]) -> list[list[str]]:
     """The header and one row per placement: the inverse of row_to_dict (the template is made with it)."""
 
-    def cell(value: Any, kind: Kind) -> str:
+    def cell(value: Any, kind: ColumnKind) -> str:
         if value is None:
             return ""
         if kind == "bool":
