@@ -177,3 +177,20 @@ def test_the_screen_offers_the_long_statements_apart_with_the_tools_under_statem
     assert "työhönvalmentaja, jolle soittaa" in tools[1]
     short = next(s for s in answered().steps() if s.key == "orientation")  # short choices stay as they were
     assert ChoiceField(short, Texts(CONTENT, "fi"), None).separators == set()
+
+
+def test_plain_mode_says_the_level_with_the_plan(session):
+    from intake.plain.plan import say_plan
+    from intake.plain.talk import Talk
+
+    class Heard:
+        def __init__(self):
+            self.lines: list[str] = []
+
+        def say(self, text: str) -> None:
+            self.lines.append(text)
+
+    heard = Heard()
+    say_plan(Talk(heard, session.texts), session.plan(), session.interview.state.decisions.months)
+    t = session.texts
+    assert f"{t('plan.label.support_level')}: {t('plan.support_level_line', level='Tiivis tuki', description=session.plan().support_level.description)}" in heard.lines

@@ -128,7 +128,7 @@ def choose_plan_type(talk: Talk, session: IntakeSession) -> bool:
 
 
 def say_plan(talk: Talk, plan, months: int | None) -> None:
-    from intake.screens.words import placement_missing, schedule  # no textual: numbers and days in the session's words
+    from intake.screens.words import placement_missing, schedule, support_level_line  # no textual: numbers and days in the session's words
 
     t = talk.t
     none = t("plan.none")
@@ -138,6 +138,8 @@ def say_plan(talk: Talk, plan, months: int | None) -> None:
     talk.say_stored(plan.placement.name if plan.placement is not None else placement_missing(t, plan))
     for line in schedule(t, plan, months):
         talk.say(line)
+    if (level := support_level_line(t, plan)) is not None:
+        talk.say(level)
     if plan.reviews:
         talk.say(f"{t('plan.label.reviews')}: " + ", ".join(t.date(r) for r in plan.reviews))
     talk.say(t("plan.section.goals"))

@@ -21,7 +21,7 @@ from intake.screens.dialogs import MessageDialog
 from intake.screens.footer import KeyFooter
 from intake.screens.period import has_period
 from intake.screens.texts_util import plain
-from intake.screens.words import date, number, placement_missing, schedule
+from intake.screens.words import date, number, placement_missing, schedule, support_level_line
 from intake.session import IntakeSession
 
 FIELDS = ("start", "months", "days", "hours")
@@ -328,10 +328,8 @@ class PlanScreen(IntakeScreen):
                 yield text(line, "plan-text domain discuss" if row.discuss else "plan-text domain")
         else:
             yield text(none)
-        if plan.support_level is not None:
-            level = plan.support_level
-            yield text(f"{t('plan.label.support_level')}: {t('plan.support_level_line', level=level.name, description=level.description)}"
-                       f"\n   ”{level.statement}”")
+        if (level := support_level_line(t, plan)) is not None:
+            yield text(f"{level}\n   ”{plan.support_level.statement}”")
 
         yield heading("plan.section.strengths")
         lines = [f"{t('plan.label.skills')}: {', '.join(plan.skills) or none}",

@@ -47,6 +47,14 @@ def schedule(t: Texts, plan: Any, months: int | None) -> list[str]:
     return [line for line in (days, plan_period(t, plan, months)) if line]
 
 
+def support_level_line(t: Texts, plan: Any) -> str | None:
+    """The support level the staircase gives, in words (None: the staircase was not answered)."""
+    level = plan.support_level
+    if level is None:
+        return None
+    return f"{t('plan.label.support_level')}: {t('plan.support_level_line', level=level.name, description=level.description)}"
+
+
 def placement_missing(t: Texts, plan: Any) -> str:
     """Why the plan names no placement: none is chosen yet, or (when the rules ask for none) the job is
     found in the job search and agreed with the employer (supported employment, stages 3 and 4)."""
