@@ -171,3 +171,12 @@ def test_the_plan_is_agreed_without_days_or_hours_which_the_job_brings_and_says_
         assert session.texts("plan.period_open_ended", start="2.2.2026") in client_copy and "– päivää" not in client_copy
     finally:
         session.close()
+
+
+def test_plain_mode_opens_the_agreed_plan_without_a_job_at_its_period_not_at_the_matching(client):
+    from intake.plain.main import needs_placement
+
+    assert client.interview.state.decisions.placement_id is None
+    assert not needs_placement(client)  # the plan was agreed without one: on to the exports and the period
+    client.decide(start=START)          # a change asks for a new agreement: the jobs are offered again
+    assert needs_placement(client)

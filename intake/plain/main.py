@@ -79,4 +79,6 @@ def hold_session(talk: Talk, session: IntakeSession, store: SessionStore, conten
 
 
 def needs_placement(session: IntakeSession) -> bool:
-    return session.interview.state.decisions.placement_id is None and session.content.matching is not None
+    """No placement chosen yet, and none agreed without one (supported employment finds its job later)."""
+    decisions = session.interview.state.decisions
+    return decisions.placement_id is None and decisions.agreed is None and session.content.matching is not None
