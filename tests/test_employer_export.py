@@ -217,7 +217,7 @@ def test_refused_for_a_client_of_another_service():
 
 
 def test_the_employer_is_offered_only_for_supported_employment():
-    assert "employer" in readers_for(SE)
+    assert readers_for(SE) == ("counsellor", "client", "employer")  # no work-activity placement to brief
     for service in ("rehabilitative_work_activity", "work_activity", "employment_supporting_activity"):
         assert readers_for(service) == ("counsellor", "client", "placement")
 
@@ -269,7 +269,7 @@ def test_cli_says_why_the_employer_gets_nothing(tmp_path, capsys):
 async def test_the_apps_export_offers_the_employer_for_supported_employment(tmp_path):
     session = se_session(tmp_path)
     offered, files = await export_in_app(session, tmp_path / "exports", "employer", "md")
-    assert offered == ["counsellor", "client", "placement", "employer"]
+    assert offered == ["counsellor", "client", "employer"]
     assert [f.suffix for f in files] == [".md"] and "employer" in files[0].name
     assert "FORMJOBTITLE" in files[0].read_text(encoding="utf-8")
     assert [e["action"] for e in session.store.access_log(session.record.id)][-1] == "export-employer"

@@ -17,10 +17,12 @@ FORMATS: dict[str, tuple[str, ...]] = {  # the first is the reader's default
 # The access log's action for each reader; "export" has always meant the full record.
 LOG_ACTION = {"counsellor": "export", "client": "export-client", "placement": "export-placement",
               "employer": "export-employer"}
-# Readers only some services have (intake.flows.period.client_service); every other reader is offered to all.
-SERVICE_READERS = {"employer": ("supported_employment",)}
+# The services whose clients work for an employer (intake.flows.period.client_service): they have the
+# employer's brief, and no work-activity placement to brief.
+EMPLOYED = ("supported_employment",)
 
 
 def readers_for(service: str) -> tuple[str, ...]:
     """The readers offered for a client of `service`."""
-    return tuple(r for r in READERS if service in SERVICE_READERS.get(r, (service,)))
+    left_out = "placement" if service in EMPLOYED else "employer"
+    return tuple(r for r in READERS if r != left_out)
