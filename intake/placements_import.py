@@ -40,6 +40,7 @@ from intake.flows.parse import parse_date
 from intake.flows.placements import Placement
 from intake.store_api import SessionStore
 from intake.flows.rules import AllowedHosts, Rules, RulesFile
+from intake.flows.services import REHABILITATIVE_WORK_ACTIVITY, SUPPORTED_EMPLOYMENT
 from intake.placement_catalogue_base import PlacementsImport
 
 ColumnKind = Literal["text", "list", "bool", "numbers", "dates"]
@@ -118,8 +119,8 @@ class Kind:
         return EMPLOYERS if self is PLACEMENTS else PLACEMENTS
 
 
-PLACEMENTS = Kind("placements", "rehabilitative_work_activity", "placement")
-EMPLOYERS = Kind("employers", "supported_employment", "job")
+PLACEMENTS = Kind("placements", REHABILITATIVE_WORK_ACTIVITY, "placement")
+EMPLOYERS = Kind("employers", SUPPORTED_EMPLOYMENT, "job")
 # Finnish and Swedish company forms, written out or abbreviated (Oy, Ab…), as whole words only.
 _COMPANY_FORMS = (r"osakeyhtiö|kommandiittiyhtiö|avoin yhtiö|toiminimi|aktiebolag|kommanditbolag|öppet bolag"
                   r"|oyj?|abp?|ky|ay|tmi")

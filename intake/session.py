@@ -10,9 +10,10 @@ from intake.flows.decisions import Agreement, PlanDecisions
 from intake.flows.display import Texts
 from intake.flows.engine import Answer, Interview, InterviewState, NotAllowed
 from intake.flows.model import Content, ReviewFlow
-from intake.flows.period import EARLIER_KTT, EARLIER_KTT_ENDED, EARLIER_KTT_MONTHS, ENDED_ON, HELD_ON, Mark, PeriodStatus, PreviousPeriod, REHABILITATIVE_WORK_ACTIVITY, Review, client_service, period_status, review_interview
+from intake.flows.period import EARLIER_KTT, EARLIER_KTT_ENDED, EARLIER_KTT_MONTHS, ENDED_ON, HELD_ON, Mark, PeriodStatus, PreviousPeriod, Review, client_service, period_status, review_interview
 from intake.flows.placements import Placement
 from intake.flows.rules import Rules
+from intake.flows.services import REHABILITATIVE_WORK_ACTIVITY
 from intake.flows.text import LANGUAGES, Language
 from intake.flows.validate import AnswerError, validate
 from intake.store import SessionRecord

@@ -32,8 +32,8 @@ from intake.export.document import DocSection, Document, Entry
 from intake.export.follow_up import AfterIntake, after_intake
 from intake.export.placement_brief import LANGUAGES_QUESTION, NAME_QUESTION
 from intake.flows.period import HeldReview, client_service
+from intake.flows.services import SUPPORTED_EMPLOYMENT
 
-SERVICE = "supported_employment"
 AGREEMENT = "se_employer_agreement"
 DISCLOSURE, DISCLOSURE_ITEMS, FULL = "disclosure", "disclosure_items", "full"
 ITEMS = ("coaching", "support_needs", "adjustments", "restrictions", "work_history", "health")
@@ -60,14 +60,13 @@ def allowed_items(agreement: HeldReview) -> set[str]:
 
 
 def support_step(agreed: AgreedPlan) -> str | None:
-    """The client's step on the support staircase in words; None when the intake did not ask it. (The
-    support level derived from it, intake.flows.derive.support_level, can take its place.)"""
+    """The client's step on the support staircase in the client's own statement; None when not answered."""
     return agreed.words(STAIRCASE)
 
 
 def build_employer_brief(agreed: AgreedPlan, today: dt.date) -> Document:
     t = agreed.texts
-    if client_service(agreed.active) != SERVICE:
+    if client_service(agreed.active) != SUPPORTED_EMPLOYMENT:
         raise ExportRefused(t("export.employer_not_supported_employment"))
     after = after_intake(agreed.interview, agreed.record.follow_up, t, today)
     agreement = latest_agreement(after) if after is not None else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from intake.flows.services import SUPPORTED_EMPLOYMENT
+
 Reader = Literal["counsellor", "client", "placement", "employer"]
 Format = Literal["json", "md", "html"]
 READERS: tuple[str, ...] = get_args(Reader)
@@ -19,7 +21,7 @@ LOG_ACTION = {"counsellor": "export", "client": "export-client", "placement": "e
               "employer": "export-employer"}
 # The services whose clients work for an employer (intake.flows.period.client_service): they have the
 # employer's brief, and no work-activity placement to brief.
-EMPLOYED = ("supported_employment",)
+EMPLOYED = (SUPPORTED_EMPLOYMENT,)
 
 
 def readers_for(service: str) -> tuple[str, ...]:

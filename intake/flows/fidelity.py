@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from intake.flows.fidelity_scale import SCORES, Band, FidelityFile, Measure
 from intake.flows.period import PeriodStatus, client_service, period_status
 from intake.flows.se_progress import SeProgress, SessionLike, progress_from
+from intake.flows.services import SUPPORTED_EMPLOYMENT
 
 if TYPE_CHECKING:
     from intake.flows.rules import Rules
 
-SUPPORTED_EMPLOYMENT = "supported_employment"
 SUPPORT_GOES_ON = ("continuing", "lighter_support")  # se_follow_along coaching_status: not ended
 
 

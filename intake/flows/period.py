@@ -13,12 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from intake.flows.due import INTERIM, grace_days, is_overdue
 from intake.flows.engine import ActiveAnswers, Interview, InterviewState
+from intake.flows.services import REHABILITATIVE_WORK_ACTIVITY
 
 if TYPE_CHECKING:
     from intake.flows.model import Content
     from intake.flows.rules import ReviewInterval, Rules
 
-REHABILITATIVE_WORK_ACTIVITY = "rehabilitative_work_activity"
 # The service when the client's answers name none.
 DEFAULT_SERVICE = REHABILITATIVE_WORK_ACTIVITY
 

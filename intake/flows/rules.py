@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from intake.flows.base import Id, Strict
+from intake.flows.services import REHABILITATIVE_WORK_ACTIVITY
 from intake.flows.text import CounsellorText, Text
 
 HostType = Literal[
@@ -114,7 +115,7 @@ class AllowedHosts(_Rule):
 
     @model_validator(mode="after")
     def _never_companies(self) -> AllowedHosts:
-        if "company" in self.host_types and "rehabilitative_work_activity" in self.services:
+        if "company" in self.host_types and REHABILITATIVE_WORK_ACTIVITY in self.services:
             raise ValueError("companies can never host rehabilitative work activity (189/2001: no profit-making "
                              "work); give companies their own rule for the services that allow them")
         return self
